@@ -1,0 +1,5 @@
+"""Allow ``python -m briefterm``."""
+
+from briefterm.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,205 @@
+"""Plain data types shared by every layer of briefterm.
+
+Nothing here does I/O. Feed data (what a poll writes) and user state (what the
+reader writes: read/starred flags) are kept in different fields so that a
+re-poll can never touch the latter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+
+def utc_from_timestamp(ts: float | None) -> datetime | None:
+    """Return an aware UTC datetime for a POSIX timestamp, or None."""
+    if ts is None:
+        return None
+    return datetime.fromtimestamp(ts, UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Enclosure:
+    """A media file attached to an entry (podcast audio, image, PDF)."""
+
+    url: str
+    type: str = ""
+    length: int | None = None
+
+
+@dataclass(slots=True)
+class ParsedEntry:
+    """One entry as parsed from a feed; every string already sanitized.
+
+    ``summary`` is clean plain text for lists; ``content_html`` is the richest
+    body the feed offered, kept as (control-character free) HTML and turned
+    into Markdown only when shown, because converting every entry at poll time
+    would dominate poll cost.
+    """
+
+    entry_id: str
+    title: str = ""
+    link: str = ""
+    summary: str = ""
+    content_html: str = ""
+    author: str = ""
+    published: datetime | None = None
+    updated: datetime | None = None
+    source_title: str = ""
+    source_url: str = ""
+    categories: tuple[str, ...] = ()
+    comments: str = ""
+    enclosures: tuple[Enclosure, ...] = ()
+    related: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class ParsedFeed:
+    """A parsed feed document: feed-level metadata plus its entries."""
+
+    title: str = ""
+    link: str = ""
+    description: str = ""
+    language: str = ""
+    entries: list[ParsedEntry] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class FeedState:
+    """A subscription's row in the cache: fetch bookkeeping and counts."""
+
+    id: int
+    url: str
+    fetch_url: str = ""
+    title: str = ""
+    site_link: str = ""
+    etag: str | None = None
+    last_modified: str | None = None
+    last_attempt: float | None = None
+    last_success: float | None = None
+    next_due: float | None = None
+    error_count: int = 0
+    last_error: str | None = None
+    last_status: int | None = None
+    gone: bool = False
+    entry_count: int = 0
+    unread_count: int = 0
+    starred_count: int = 0
+
+    @property
+    def effective_url(self) -> str:
+        """The URL to fetch: the permanent-redirect target if one was saved."""
+        return self.fetch_url or self.url
+
+
+@dataclass(slots=True)
+class Entry:
+    """An entry in the cache: feed data plus user state.
+
+    ``id`` is the stable integer id used by the CLI (``briefterm mark ID``).
+    ``content_html`` is empty when the entry was loaded for a list view.
+    """
+
+    id: int
+    feed_id: int
+    feed_url: str
+    feed_title: str
+    entry_key: str
+    title: str
+    link: str
+    summary: str
+    author: str
+    published: float | None
+    updated: float | None
+    first_seen: float
+    source_title: str = ""
+    source_url: str = ""
+    categories: tuple[str, ...] = ()
+    comments: str = ""
+    enclosures: tuple[Enclosure, ...] = ()
+    related: tuple[str, ...] = ()
+    content_html: str = ""
+    read: bool = False
+    starred: bool = False
+    read_at: float | None = None
+    starred_at: float | None = None
+
+    @property
+    def time(self) -> float:
+        """The time used for sorting: published, else first seen."""
+        return self.published if self.published is not None else self.first_seen
+
+    @property
+    def publisher(self) -> str:
+        """The original publisher: ``<source>`` if given, else the feed title."""
+        return self.source_title or self.feed_title
+
+
+@dataclass(slots=True)
+class Cluster:
+    """One story told by one or more entries; ``lead`` is shown first."""
+
+    lead: Entry
+    others: list[Entry] = field(default_factory=list)
+
+    @property
+    def members(self) -> list[Entry]:
+        """The lead followed by the other reports."""
+        return [self.lead, *self.others]
+
+    @property
+    def ids(self) -> list[int]:
+        """Entry ids of every member."""
+        return [e.id for e in self.members]
+
+    @property
+    def source_count(self) -> int:
+        """Number of distinct feeds that reported the story."""
+        return len({e.feed_id for e in self.members})
+
+    @property
+    def read(self) -> bool:
+        """A cluster is read when every member is."""
+        return all(e.read for e in self.members)
+
+    @property
+    def starred(self) -> bool:
+        """A cluster is starred when any member is."""
+        return any(e.starred for e in self.members)
+
+
+@dataclass(slots=True)
+class Section:
+    """A named group of clusters in a brief, in display order."""
+
+    name: str
+    clusters: list[Cluster] = field(default_factory=list)
+    hidden_count: int = 0  # items beyond the section's cap ("N more")
+
+    @property
+    def unread_count(self) -> int:
+        """Clusters in this section not yet read."""
+        return sum(1 for c in self.clusters if not c.read)
+
+
+@dataclass(slots=True)
+class Brief:
+    """A dated edition: key stories on top, then sections."""
+
+    title: str
+    start: float | None  # window start (POSIX seconds), None = beginning of time
+    end: float  # window end (POSIX seconds)
+    label: str  # e.g. "Sunday 22 November 2026" or "since 21 Nov 08:00"
+    key_stories: list[Cluster] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+
+    @property
+    def clusters(self) -> list[Cluster]:
+        """Every cluster in section order."""
+        return [c for s in self.sections for c in s.clusters]
+
+    @property
+    def entry_count(self) -> int:
+        """Number of entries (not clusters) in the brief's sections."""
+        return sum(len(c.members) for c in self.clusters)

@@ -1,0 +1,113 @@
+"""The one place untrusted text is made safe for a terminal.
+
+Every string that comes from a feed passes through :func:`clean_text` (or
+:func:`clean_line` for single-line fields) before it is stored. The result
+contains no C0/C1 control characters except tab and newline, no ESC (so no
+CSI/OSC/DCS sequences can reach the terminal), no bidi override/isolate
+characters (which can disguise text), and no lone surrogates.
+
+Markup safety is a separate concern handled at display time: feed text is
+always put into ``rich.text.Text`` / Textual ``Content`` objects, never parsed
+as markup.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# C0 controls except \t and \n, DEL, C1 controls (U+0080-U+009F), bidi
+# embeddings/overrides/isolates, line/paragraph separators (which some
+# terminals treat as newlines), BOM/ZWNBSP, and surrogates (invalid in UTF-8
+# and a crash source when encoding for output).
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f"
+    "\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
+    "\u2028\u2029\ufeff\ufff9-\ufffb"
+    "\ud800-\udfff]"
+)
+# A whole escape sequence is dropped with its ESC, so "\x1b]0;title\x07"
+# leaves no "]0;title" debris behind. Covers CSI, OSC (BEL or ST ended), and
+# DCS/SOS/PM/APC strings; a lone ESC is removed by _UNSAFE afterwards.
+_ESCAPE_SEQUENCE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
+    r"|\x1b[\]PX^_][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC/DCS/SOS/PM/APC
+    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
+    r"|\x9d[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # 8-bit OSC
+    r"|\x1b[ -/]*[0-~]"  # two/three-byte escapes (ESC c, ESC ( B ...)
+)
+# Long runs of zero-width characters are a spoofing/width-confusion vector;
+# keep at most one of them in a row (a single ZWJ is legitimate in emoji).
+_ZERO_WIDTH_RUN = re.compile("([\u200b\u200c\u200d\u2060\u180e])[\u200b\u200c\u200d\u2060\u180e]+")
+_SPACES = re.compile(r"[ \t\u00a0\u3000\u2000-\u200a]+")
+_BLANK_LINES = re.compile(r"\n\s*\n(\s*\n)+")
+
+
+def strip_controls(text: str) -> str:
+    """Remove escape sequences and unsafe characters; keep tab and newline."""
+    if not text:
+        return ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x1b" in text or "\x9b" in text or "\x9d" in text:
+        text = _ESCAPE_SEQUENCE.sub("", text)
+    text = _UNSAFE.sub("", text)
+    return _ZERO_WIDTH_RUN.sub(r"\1", text)
+
+
+def clean_text(text: str | None, *, max_length: int | None = None) -> str:
+    """Make multi-line feed text safe: controls removed, blank runs squeezed.
+
+    ``max_length`` truncates (with an ellipsis) so that a 20,000-character
+    field cannot bloat the cache or the screen.
+    """
+    if not text:
+        return ""
+    text = strip_controls(text)
+    text = unicodedata.normalize("NFC", text)
+    text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    text = _BLANK_LINES.sub("\n\n", text).strip()
+    return truncate(text, max_length)
+
+
+def clean_line(text: str | None, *, max_length: int | None = 1000) -> str:
+    """Make single-line feed text safe: like :func:`clean_text`, newlines become spaces."""
+    if not text:
+        return ""
+    text = strip_controls(text)
+    text = unicodedata.normalize("NFC", text)
+    text = _SPACES.sub(" ", text.replace("\n", " ").replace("\t", " ")).strip()
+    return truncate(text, max_length)
+
+
+def truncate(text: str, max_length: int | None) -> str:
+    """Cut ``text`` to ``max_length`` characters, ending with an ellipsis if cut."""
+    if max_length is None or len(text) <= max_length:
+        return text
+    return text[: max_length - 1].rstrip() + "…"
+
+
+def is_safe(text: str) -> bool:
+    """True when ``text`` contains nothing :func:`strip_controls` would remove."""
+    return not _UNSAFE.search(text) and "\x1b" not in text
+
+
+_URL_SCHEMES_OPENABLE = ("http://", "https://")
+
+
+def safe_url(url: str | None, *, allow_mailto: bool = False) -> str:
+    """Return ``url`` cleaned if it is http(s) (or mailto when allowed), else ''.
+
+    Used for every link we store or open: ``javascript:``, ``file:``,
+    ``data:`` and shell-looking values never survive.
+    """
+    if not url:
+        return ""
+    url = clean_line(url, max_length=4096)
+    # Whitespace inside a URL is never valid and can smuggle arguments.
+    url = url.replace(" ", "%20")
+    lower = url.lower()
+    if lower.startswith(_URL_SCHEMES_OPENABLE):
+        return url
+    if allow_mailto and lower.startswith("mailto:"):
+        return url
+    return ""

@@ -1,0 +1,158 @@
+"""Schema and migrations of the SQLite cache.
+
+The schema version lives in ``PRAGMA user_version``; ``MIGRATIONS[i]``
+upgrades a database from version ``i`` to ``i + 1``. Never edit a released
+migration: append a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    """Run several statements inside the caller's transaction.
+
+    ``executescript`` would COMMIT the open transaction first, which breaks
+    the all-or-nothing migration step, so statements are split with
+    ``sqlite3.complete_statement`` (which understands trigger bodies).
+    """
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            db.execute(pending)
+            pending = ""
+    if pending.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {pending!r}")
+
+
+def _v1_initial(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        CREATE TABLE feeds (
+            id            INTEGER PRIMARY KEY,
+            url           TEXT NOT NULL UNIQUE,   -- the subscribed URL (identity)
+            fetch_url     TEXT NOT NULL DEFAULT '', -- saved target of a 301/308
+            title         TEXT NOT NULL DEFAULT '',
+            site_link     TEXT NOT NULL DEFAULT '',
+            etag          TEXT,
+            last_modified TEXT,
+            last_attempt  REAL,
+            last_success  REAL,
+            next_due      REAL,
+            error_count   INTEGER NOT NULL DEFAULT 0,
+            last_error    TEXT,
+            last_status   INTEGER,
+            gone          INTEGER NOT NULL DEFAULT 0
+        );
+
+        CREATE TABLE entries (
+            id            INTEGER PRIMARY KEY,
+            feed_id       INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+            entry_key     TEXT NOT NULL,
+            -- feed data: a re-poll may rewrite these
+            title         TEXT NOT NULL DEFAULT '',
+            link          TEXT NOT NULL DEFAULT '',
+            summary       TEXT NOT NULL DEFAULT '',
+            content       TEXT NOT NULL DEFAULT '',
+            author        TEXT NOT NULL DEFAULT '',
+            published     REAL,
+            updated       REAL,
+            source_title  TEXT NOT NULL DEFAULT '',
+            source_url    TEXT NOT NULL DEFAULT '',
+            categories    TEXT NOT NULL DEFAULT '[]',
+            comments      TEXT NOT NULL DEFAULT '',
+            enclosures    TEXT NOT NULL DEFAULT '[]',
+            related       TEXT NOT NULL DEFAULT '[]',
+            content_hash  TEXT NOT NULL DEFAULT '',
+            -- bookkeeping: set once
+            first_seen    REAL NOT NULL,
+            sort_time     REAL NOT NULL,           -- published, else first_seen
+            -- user state: only the reader/CLI writes these
+            read          INTEGER NOT NULL DEFAULT 0,
+            read_at       REAL,
+            starred       INTEGER NOT NULL DEFAULT 0,
+            starred_at    REAL,
+            UNIQUE (feed_id, entry_key)
+        );
+
+        CREATE INDEX entries_by_time    ON entries (sort_time DESC);
+        CREATE INDEX entries_by_feed    ON entries (feed_id, sort_time DESC);
+        CREATE INDEX entries_unread     ON entries (sort_time DESC) WHERE read = 0;
+        CREATE INDEX entries_starred    ON entries (sort_time DESC) WHERE starred = 1;
+        CREATE INDEX entries_first_seen ON entries (first_seen);
+
+        CREATE TABLE meta (
+            key   TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+
+        -- trigram tokenizer: substring matches for any script, so Chinese
+        -- text (no spaces between words) is findable.
+        CREATE VIRTUAL TABLE entries_fts USING fts5 (
+            title, summary, author,
+            content='entries', content_rowid='id',
+            tokenize='trigram'
+        );
+        CREATE TRIGGER entries_fts_insert AFTER INSERT ON entries BEGIN
+            INSERT INTO entries_fts (rowid, title, summary, author)
+            VALUES (new.id, new.title, new.summary, new.author);
+        END;
+        CREATE TRIGGER entries_fts_delete AFTER DELETE ON entries BEGIN
+            INSERT INTO entries_fts (entries_fts, rowid, title, summary, author)
+            VALUES ('delete', old.id, old.title, old.summary, old.author);
+        END;
+        CREATE TRIGGER entries_fts_update AFTER UPDATE OF title, summary, author ON entries
+        BEGIN
+            INSERT INTO entries_fts (entries_fts, rowid, title, summary, author)
+            VALUES ('delete', old.id, old.title, old.summary, old.author);
+            INSERT INTO entries_fts (rowid, title, summary, author)
+            VALUES (new.id, new.title, new.summary, new.author);
+        END;
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1_initial]
+"""``MIGRATIONS[i]`` takes the schema from version i to i + 1."""
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class SchemaTooNewError(RuntimeError):
+    """The database was written by a newer briefterm."""
+
+
+def migrate(db: sqlite3.Connection) -> int:
+    """Bring ``db`` to :data:`SCHEMA_VERSION`; return the version it had.
+
+    Each step runs in its own ``BEGIN IMMEDIATE`` transaction together with
+    the ``user_version`` bump, so an interrupted upgrade leaves a consistent
+    older version behind.
+    """
+    (version,) = db.execute("PRAGMA user_version").fetchone()
+    start = version
+    if version > SCHEMA_VERSION:
+        raise SchemaTooNewError(
+            f"the cache has schema version {version} but this briefterm knows "
+            f"{SCHEMA_VERSION}; upgrade briefterm"
+        )
+    while version < SCHEMA_VERSION:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            (current,) = db.execute("PRAGMA user_version").fetchone()
+            if current != version:  # another process migrated meanwhile
+                db.execute("ROLLBACK")
+                version = current
+                continue
+            MIGRATIONS[version](db)
+            db.execute(f"PRAGMA user_version = {version + 1}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        version += 1
+    return start
