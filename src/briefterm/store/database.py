@@ -192,9 +192,7 @@ class Store:
     def sync_feeds(self, urls: Iterable[str]) -> None:
         """Make sure every subscribed URL has a row (removal is explicit)."""
         with self.write() as db:
-            db.executemany(
-                "INSERT OR IGNORE INTO feeds (url) VALUES (?)", [(u,) for u in urls]
-            )
+            db.executemany("INSERT OR IGNORE INTO feeds (url) VALUES (?)", [(u,) for u in urls])
 
     def remove_feed(self, url: str) -> bool:
         """Delete a feed and its entries; True if it existed."""
@@ -220,8 +218,11 @@ class Store:
             total, unread, starred = counts.get(row[0], (0, 0, 0))
             out.append(
                 FeedState(
-                    *row[:13], gone=bool(row[13]), entry_count=total,
-                    unread_count=unread, starred_count=starred,
+                    *row[:13],
+                    gone=bool(row[13]),
+                    entry_count=total,
+                    unread_count=unread,
+                    starred_count=starred,
                 )
             )
         return out
@@ -236,8 +237,18 @@ class Store:
     def update_feed(self, feed_id: int, **fields: object) -> None:
         """Set fetch bookkeeping columns of a feed (poller use)."""
         allowed = {
-            "fetch_url", "title", "site_link", "etag", "last_modified", "last_attempt",
-            "last_success", "next_due", "error_count", "last_error", "last_status", "gone",
+            "fetch_url",
+            "title",
+            "site_link",
+            "etag",
+            "last_modified",
+            "last_attempt",
+            "last_success",
+            "next_due",
+            "error_count",
+            "last_error",
+            "last_status",
+            "gone",
         }
         unknown = set(fields) - allowed
         if unknown:
@@ -246,9 +257,7 @@ class Store:
             return
         assignments = ", ".join(f"{name} = ?" for name in fields)
         with self.write() as db:
-            db.execute(
-                f"UPDATE feeds SET {assignments} WHERE id = ?", (*fields.values(), feed_id)
-            )
+            db.execute(f"UPDATE feeds SET {assignments} WHERE id = ?", (*fields.values(), feed_id))
 
     # -- entries: feed data ---------------------------------------------------
 
@@ -288,13 +297,22 @@ class Store:
                 if published is not None and published > now + FUTURE_CLAMP_SECONDS:
                     published = now
                 values = (
-                    entry.title, entry.link, entry.summary, entry.content_html, entry.author,
-                    published, _ts(entry.updated), entry.source_title, entry.source_url,
-                    json.dumps(list(entry.categories), ensure_ascii=False), entry.comments,
+                    entry.title,
+                    entry.link,
+                    entry.summary,
+                    entry.content_html,
+                    entry.author,
+                    published,
+                    _ts(entry.updated),
+                    entry.source_title,
+                    entry.source_url,
+                    json.dumps(list(entry.categories), ensure_ascii=False),
+                    entry.comments,
                     json.dumps(
                         [[e.url, e.type, e.length] for e in entry.enclosures], ensure_ascii=False
                     ),
-                    json.dumps(list(entry.related), ensure_ascii=False), digest,
+                    json.dumps(list(entry.related), ensure_ascii=False),
+                    digest,
                 )
                 if old is None:
                     db.execute(
@@ -302,8 +320,13 @@ class Store:
                         " updated, source_title, source_url, categories, comments, enclosures,"
                         " related, content_hash, feed_id, entry_key, first_seen, sort_time)"
                         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                        (*values, feed_id, entry.entry_id, now,
-                         published if published is not None else now),
+                        (
+                            *values,
+                            feed_id,
+                            entry.entry_id,
+                            now,
+                            published if published is not None else now,
+                        ),
                     )
                     result.new += 1
                 else:
@@ -476,17 +499,52 @@ class Store:
 
 def _row_to_entry(row: tuple) -> Entry:
     (
-        eid, feed_id, feed_url, feed_title, key, title, link, summary, author, published,
-        updated, first_seen, source_title, source_url, categories, comments, enclosures,
-        related, content, read, starred, read_at, starred_at,
+        eid,
+        feed_id,
+        feed_url,
+        feed_title,
+        key,
+        title,
+        link,
+        summary,
+        author,
+        published,
+        updated,
+        first_seen,
+        source_title,
+        source_url,
+        categories,
+        comments,
+        enclosures,
+        related,
+        content,
+        read,
+        starred,
+        read_at,
+        starred_at,
     ) = row
     return Entry(
-        id=eid, feed_id=feed_id, feed_url=feed_url, feed_title=feed_title or feed_url,
-        entry_key=key, title=title, link=link, summary=summary, author=author,
-        published=published, updated=updated, first_seen=first_seen,
-        source_title=source_title, source_url=source_url,
-        categories=tuple(json.loads(categories)), comments=comments,
+        id=eid,
+        feed_id=feed_id,
+        feed_url=feed_url,
+        feed_title=feed_title or feed_url,
+        entry_key=key,
+        title=title,
+        link=link,
+        summary=summary,
+        author=author,
+        published=published,
+        updated=updated,
+        first_seen=first_seen,
+        source_title=source_title,
+        source_url=source_url,
+        categories=tuple(json.loads(categories)),
+        comments=comments,
         enclosures=tuple(Enclosure(u, t, n) for u, t, n in json.loads(enclosures)),
-        related=tuple(json.loads(related)), content_html=content,
-        read=bool(read), starred=bool(starred), read_at=read_at, starred_at=starred_at,
+        related=tuple(json.loads(related)),
+        content_html=content,
+        read=bool(read),
+        starred=bool(starred),
+        read_at=read_at,
+        starred_at=starred_at,
     )

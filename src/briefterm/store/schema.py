@@ -112,7 +112,7 @@ def _v1_initial(db: sqlite3.Connection) -> None:
             INSERT INTO entries_fts (rowid, title, summary, author)
             VALUES (new.id, new.title, new.summary, new.author);
         END;
-        """
+        """,
     )
 
 

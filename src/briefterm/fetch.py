@@ -1,0 +1,383 @@
+"""Download one feed over HTTP with every limit that protects the user.
+
+:func:`fetch` never raises for a network or server problem: it returns a
+:class:`FetchResult` whose ``error`` is one sentence. The limits come from
+:class:`~briefterm.config_types.PollConfig`:
+
+* one **total deadline** (``timeout``) around connect, every redirect and the
+  whole body, so a server that trickles one byte per second is cut off;
+* a cap on the body **after decompression** (``max_bytes``), enforced while
+  streaming. Decompression is done here, not by httpx, because httpx inflates
+  each network chunk in one go: a 64 KiB chunk of a gzip bomb becomes 64 MiB
+  before anyone can count it. Here zlib is driven with ``max_length`` so at
+  most :data:`_DECODE_STEP` bytes exist uncounted at any time;
+* redirects followed by hand: at most ``max_redirects``, http(s) targets only,
+  loops detected, and a permanent move reported only when every hop was a
+  301/308 (a 302 anywhere means "ask the old URL again next time");
+* conditional GET (If-None-Match / If-Modified-Since) so unchanged feeds cost
+  one small 304.
+
+Content-Length is never trusted: not for allocation and not for the cap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import errno
+import time
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http import HTTPStatus
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from briefterm import __version__
+from briefterm.config_types import MIB, PollConfig
+from briefterm.sanitize import clean_line
+
+ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+)
+# No "br": Brotli is not a dependency, and its decoder would need the same
+# bounded-output API as zlib to keep the decompressed-size cap honest.
+ACCEPT_ENCODING = "gzip, deflate"
+DEFAULT_USER_AGENT = f"briefterm/{__version__} (+https://pypi.org/project/briefterm/)"
+
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_PERMANENT = frozenset({301, 308})
+_DECODE_STEP = 256 * 1024  # most bytes zlib may produce per call
+
+
+@dataclass(slots=True)
+class FetchResult:
+    """What one fetch produced; ``error`` is None on success or 304."""
+
+    url: str
+    """The URL asked for."""
+    status: int | None = None
+    """HTTP status of the final response (None if none arrived)."""
+    final_url: str = ""
+    """The URL of the final response, after redirects."""
+    body: bytes = b""
+    """Decompressed body of a 2xx response (empty otherwise)."""
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    permanent_redirect_url: str | None = None
+    """Set when every redirect hop was 301/308: fetch this URL from now on."""
+    retry_after: float | None = None
+    """Seconds the server asked us to wait (429/503), capped."""
+    not_modified: bool = False
+    """True on 304: the cached copy is current; nothing to parse."""
+    error: str | None = None
+    """One sentence saying what went wrong, or None."""
+    seconds: float = 0.0
+    """Wall time the fetch took."""
+
+    @property
+    def ok(self) -> bool:
+        """True when a body arrived that should be parsed."""
+        return self.error is None and not self.not_modified
+
+
+class _FetchError(Exception):
+    """Internal: stops a fetch with a user-facing message."""
+
+
+def default_headers(user_agent: str = "") -> dict[str, str]:
+    """Request headers sent with every fetch."""
+    return {
+        "Accept": ACCEPT,
+        "Accept-Encoding": ACCEPT_ENCODING,
+        "User-Agent": user_agent or DEFAULT_USER_AGENT,
+    }
+
+
+def make_client(limits: PollConfig = PollConfig()) -> httpx.AsyncClient:
+    """An ``httpx.AsyncClient`` configured for :func:`fetch` (redirects off).
+
+    One client is shared by a whole poll so connections are reused.
+    """
+    pool = max(1, limits.concurrency)
+    return httpx.AsyncClient(
+        follow_redirects=False,
+        headers=default_headers(limits.user_agent),
+        timeout=httpx.Timeout(limits.timeout, connect=min(limits.connect_timeout, limits.timeout)),
+        limits=httpx.Limits(max_connections=pool, max_keepalive_connections=pool),
+    )
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g}"
+
+
+def _show_url(url: str) -> str:
+    return clean_line(url, max_length=200)
+
+
+def _size(n: int) -> str:
+    if n % MIB == 0:
+        return f"{n // MIB} MiB"
+    if n >= MIB:
+        return f"{n / MIB:.1f} MiB"
+    return f"{n} bytes"
+
+
+def _is_http(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
+def parse_retry_after(value: str | None, cap: float, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (seconds or HTTP date), capped.
+
+    Returns None when the header is missing or unreadable; never negative.
+    """
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(min(int(value), cap))
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when is None:
+        return None
+    now = time.time() if now is None else now
+    try:
+        delay = when.timestamp() - now
+    except (OverflowError, OSError, ValueError):
+        return None
+    return float(min(max(delay, 0.0), cap))
+
+
+def _status_error(status: int, reason: str) -> str:
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = clean_line(reason, max_length=80)
+    return f"HTTP {status} {phrase}".rstrip()
+
+
+def _network_error(exc: Exception, url: str, limits: PollConfig) -> str:
+    """Translate an httpx exception into one sentence."""
+    text = str(exc)
+    low = text.lower()
+    host = urlsplit(url).hostname or url
+    if isinstance(exc, httpx.ConnectTimeout):
+        return f"could not connect to {host} within {_seconds(limits.connect_timeout)} s"
+    if isinstance(exc, httpx.TimeoutException):
+        return f"timed out after {_seconds(limits.timeout)} s"
+    if isinstance(exc, httpx.ConnectError):
+        cause = exc.__cause__ or exc.__context__
+        err = getattr(cause, "errno", None)
+        if err == errno.ECONNREFUSED or "refused" in low:
+            return "connection refused"
+        if "name or service" in low or "nodename" in low or "name resolution" in low:
+            return f"could not resolve host {host}"
+        if "certificate" in low:
+            return f"the TLS certificate of {host} could not be verified"
+        if "ssl" in low or "tls" in low:
+            return f"the TLS handshake with {host} failed"
+        return f"could not connect to {host}: {clean_line(text, max_length=120) or 'unknown error'}"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        if "peer closed" in low or "incomplete" in low or "without sending" in low:
+            return "the server closed the connection before the feed was complete"
+        return "the server sent an invalid HTTP response"
+    if isinstance(exc, httpx.ReadError | httpx.WriteError):
+        return "the connection broke while downloading the feed"
+    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+        return f"not a valid http(s) URL: {_show_url(url)}"
+    return f"the download failed ({type(exc).__name__})"
+
+
+class _Decoder:
+    """Bounded incremental decoding of a Content-Encoding."""
+
+    def __init__(self, encoding: str) -> None:
+        self.encoding = encoding
+        self._zlib: zlib._Decompress | None = None
+        self._started = False
+        if encoding in ("gzip", "x-gzip"):
+            self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            self._zlib = zlib.decompressobj()
+        elif encoding not in ("", "identity"):
+            raise _FetchError(
+                f"the server used a compression briefterm does not support ({clean_line(encoding)})"
+            )
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        """Yield decoded pieces of at most ``_DECODE_STEP`` bytes each."""
+        if self._zlib is None:
+            if data:
+                yield data
+            return
+        if self.encoding == "deflate" and not self._started:
+            # "deflate" is meant to be zlib-wrapped, but some servers send raw
+            # deflate: decide from the first bytes, as browsers do.
+            self._started = True
+            if data and (data[0] & 0x0F) != 8:
+                self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+        buf = data
+        while True:
+            try:
+                out = self._zlib.decompress(buf, _DECODE_STEP)
+            except zlib.error as exc:
+                raise _FetchError("the feed's compressed data is corrupt") from exc
+            buf = self._zlib.unconsumed_tail
+            if out:
+                yield out
+            if self._zlib.eof:
+                rest = self._zlib.unused_data
+                if self.encoding != "deflate" and rest[:2] == b"\x1f\x8b":
+                    # a multi-member gzip stream: go on with the next member
+                    self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                    buf = rest
+                    continue
+                return  # trailing garbage after the stream is ignored
+            if not buf and len(out) < _DECODE_STEP:
+                return
+
+    def flush(self) -> bytes:
+        """Whatever the decoder still holds (small: input is fully consumed)."""
+        if self._zlib is None or self._zlib.eof:
+            return b""
+        try:
+            return self._zlib.flush()
+        except zlib.error as exc:
+            raise _FetchError("the feed's compressed data is corrupt") from exc
+
+
+def _too_big(limits: PollConfig) -> str:
+    return (
+        f"the feed is larger than {_size(limits.max_bytes)} after decompression; "
+        "raise poll.max_bytes if you trust it"
+    )
+
+
+async def _read_body(response: httpx.Response, limits: PollConfig) -> bytes:
+    encoding = response.headers.get("content-encoding", "").strip().lower()
+    decoder = _Decoder(encoding)
+    parts: list[bytes] = []
+    total = 0
+    async for raw in response.aiter_raw():
+        for piece in decoder.feed(raw):
+            total += len(piece)
+            if total > limits.max_bytes:
+                raise _FetchError(_too_big(limits))
+            parts.append(piece)
+    tail = decoder.flush()
+    total += len(tail)
+    if total > limits.max_bytes:
+        raise _FetchError(_too_big(limits))
+    parts.append(tail)
+    return b"".join(parts)
+
+
+async def _fetch(
+    client: httpx.AsyncClient,
+    result: FetchResult,
+    headers: dict[str, str],
+    limits: PollConfig,
+) -> None:
+    url = result.url
+    if not _is_http(url):
+        raise _FetchError(f"not an http(s) URL: {_show_url(url)}")
+    seen = {url}
+    hops: list[int] = []
+    while True:
+        try:
+            request = client.build_request("GET", url, headers=headers)
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as exc:
+            raise _FetchError(f"not a valid http(s) URL: {_show_url(url)}") from exc
+        response = await client.send(request, stream=True)
+        try:
+            status = response.status_code
+            result.status = status
+            result.final_url = url
+            location = response.headers.get("location")
+            if status in _REDIRECTS and location:
+                target = urljoin(url, location.strip())
+                if len(hops) >= limits.max_redirects:
+                    raise _FetchError(f"too many redirects (more than {limits.max_redirects})")
+                if not _is_http(target):
+                    raise _FetchError(
+                        f"redirect to a non-http(s) URL was refused: {_show_url(target)}"
+                    )
+                if target in seen:
+                    raise _FetchError(f"redirect loop at {_show_url(target)}")
+                seen.add(target)
+                hops.append(status)
+                url = target
+                continue
+            if hops and all(h in _PERMANENT for h in hops) and (
+                status == 304 or 200 <= status < 300
+            ):
+                # Only a move that leads somewhere working is worth remembering.
+                result.permanent_redirect_url = url
+            result.etag = response.headers.get("etag")
+            result.last_modified = response.headers.get("last-modified")
+            if status == 304:
+                result.not_modified = True
+                return
+            if 200 <= status < 300:
+                result.content_type = response.headers.get("content-type")
+                result.body = await _read_body(response, limits)
+                return
+            if status in (429, 503):
+                result.retry_after = parse_retry_after(
+                    response.headers.get("retry-after"), limits.max_retry_after
+                )
+            raise _FetchError(_status_error(status, response.reason_phrase))
+        finally:
+            await response.aclose()
+
+
+async def fetch(
+    client: httpx.AsyncClient,
+    url: str,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    limits: PollConfig = PollConfig(),
+) -> FetchResult:
+    """Fetch ``url`` within every limit of ``limits``; never raises for HTTP trouble.
+
+    ``client`` should come from :func:`make_client` (redirects must be off:
+    they are followed here). ``etag`` and ``last_modified`` come from the
+    previous successful fetch and make the request conditional.
+    """
+    started = time.monotonic()
+    result = FetchResult(url=url, final_url=url)
+    headers: dict[str, str] = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    try:
+        async with asyncio.timeout(limits.timeout):
+            await _fetch(client, result, headers, limits)
+    except _FetchError as exc:
+        result.error = str(exc)
+    except TimeoutError:
+        result.error = f"timed out after {_seconds(limits.timeout)} s"
+    except httpx.HTTPError as exc:
+        result.error = _network_error(exc, result.final_url or url, limits)
+    except OSError as exc:  # anything the transport did not wrap
+        result.error = f"the download failed: {clean_line(exc.strerror or str(exc))}"
+    if result.error is not None:
+        # Validators of a failed response must not replace the good ones.
+        result.body = b""
+        result.not_modified = False
+        result.etag = result.last_modified = None
+        result.permanent_redirect_url = None
+    result.seconds = time.monotonic() - started
+    return result

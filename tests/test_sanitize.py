@@ -1,0 +1,82 @@
+"""The sanitizer: nothing from a feed may control the terminal."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefterm.sanitize import clean_line, clean_text, is_safe, safe_url, strip_controls, truncate
+
+HOSTILE = [
+    ("osc0 title", "a\x1b]0;pwned\x07b", "ab"),
+    ("osc2 st", "a\x1b]2;pwned\x1b\\b", "ab"),
+    ("osc8 link", "\x1b]8;;http://evil.example\x1b\\click\x1b]8;;\x1b\\", "click"),
+    ("osc52 clipboard", "x\x1b]52;c;cm0gLXJmIH4=\x07y", "xy"),
+    ("csi clear", "a\x1b[2J\x1b[31mred\x1b[0m", "ared"),
+    ("8-bit csi", "a\x9b31mb", "ab"),
+    ("8-bit osc", "a\x9d0;t\x07b", "ab"),
+    ("c0", "a\x00b\x07c\x08d", "abcd"),
+    ("c1", "a\x85b\x90c", "abc"),
+    ("bidi", "safe\u202etxt.exe\u202c", "safetxt.exe"),
+    ("isolates", "\u2066x\u2069", "x"),
+    ("dcs", "a\x1bPq#0;2;0;0;0\x1b\\b", "ab"),
+    ("lone esc", "ab\x1b", "ab"),
+    ("two-byte escape", "a\x1bcb", "ab"),  # ESC c (reset) is one sequence
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), [h[1:] for h in HOSTILE], ids=[h[0] for h in HOSTILE])
+def test_controls_and_escapes_are_removed(raw: str, expected: str) -> None:
+    assert clean_line(raw) == expected
+    assert is_safe(clean_text(raw))
+
+
+def test_markup_is_left_as_text() -> None:
+    assert clean_line("[/] [@click=app.quit]x[/] [link=file:///etc]") == (
+        "[/] [@click=app.quit]x[/] [link=file:///etc]"
+    )
+
+
+def test_newlines_tabs_and_whitespace() -> None:
+    assert strip_controls("a\r\nb\rc\td") == "a\nb\nc\td"
+    assert clean_text("  one \n\n\n\n two  ") == "one\n\ntwo"
+    assert clean_line("one\ntwo\tthree") == "one two three"
+
+
+def test_zero_width_runs_squeezed_but_emoji_zwj_kept() -> None:
+    family = "👨\u200d👩\u200d👧"
+    assert clean_line(family) == family
+    assert clean_line("a\u200b\u200b\u200b\u200bb") == "a\u200bb"
+
+
+def test_cjk_and_emoji_survive() -> None:
+    assert clean_line("国产芯片 🚀 出货") == "国产芯片 🚀 出货"
+
+
+def test_truncation() -> None:
+    assert truncate("abcdef", 4) == "abc…"
+    assert len(clean_line("x" * 20_000, max_length=500)) == 500
+
+
+def test_surrogates_removed() -> None:
+    assert clean_line("a\ud800b") == "ab"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://example.com/a b", "https://example.com/a%20b"),
+        ("HTTP://EXAMPLE.com", "HTTP://EXAMPLE.com"),
+        ("javascript:alert(1)", ""),
+        ("file:///etc/passwd", ""),
+        ("|rm -rf ~", ""),
+        ("data:text/html,x", ""),
+        ("mailto:a@example.com", ""),
+        ("", ""),
+    ],
+)
+def test_safe_url(url: str, expected: str) -> None:
+    assert safe_url(url) == expected
+
+
+def test_safe_url_mailto_when_allowed() -> None:
+    assert safe_url("mailto:a@example.com", allow_mailto=True) == "mailto:a@example.com"
