@@ -18,6 +18,7 @@ Array-of-tables indexes in messages count from 1 (``feeds[3]`` is the third
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 import re
@@ -155,8 +156,13 @@ def _string_list(value: Any) -> tuple[str, ...]:
     # A single string is accepted for convenience: keywords = "chip".
     if isinstance(value, str):
         value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+    if not isinstance(value, list):
         raise _Invalid("must be an array of strings")
+    for number, item in enumerate(value, start=1):
+        if not isinstance(item, str):
+            raise _Invalid(
+                f"must be an array of strings (item {number} is {_show(item)})", show_value=False
+            )
     return tuple(v for v in value if v.strip())
 
 
@@ -244,6 +250,34 @@ _TABLES: dict[str, tuple[dict[str, Checker], type]] = {
 }
 
 
+# Words people reach for that spelling similarity cannot find.
+_ALIASES = {
+    "colour": "theme",
+    "color": "theme",
+    "colours": "theme",
+    "colors": "theme",
+    "colorscheme": "theme",
+    "style": "theme",
+    "keys": "keymap",
+    "bindings": "keymap",
+    "keybindings": "keymap",
+    "keybinds": "keymap",
+    "urls": "feeds",
+    "subscriptions": "feeds",
+    "open_with": "browser",
+    "browser_command": "browser",
+    "workers": "concurrency",
+    "parallel": "concurrency",
+    "refresh_interval": "default_interval",
+    "reload_time": "default_interval",
+    "useragent": "user_agent",
+    "tags": "categories",
+    "regex": "patterns",
+    "regexes": "patterns",
+    "max_items": "limit",
+}
+
+
 # -- the loader -------------------------------------------------------------------
 
 
@@ -262,14 +296,15 @@ class _Ctx:
 
     def unknown(self, key: str, known: Iterable[str], prefix: str = "") -> ConfigError:
         full = prefix + key
-        close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.5)
+        known = list(known)
+        alias = _ALIASES.get(key.lower().replace("-", "_"))
+        close = [alias] if alias in known else []
+        close = close or difflib.get_close_matches(key, known, n=1, cutoff=0.5)
         hint = f" (did you mean {prefix}{close[0]}?)" if close else ""
         return self.fail(f"unknown key {full}{hint}")
 
 
-def _check_table(
-    ctx: _Ctx, table: Any, spec: dict[str, Checker], prefix: str
-) -> dict[str, Any]:
+def _check_table(ctx: _Ctx, table: Any, spec: dict[str, Checker], prefix: str) -> dict[str, Any]:
     """Validate one TOML table against ``spec``; returns converted values."""
     if not isinstance(table, dict):
         raise ctx.fail(f"{prefix.rstrip('.')} must be a table (got {_show(table)})")
@@ -294,7 +329,7 @@ def _feeds(ctx: _Ctx, raw: Any) -> list[FeedConfig]:
         prefix = f"feeds[{number}]."
         values = _check_table(ctx, item, _FEED_KEYS, prefix)
         if "url" not in values:
-            raise ctx.fail(f"feeds[{number}] has no url (every [[feeds]] needs url = \"...\")")
+            raise ctx.fail(f'feeds[{number}] has no url (every [[feeds]] needs url = "...")')
         url = values["url"]
         if url in seen:
             raise ctx.fail(f"feeds[{number}].url repeats feeds[{seen[url]}] ({url})")
@@ -313,9 +348,11 @@ def _sections(ctx: _Ctx, raw: Any) -> list[SectionConfig]:
         values = _check_table(ctx, item, _SECTION_KEYS, prefix)
         name = values.get("name")
         if not name:
-            raise ctx.fail(f"sections[{number}] has no name (every [[sections]] needs name = \"...\")")
+            raise ctx.fail(
+                f'sections[{number}] has no name (every [[sections]] needs name = "...")'
+            )
         if name.casefold() in names:
-            raise ctx.fail(f"sections[{number}].name repeats the section \"{name}\"")
+            raise ctx.fail(f'sections[{number}].name repeats the section "{name}"')
         names.add(name.casefold())
         for pattern in values.get("patterns", ()):
             try:
@@ -331,7 +368,7 @@ def _sections(ctx: _Ctx, raw: Any) -> list[SectionConfig]:
 
 def _keymap(ctx: _Ctx, raw: Any) -> dict[str, str]:
     if not isinstance(raw, dict):
-        raise ctx.fail(f"keymap must be a table of action = \"keys\" (got {_show(raw)})")
+        raise ctx.fail(f'keymap must be a table of action = "keys" (got {_show(raw)})')
     keymap: dict[str, str] = {}
     for action, keys in raw.items():
         if isinstance(keys, list) and all(isinstance(k, str) for k in keys):
@@ -347,7 +384,9 @@ def _keymap(ctx: _Ctx, raw: Any) -> dict[str, str]:
 
 def _browser(ctx: _Ctx, raw: Any) -> str:
     if not isinstance(raw, str):
-        raise ctx.fail(f'browser must be a command string such as "firefox {{url}}" (got {_show(raw)})')
+        raise ctx.fail(
+            f'browser must be a command string such as "firefox {{url}}" (got {_show(raw)})'
+        )
     if not raw.strip():
         return ""
     try:
@@ -425,7 +464,9 @@ def _parse_subscriptions(path: Path) -> list[FeedConfig]:
     doc = _read_toml(path, label)
     for key in doc:
         if key != "feeds":
-            raise ctx.fail(f"unknown key {key} (this file only holds [[feeds]]; settings go in config.toml)")
+            raise ctx.fail(
+                f"unknown key {key} (this file only holds [[feeds]]; settings go in config.toml)"
+            )
     return _feeds(ctx, doc.get("feeds", []))
 
 
@@ -466,6 +507,33 @@ def load_config(path: Path | None = None) -> Config:
     return Config(**kwargs)
 
 
+def config_warnings(config: Config) -> list[str]:
+    """Things that are valid but probably not what the user meant (for ``config check``)."""
+    warnings: list[str] = []
+    known = {f.url.casefold() for f in config.feeds} | {
+        f.name.casefold() for f in config.feeds if f.name
+    }
+    for number, section in enumerate(config.sections, start=1):
+        for ref in section.feeds:
+            if ref.casefold() not in known:
+                warnings.append(
+                    f'sections[{number}] ("{section.name}") lists feed "{ref}", which is no '
+                    "feed's name or URL here; it can still match a feed's own title"
+                )
+        if not (
+            section.feeds
+            or section.categories
+            or section.keywords
+            or section.patterns
+            or section.authors
+        ) and not any(f.section.casefold() == section.name.casefold() for f in config.feeds):
+            warnings.append(
+                f'sections[{number}] ("{section.name}") has no rules and no feed names it, '
+                "so it stays empty"
+            )
+    return warnings
+
+
 # -- managed subscriptions ----------------------------------------------------------
 
 
@@ -493,10 +561,8 @@ def atomic_write_text(path: Path, text: str) -> None:
             os.fsync(handle.fileno())
         os.replace(tmp_name, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp_name)
-        except OSError:
-            pass
         raise
 
 

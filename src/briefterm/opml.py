@@ -1,0 +1,227 @@
+"""OPML import and export of subscriptions.
+
+Import rules (chosen for briefterm's flat list of sections):
+
+* An ``<outline>`` with an ``xmlUrl`` is a feed; an outline without one that
+  has children is a folder. A feed's section is the text of its **nearest**
+  enclosing folder (``Tech / Hardware / feed`` gives "Hardware"), because
+  briefterm sections are flat and name-matched by ``[[sections]]`` rules;
+  joined paths would never match them. Top-level feeds get no section.
+* Only ``http``/``https`` feed URLs are imported. newsboat's ``|command``,
+  ``exec:``, ``filter:`` and ``query:`` feeds, ``file:``, ``javascript:`` and
+  every other scheme are skipped with a reason, as are duplicates.
+* Hostile files are bounded: a DOCTYPE declaring entities (billion laughs,
+  XXE) is refused before parsing, lxml never resolves entities or touches
+  the network, folders deeper than :data:`MAX_DEPTH` and feeds beyond
+  :data:`MAX_FEEDS` are skipped, and files over :data:`MAX_BYTES` refused.
+
+Export writes sections as folders and feeds as
+``<outline type="rss" text=... title=... xmlUrl=...>``, escaped by the XML
+serializer (never by string formatting).
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from email.utils import formatdate
+
+from briefterm.config import is_http_url
+from briefterm.config_types import FeedConfig
+from briefterm.errors import BrieftermError
+from briefterm.sanitize import clean_line
+
+MAX_DEPTH = 8
+"""Outline nesting (folders) deeper than this is skipped."""
+MAX_FEEDS = 5000
+"""Feeds imported from one file at most; the rest are reported as skipped."""
+MAX_BYTES = 32 * 1024 * 1024
+"""OPML files larger than this are refused."""
+
+_ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_ENTITY_DECL_UTF16 = tuple(
+    "<!ENTITY".encode(codec) for codec in ("utf-16-le", "utf-16-be")
+) + tuple("<!entity".encode(codec) for codec in ("utf-16-le", "utf-16-be"))
+
+
+class OpmlError(BrieftermError):
+    """The OPML file cannot be read; the message says why."""
+
+
+@dataclass(slots=True)
+class OpmlImport:
+    """Result of :func:`parse_opml`: feeds to add and what was skipped (what, why)."""
+
+    feeds: list[FeedConfig] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    title: str = ""
+
+
+def _refuse_entities(data: bytes) -> None:
+    """Refuse DOCTYPEs that declare entities before any parser sees them."""
+    head = data
+    if _ENTITY_DECL.search(head) or any(marker in head for marker in _ENTITY_DECL_UTF16):
+        raise OpmlError(
+            "the OPML file declares XML entities in a DOCTYPE, which can be used to attack "
+            "the parser; remove the DOCTYPE and try again"
+        )
+
+
+def _attr(outline: ET.Element | object, *names: str) -> str:
+    get = outline.get  # type: ignore[attr-defined]
+    for name in names:
+        value = get(name)
+        if value:
+            return str(value)
+    return ""
+
+
+def _skip_reason(url: str) -> str | None:
+    """Why a feed URL cannot be imported, or None when it is a usable http(s) URL."""
+    stripped = url.strip()
+    lower = stripped.lower()
+    if stripped.startswith("|"):
+        return "newsboat command feed (|command) not imported: briefterm never runs commands"
+    for prefix, why in (
+        ("exec:", "newsboat exec: feed not imported: briefterm never runs commands"),
+        ("filter:", "newsboat filter: feed not imported: briefterm never runs commands"),
+        ("query:", "newsboat query feed (a saved search), not a feed URL"),
+        ("file:", "local file URL, only http(s) feeds are imported"),
+        ("javascript:", "javascript: URL, only http(s) feeds are imported"),
+    ):
+        if lower.startswith(prefix):
+            return why
+    if not is_http_url(stripped):
+        scheme = lower.split(":", 1)[0] if ":" in lower else ""
+        return f"not an http(s) URL ({scheme}:)" if scheme else "not an http(s) URL"
+    return None
+
+
+def _parse_tree(data: bytes):
+    from lxml import etree
+
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+        recover=False,
+    )
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise OpmlError(f"the file is not valid XML: {exc}") from None
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and any(True for _ in dtd.iterentities()):
+        raise OpmlError("the OPML file declares XML entities in a DOCTYPE; refusing to read it")
+    return root
+
+
+def parse_opml(data: bytes) -> OpmlImport:
+    """Parse OPML bytes into feeds (with sections from folders) and skip reasons.
+
+    Raises :class:`OpmlError` for files that are not OPML, too large, or
+    declare entities.
+    """
+    if len(data) > MAX_BYTES:
+        raise OpmlError(f"the OPML file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
+    _refuse_entities(data)
+    root = _parse_tree(data)
+    if not isinstance(root.tag, str) or root.tag.rsplit("}", 1)[-1].lower() != "opml":
+        raise OpmlError(f"not an OPML file (the root element is <{root.tag}>, not <opml>)")
+    result = OpmlImport()
+    head_title = root.find("head/title")
+    if head_title is not None and head_title.text:
+        result.title = clean_line(head_title.text, max_length=200)
+    body = root.find("body")
+    if body is None:
+        raise OpmlError("not an OPML file (it has no <body>)")
+
+    seen: set[str] = set()
+    over_limit = 0
+
+    def feed_outline(outline, section: str) -> None:
+        nonlocal over_limit
+        raw_url = _attr(outline, "xmlUrl", "xmlurl", "xmlURL")
+        name = clean_line(_attr(outline, "title", "text"), max_length=200)
+        label = clean_line(raw_url, max_length=300) or name
+        reason = _skip_reason(raw_url)
+        if reason:
+            result.skipped.append((label, reason))
+            return
+        url = raw_url.strip()
+        if url in seen:
+            result.skipped.append((url, "duplicate of an earlier outline in this file"))
+            return
+        if len(result.feeds) >= MAX_FEEDS:
+            over_limit += 1
+            return
+        seen.add(url)
+        result.feeds.append(FeedConfig(url=url, name=name, section=section))
+
+    # Iterative walk: (element, folder depth, nearest folder name).
+    stack = [(child, 1, "") for child in reversed(list(body))]
+    while stack:
+        node, depth, section = stack.pop()
+        if not isinstance(node.tag, str) or node.tag != "outline":
+            continue
+        if _attr(node, "xmlUrl", "xmlurl", "xmlURL"):
+            feed_outline(node, section)
+            continue
+        children = [c for c in node if isinstance(c.tag, str) and c.tag == "outline"]
+        if not children:
+            continue  # a plain text outline: nothing to import
+        if depth >= MAX_DEPTH:
+            folder = clean_line(_attr(node, "text", "title"), max_length=200) or "(untitled)"
+            inside = sum(1 for o in node.iter("outline") if _attr(o, "xmlUrl", "xmlurl", "xmlURL"))
+            feeds_in_it = f"{inside} feed" + ("" if inside == 1 else "s")
+            result.skipped.append(
+                (folder, f"folder nested more than {MAX_DEPTH} levels deep; {feeds_in_it} in it")
+            )
+            continue
+        folder = clean_line(_attr(node, "text", "title"), max_length=200) or section
+        stack.extend((child, depth + 1, folder) for child in reversed(children))
+    if over_limit:
+        result.skipped.append(
+            (f"{over_limit} more feeds", f"one file imports at most {MAX_FEEDS} feeds")
+        )
+    return result
+
+
+def render_opml(
+    feeds: Iterable[FeedConfig],
+    title: str = "briefterm subscriptions",
+    *,
+    site_links: Mapping[str, str] | None = None,
+    now: float | None = None,
+) -> str:
+    """OPML 2.0 text for ``feeds``: sections become folders, in first-seen order.
+
+    ``site_links`` maps feed URL → website URL (``htmlUrl``) when known.
+    """
+    site_links = site_links or {}
+    root = ET.Element("opml", version="2.0")
+    head = ET.SubElement(root, "head")
+    ET.SubElement(head, "title").text = clean_line(title) or "briefterm subscriptions"
+    ET.SubElement(head, "dateCreated").text = formatdate(now, usegmt=True)
+    body = ET.SubElement(root, "body")
+    folders: dict[str, ET.Element] = {}
+    for feed in feeds:
+        section = clean_line(feed.section)
+        parent = body
+        if section:
+            parent = folders.get(section)  # type: ignore[assignment]
+            if parent is None:
+                parent = ET.SubElement(body, "outline", text=section, title=section)
+                folders[section] = parent
+        name = clean_line(feed.name) or feed.url
+        attrs = {"type": "rss", "text": name, "title": name, "xmlUrl": feed.url}
+        if site_links.get(feed.url):
+            attrs["htmlUrl"] = site_links[feed.url]
+        ET.SubElement(parent, "outline", attrs)
+    ET.indent(root, space="  ")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

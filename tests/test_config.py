@@ -1,0 +1,365 @@
+"""Config loading, validation messages, subscriptions management and init."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from briefterm import paths
+from briefterm.config import (
+    ConfigError,
+    add_subscription,
+    add_subscriptions,
+    browser_command,
+    example_config_text,
+    init_config,
+    load_config,
+    remove_subscription,
+)
+from briefterm.config_types import Config, FeedConfig, PollConfig
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def error_for(tmp_path: Path, text: str) -> str:
+    cfg = write(tmp_path / "config.toml", text)
+    with pytest.raises(ConfigError) as info:
+        load_config(cfg)
+    message = str(info.value)
+    assert "\n" not in message  # one line, always
+    assert message.startswith(f"{cfg}: ")
+    return message.removeprefix(f"{cfg}: ")
+
+
+# -- locations and defaults ---------------------------------------------------------
+
+
+def test_missing_default_config_gives_defaults() -> None:
+    config = load_config()
+    assert config == Config()
+    assert not paths.config_path().exists()
+
+
+def test_missing_explicit_config_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"no such config file.*config init"):
+        load_config(tmp_path / "nope.toml")
+
+
+def test_env_variable_names_the_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cfg = write(tmp_path / "elsewhere.toml", '[ui]\ntheme = "nord"\n')
+    monkeypatch.setenv("BRIEFTERM_CONFIG", str(cfg))
+    config = load_config()
+    assert config.ui.theme == "nord"
+    assert config.path == cfg
+    monkeypatch.setenv("BRIEFTERM_CONFIG", str(tmp_path / "missing.toml"))
+    with pytest.raises(ConfigError, match="no such config file"):
+        load_config()
+
+
+def test_default_location_follows_xdg(isolated_dirs: Path) -> None:
+    cfg = paths.config_path()
+    assert str(cfg).startswith(str(isolated_dirs))
+    write(cfg, '[brief]\ntitle = "Evening edition"\nkey_stories = 3\n')
+    config = load_config()
+    assert config.brief.title == "Evening edition"
+    assert config.brief.key_stories == 3
+
+
+def test_example_config_loads_and_documents_everything() -> None:
+    config = load_config(REPO / "config.example.toml")
+    assert len(config.feeds) >= 5
+    assert [s.name for s in config.sections] == ["Policy", "Companies", "Products", "People"]
+    policy = config.sections[0]
+    assert "芯片" in policy.keywords
+    assert policy.patterns and policy.categories and policy.feeds
+    assert any(s.authors for s in config.sections)
+    assert config.keymap
+    text = (REPO / "config.example.toml").read_text(encoding="utf-8")
+    # Every settable key appears in the example, so every key is documented there.
+    for table in ("poll", "ui", "brief", "export"):
+        for key in getattr(Config(), table).__slots__:
+            assert f"\n{key} = " in text, f"{table}.{key} missing from config.example.toml"
+    for key in FeedConfig.__slots__:
+        assert key in text
+    assert example_config_text() == text
+
+
+def test_full_config_round_trips_into_dataclasses(tmp_path: Path) -> None:
+    cfg = write(
+        tmp_path / "config.toml",
+        """
+browser = "firefox --new-tab {url}"
+[[feeds]]
+url = "https://example.com/feed.xml"
+name = "Example"
+section = "Tech"
+interval = 15
+priority = 2
+[[sections]]
+name = "Policy"
+keywords = "chips"
+patterns = ['\\bEU\\b']
+limit = 3
+[poll]
+timeout = 12
+concurrency = 4
+[ui]
+mark_read = "after"
+mark_read_delay = 1.5
+[export]
+format = "links"
+clipboard = "osc52"
+[keymap]
+quit = ["q", "ctrl+q"]
+refresh = " r , ctrl+r "
+""",
+    )
+    config = load_config(cfg)
+    assert config.path == cfg
+    assert config.feeds == (FeedConfig("https://example.com/feed.xml", "Example", "Tech", 15, 2),)
+    assert config.sections[0].keywords == ("chips",)
+    assert config.sections[0].limit == 3
+    assert config.poll == PollConfig(timeout=12.0, concurrency=4)
+    assert isinstance(config.poll.timeout, float)
+    assert config.ui.mark_read == "after" and config.ui.mark_read_delay == 1.5
+    assert config.export.format == "links" and config.export.clipboard == "osc52"
+    assert config.keymap == {"quit": "q,ctrl+q", "refresh": "r,ctrl+r"}
+    assert config.browser == "firefox --new-tab {url}"
+
+
+# -- validation messages --------------------------------------------------------------
+
+
+def test_bad_number_names_key_and_value(tmp_path: Path) -> None:
+    message = error_for(tmp_path, '[poll]\ntimeout = "fast"\n')
+    assert message == 'poll.timeout must be a positive number of seconds (got "fast")'
+
+
+def test_bad_feed_url_names_the_feed_index(tmp_path: Path) -> None:
+    feeds = "".join(f'[[feeds]]\nurl = "https://e.com/{i}"\n' for i in range(2))
+    message = error_for(tmp_path, feeds + '[[feeds]]\nurl = "ftp://x"\n')
+    assert message == 'feeds[3].url must be an http(s) URL (got "ftp://x")'
+
+
+def test_unknown_key_suggests_the_close_one(tmp_path: Path) -> None:
+    assert error_for(tmp_path, '[ui]\ncolour = "red"\ntheme = "nord"\n') == (
+        "unknown key ui.colour (did you mean ui.theme?)"
+    )
+    assert error_for(tmp_path, "[pol]\ntimeout = 3\n") == "unknown key pol (did you mean poll?)"
+    assert error_for(tmp_path, '[[feeds]]\nurl = "https://e.com"\nnmae = "x"\n') == (
+        "unknown key feeds[1].nmae (did you mean feeds[1].name?)"
+    )
+    assert error_for(tmp_path, "zzz = 1\n") == "unknown key zzz"
+
+
+def test_toml_syntax_error_has_line_and_column(tmp_path: Path) -> None:
+    message = error_for(tmp_path, "[poll]\ntimeout = 3\nconcurrency = = 4\n")
+    assert message.startswith("invalid TOML: ")
+    assert "line 3" in message and "column" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            '[ui]\nmark_read = "sometimes"\n',
+            'ui.mark_read must be one of "never", "on-open", "after" (got "sometimes")',
+        ),
+        (
+            "[poll]\nconcurrency = true\n",
+            "poll.concurrency must be a whole number from 1 to 256 (got true)",
+        ),
+        (
+            "[poll]\nconcurrency = 2.5\n",
+            "poll.concurrency must be a whole number from 1 to 256 (got 2.5)",
+        ),
+        (
+            "[brief]\ntitle_similarity = 1.5\n",
+            "brief.title_similarity must be a number from 0 to 1 (got 1.5)",
+        ),
+        (
+            '[export]\nformat = "pdf"\n',
+            'export.format must be one of "md", "text", "links", "json" (got "pdf")',
+        ),
+        ("poll = 3\n", "poll must be a table (got 3)"),
+        ('[[feeds]]\nname = "x"\n', 'feeds[1] has no url (every [[feeds]] needs url = "...")'),
+        (
+            '[[feeds]]\nurl = "https://e.com"\n[[feeds]]\nurl = "https://e.com"\n',
+            "feeds[2].url repeats feeds[1] (https://e.com)",
+        ),
+        (
+            '[[feeds]]\nurl = "https://e.com"\ninterval = 0\n',
+            "feeds[1].interval must be a whole number of minutes of at least 1 (got 0)",
+        ),
+        (
+            '[[sections]]\nkeywords = ["a"]\n',
+            'sections[1] has no name (every [[sections]] needs name = "...")',
+        ),
+        (
+            '[[sections]]\nname = "A"\n[[sections]]\nname = "a"\n',
+            'sections[2].name repeats the section "a"',
+        ),
+        (
+            '[[sections]]\nname = "A"\nkeywords = [1]\n',
+            "sections[1].keywords must be an array of strings (item 1 is 1)",
+        ),
+        (
+            "[keymap]\nquit = 3\n",
+            'keymap.quit must be a string of comma-separated keys, e.g. "j,down" (got 3)',
+        ),
+        (
+            "browser = 'firefox \"{url}'\n",
+            'browser is not a valid command line (No closing quotation): "firefox \\"{url}"',
+        ),
+    ],
+)
+def test_validation_messages(tmp_path: Path, text: str, expected: str) -> None:
+    assert error_for(tmp_path, text) == expected
+
+
+def test_bad_regex_names_section_and_pattern(tmp_path: Path) -> None:
+    message = error_for(tmp_path, '[[sections]]\nname = "Chips"\npatterns = ["ok", "(unclosed"]\n')
+    assert message.startswith('sections[1] ("Chips") pattern "(unclosed" is not a valid regular')
+    assert "missing )" in message
+
+
+def test_not_utf8_and_directory(tmp_path: Path) -> None:
+    cfg = tmp_path / "config.toml"
+    cfg.write_bytes(b'title = "\xff"\n')
+    with pytest.raises(ConfigError, match="is not UTF-8"):
+        load_config(cfg)
+    with pytest.raises(ConfigError, match="is a directory"):
+        load_config(tmp_path)
+
+
+def test_browser_command_keeps_url_one_argument() -> None:
+    hostile = "https://e.com/a b;rm -rf ~ $(id)"
+    assert browser_command("firefox --new-tab {url}", hostile) == ["firefox", "--new-tab", hostile]
+    assert browser_command("w3m", hostile) == ["w3m", hostile]
+    assert browser_command("'my browser' --url={url}", "https://e.com") == [
+        "my browser",
+        "--url=https://e.com",
+    ]
+
+
+# -- subscriptions.toml ----------------------------------------------------------------
+
+HAND_WRITTEN = """\
+# My precious comments
+[[feeds]]
+url = "https://own.example.com/feed"  # keep me
+name = "Own"
+section = "Mine"
+"""
+
+
+def test_add_writes_only_subscriptions_and_merge(tmp_path: Path) -> None:
+    cfg = write(tmp_path / "config.toml", HAND_WRITTEN)
+    before = cfg.read_bytes()
+    assert add_subscription(cfg, FeedConfig("https://new.example.org/rss", section="News"))
+    assert not add_subscription(cfg, FeedConfig("https://new.example.org/rss"))
+    # A URL from config.toml is already subscribed; nothing is written for it.
+    assert not add_subscription(cfg, FeedConfig("https://own.example.com/feed", name="dup"))
+    assert cfg.read_bytes() == before
+    subs = paths.subscriptions_path(cfg)
+    text = subs.read_text(encoding="utf-8")
+    assert text.startswith("# Managed by briefterm")
+    assert 'url = "https://new.example.org/rss"' in text
+    assert "interval" not in text  # defaults are left out
+    config = load_config(cfg)
+    assert [f.url for f in config.feeds] == [
+        "https://own.example.com/feed",
+        "https://new.example.org/rss",
+    ]
+    assert config.feed("https://new.example.org/rss").section == "News"
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_config_toml_wins_on_duplicates(tmp_path: Path) -> None:
+    cfg = write(tmp_path / "config.toml", HAND_WRITTEN)
+    write(
+        paths.subscriptions_path(cfg),
+        '[[feeds]]\nurl = "https://own.example.com/feed"\nname = "Managed"\n',
+    )
+    config = load_config(cfg)
+    assert len(config.feeds) == 1
+    assert config.feeds[0].name == "Own"
+
+
+def test_subscriptions_without_config_file() -> None:
+    cfg = paths.config_path()
+    assert add_subscriptions(
+        cfg, [FeedConfig("https://a.example/f"), FeedConfig("https://a.example/f")]
+    )
+    assert not cfg.exists()
+    assert [f.url for f in load_config().feeds] == ["https://a.example/f"]
+
+
+def test_remove_subscription(tmp_path: Path) -> None:
+    cfg = write(tmp_path / "config.toml", HAND_WRITTEN)
+    add_subscriptions(cfg, [FeedConfig("https://a.example/1"), FeedConfig("https://a.example/2")])
+    assert remove_subscription(cfg, "https://a.example/1")
+    assert [f.url for f in load_config(cfg).feeds][1:] == ["https://a.example/2"]
+    assert not remove_subscription(cfg, "https://a.example/1")
+    with pytest.raises(ConfigError, match=r"defined in .*config.toml; remove its \[\[feeds\]\]"):
+        remove_subscription(cfg, "https://own.example.com/feed")
+    assert cfg.read_text(encoding="utf-8") == HAND_WRITTEN
+
+
+def test_bad_subscriptions_file_is_named() -> None:
+    subs = write(
+        paths.subscriptions_path(paths.config_path()),
+        '[[feeds]]\nurl = "javascript:alert(1)"\n',
+    )
+    with pytest.raises(ConfigError) as info:
+        load_config()
+    assert str(info.value) == (
+        f'{subs}: feeds[1].url must be an http(s) URL (got "javascript:alert(1)")'
+    )
+    write(subs, "[poll]\ntimeout = 3\n")
+    with pytest.raises(ConfigError, match=r"unknown key poll \(this file only holds"):
+        load_config()
+
+
+def test_add_refuses_non_http(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not an http"):
+        add_subscription(tmp_path / "config.toml", FeedConfig("file:///etc/passwd"))
+
+
+# -- init ----------------------------------------------------------------------------------
+
+
+def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
+    cfg = tmp_path / "sub" / "config.toml"
+    init_config(cfg)
+    assert cfg.read_text(encoding="utf-8") == example_config_text()
+    cfg.write_text("# mine\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="already exists; use `briefterm config init --force`"):
+        init_config(cfg)
+    assert cfg.read_text(encoding="utf-8") == "# mine\n"
+    init_config(cfg, force=True)
+    assert load_config(cfg).sections
+
+
+def test_config_warnings(tmp_path: Path) -> None:
+    from briefterm.config import config_warnings
+
+    assert config_warnings(load_config(REPO / "config.example.toml")) == []
+    cfg = write(
+        tmp_path / "config.toml",
+        '[[feeds]]\nurl = "https://e.com/f"\nname = "Known"\n'
+        '[[sections]]\nname = "A"\nfeeds = ["known", "Missing"]\n'
+        '[[sections]]\nname = "Empty"\n',
+    )
+    assert config_warnings(load_config(cfg)) == [
+        'sections[1] ("A") lists feed "Missing", which is no feed\'s name or URL here; '
+        "it can still match a feed's own title",
+        'sections[2] ("Empty") has no rules and no feed names it, so it stays empty',
+    ]
