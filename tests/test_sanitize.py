@@ -80,3 +80,12 @@ def test_safe_url(url: str, expected: str) -> None:
 
 def test_safe_url_mailto_when_allowed() -> None:
     assert safe_url("mailto:a@example.com", allow_mailto=True) == "mailto:a@example.com"
+
+
+@pytest.mark.parametrize(
+    "sample",
+    ["plain title", "  spaced   out ", "[/] [@click=app.quit]", "x" * 700, " https://e.com/x "],
+)
+def test_ascii_fast_path_matches_general_path(sample: str) -> None:
+    # The general path, forced by a non-ASCII character that it then drops.
+    assert clean_line(sample, max_length=500) == clean_line(sample + "\x85", max_length=500)

@@ -834,34 +834,12 @@ _LOOKS_HTML = re.compile(r"<[A-Za-z/!]|&#?\w+;")
 _EMAIL_NAME = re.compile(r"^\s*\S+@\S+\s*\((.+)\)\s*$")
 
 
-def _line(value: str, max_length: int | None) -> str:
-    """sanitize.clean_line, short-circuited for printable ASCII (same result, ~5x faster).
-
-    Printable ASCII has no controls (str.isprintable is False for C0/C1,
-    bidi and format characters, line separators), no Unicode spaces and is
-    already NFC, so collapsing spaces is all clean_line would do. A poll calls
-    this ten times per entry.
-    """
-    if value.isascii() and value.isprintable():
-        return truncate(" ".join(value.split()), max_length)
-    return clean_line(value, max_length=max_length)
-
-
-def _url(value: str) -> str:
-    """sanitize.safe_url with the same printable-ASCII short cut as :func:`_line`."""
-    if value.isascii() and value.isprintable():
-        value = value.strip()
-        if " " not in value and len(value) <= 4096:
-            return value if value[:8].lower().startswith(("http://", "https://")) else ""
-    return safe_url(value)
-
-
 def _clean_title(value: str, is_html: bool | None) -> str:
     # RSS says nothing about markup in titles; feeds use both escaped HTML and
     # plain text, so guess (as feedparser does). Atom declares the type.
     if is_html or (is_html is None and _LOOKS_HTML.search(value)):
         return html_to_text(value, max_length=MAX_TITLE)
-    return _line(value, MAX_TITLE)
+    return clean_line(value, max_length=MAX_TITLE)
 
 
 def _clean_author(value: str) -> str:
@@ -869,7 +847,7 @@ def _clean_author(value: str) -> str:
     match = _EMAIL_NAME.match(value) if len(value) < 400 else None
     if match:
         value = match.group(1)
-    return _line(value, max_length=MAX_AUTHOR)
+    return clean_line(value, max_length=MAX_AUTHOR)
 
 
 def _unique(values: Iterable[str], limit: int) -> tuple[str, ...]:
@@ -885,11 +863,11 @@ def _unique(values: Iterable[str], limit: int) -> tuple[str, ...]:
 def _enclosures(items: list[tuple[str, str, str]]) -> tuple[Enclosure, ...]:
     out: dict[str, Enclosure] = {}
     for href, kind, length in items:
-        url = _url(href)
+        url = safe_url(href)
         if not url or url in out:
             continue
         size = int(length) if length.isdigit() and len(length) < 16 else None
-        out[url] = Enclosure(url=url, type=_line(kind, max_length=100), length=size)
+        out[url] = Enclosure(url=url, type=clean_line(kind, max_length=100), length=size)
         if len(out) >= MAX_LINKS:
             break
     return tuple(out.values())
@@ -923,20 +901,20 @@ def _finish_entry(raw: _Raw) -> ParsedEntry | None:
     # newlines and tabs has nothing for it to remove (see _line).
     if not content.replace("\n", "").replace("\t", "").isprintable():
         content = strip_controls(content)
-    link = _url(raw.link)
+    link = safe_url(raw.link)
     published = parse_date(raw.published)
     updated = parse_date(raw.updated)
     # Many Atom entries carry only <updated>; it is the best publication time we have.
     if published is None:
         published = updated
 
-    entry_id = _line(raw.id, max_length=None)
+    entry_id = clean_line(raw.id, max_length=None)
     if len(entry_id) > MAX_ID:
         entry_id = _hash_id(entry_id)
     if not entry_id:
         entry_id = link
     if not entry_id:
-        date_key = published.isoformat() if published else _line(raw.published, 100)
+        date_key = published.isoformat() if published else clean_line(raw.published, max_length=100)
         if title or date_key:
             entry_id = _hash_id(title, date_key)
         elif summary or content:
@@ -953,23 +931,23 @@ def _finish_entry(raw: _Raw) -> ParsedEntry | None:
         author=truncate(", ".join(_unique(map(_clean_author, raw.authors), 20)), MAX_AUTHOR),
         published=published,
         updated=updated,
-        source_title=_line(raw.source_title, max_length=MAX_AUTHOR),
-        source_url=_url(raw.source_url),
+        source_title=clean_line(raw.source_title, max_length=MAX_AUTHOR),
+        source_url=safe_url(raw.source_url),
         categories=_unique(
-            (_line(c, max_length=MAX_CATEGORY) for c in raw.categories), MAX_CATEGORIES
+            (clean_line(c, max_length=MAX_CATEGORY) for c in raw.categories), MAX_CATEGORIES
         ),
-        comments=_url(raw.comments),
+        comments=safe_url(raw.comments),
         enclosures=_enclosures(raw.enclosures),
-        related=_unique(map(_url, raw.related), MAX_LINKS),
+        related=_unique(map(safe_url, raw.related), MAX_LINKS),
     )
 
 
 def _finish(raw_feed: _RawFeed, warnings: list[str], keep: int | None = None) -> ParsedFeed:
     feed = ParsedFeed(
         title=_clean_title(raw_feed.title, raw_feed.title_is_html) if raw_feed.title else "",
-        link=_url(raw_feed.link),
+        link=safe_url(raw_feed.link),
         description=html_to_text(raw_feed.description_html, max_length=MAX_FEED_DESCRIPTION),
-        language=_line(raw_feed.language, max_length=35),
+        language=clean_line(raw_feed.language, max_length=35),
         warnings=list(warnings),
     )
     raws = raw_feed.entries if keep is None else raw_feed.entries[:keep]
@@ -1175,7 +1153,7 @@ def discover_feed_links(html: bytes, base_url: str) -> list[str]:
         kind = (node.get("type") or "").split(";")[0].strip().lower()
         if "alternate" not in rels or kind not in _FEED_TYPES:
             continue
-        href = _url(_join(base, node.get("href")))
+        href = safe_url(_join(base, node.get("href")))
         if href:
             found.setdefault(href, None)
     return list(found)

@@ -73,6 +73,11 @@ def clean_line(text: str | None, *, max_length: int | None = 1000) -> str:
     """Make single-line feed text safe: like :func:`clean_text`, newlines become spaces."""
     if not text:
         return ""
+    if text.isascii() and text.isprintable():
+        # Fast path (a poll calls this ~10 times per entry): printable ASCII
+        # has no controls, no Unicode spaces and is already NFC, so only
+        # space collapsing remains.
+        return truncate(" ".join(text.split()), max_length)
     text = strip_controls(text)
     text = unicodedata.normalize("NFC", text)
     text = _SPACES.sub(" ", text.replace("\n", " ").replace("\t", " ")).strip()
@@ -102,7 +107,9 @@ def safe_url(url: str | None, *, allow_mailto: bool = False) -> str:
     """
     if not url:
         return ""
-    url = clean_line(url, max_length=4096)
+    if len(url) > 4096:
+        return ""
+    url = clean_line(url, max_length=None)
     # Whitespace inside a URL is never valid and can smuggle arguments.
     url = url.replace(" ", "%20")
     lower = url.lower()
