@@ -298,3 +298,35 @@ def test_two_connections_write_concurrently_without_locking(tmp_path: Path) -> N
     assert errors == []
     assert all(starred for _, starred in a.flags(ids[:5]).values())
     assert a.integrity_check() == "ok"
+
+
+def test_search_cjk_substrings_and_single_characters(store: Store) -> None:
+    fid = store.ensure_feed("http://example.com/feed")
+    store.upsert_entries(
+        fid,
+        [
+            _entry("zh", "国产芯片出货量创新高"),
+            _entry("mixed", "Huawei发布新款Mate手机"),
+            _entry("other", "天气预报"),
+        ],
+        now=NOW,
+    )
+    keys = lambda q: sorted(  # noqa: E731
+        e.entry_key for e in store.entries_by_ids(store.search(q))
+    )
+    assert keys("片出货") == ["zh"]  # a substring spanning former word boundaries
+    assert keys("发布") == ["mixed"]
+    assert keys("huawei 手机") == ["mixed"]
+    assert keys("芯") == ["zh"]  # one character: LIKE fallback
+    assert keys("货创") == []  # not adjacent in the text
+
+
+def test_index_text_and_query_shapes() -> None:
+    from briefterm.store.search import fts_query, index_text
+
+    assert index_text("plain ascii") == "plain ascii"
+    assert index_text("国产芯片") == " 国产 产芯 芯片 "
+    assert fts_query("chip 芯片") == ('"chip"* AND "芯片"', [])
+    assert fts_query("出货量") == ('"出货 货量"', [])
+    assert fts_query("芯") == (None, ["芯"])
+    assert fts_query("NOT ^x:y") == ('"NOT"* AND "x"* AND "y"*', [])

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from briefterm.models import Enclosure, Entry, FeedState, ParsedEntry
 from briefterm.store.schema import migrate
+from briefterm.store.search import fts_query, index_text
 
 BUSY_TIMEOUT_MS = 30_000
 # Dates further ahead than this are clamped to "now" so that a feed with a
@@ -328,6 +329,11 @@ class Store:
                             published if published is not None else now,
                         ),
                     )
+                    db.execute(
+                        "INSERT INTO entries_fts (rowid, title, summary, author)"
+                        " VALUES (last_insert_rowid(), ?, ?, ?)",
+                        (index_text(entry.title), index_text(entry.summary), entry.author),
+                    )
                     result.new += 1
                 else:
                     # sort_time keeps first_seen when there is still no date.
@@ -338,6 +344,17 @@ class Store:
                         " sort_time = coalesce(?, first_seen)"
                         " WHERE feed_id = ? AND entry_key = ?",
                         (*values, published, feed_id, entry.entry_id),
+                    )
+                    db.execute(
+                        "UPDATE entries_fts SET title = ?, summary = ?, author = ? WHERE rowid ="
+                        " (SELECT id FROM entries WHERE feed_id = ? AND entry_key = ?)",
+                        (
+                            index_text(entry.title),
+                            index_text(entry.summary),
+                            entry.author,
+                            feed_id,
+                            entry.entry_id,
+                        ),
                     )
                     result.updated += 1
             if feed_fields:
@@ -464,34 +481,26 @@ class Store:
     # -- search -------------------------------------------------------------
 
     def search(self, text: str, limit: int = 500) -> list[int]:
-        """Entry ids whose title, summary or author contain ``text``, newest first.
+        """Entry ids whose title, summary or author match ``text``, newest first.
 
-        Each whitespace-separated word must occur (case-insensitive
-        substring, any script). Words of three or more characters use the
-        FTS5 trigram index; shorter words (common in Chinese, e.g. "芯片")
-        fall back to LIKE on the matched set.
+        Every word must match: Latin words as prefixes ("chip" finds
+        "chipmaker"), Chinese/Japanese words as substrings (via the bigram
+        index, see ``store/search.py``). A lone CJK character, which the
+        bigram index cannot find, is checked with LIKE on the candidates.
         """
-        words = [w for w in text.split() if w]
-        if not words:
+        match, singles = fts_query(text)
+        if match is None and not singles:
             return []
-        long_words = [w for w in words if len(w) >= 3]
-        short_words = [w for w in words if len(w) < 3]
         params: list[object] = []
+        clauses: list[str] = []
         sql = "SELECT e.id FROM entries e"
-        clauses = []
-        if long_words:
-            # Each word quoted as an FTS5 string so operators in it are literal.
-            match = " AND ".join('"' + w.replace('"', '""') + '"' for w in long_words)
+        if match is not None:
             sql += " JOIN entries_fts ON entries_fts.rowid = e.id"
             clauses.append("entries_fts MATCH ?")
             params.append(match)
-        for word in short_words:
-            pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            clauses.append(
-                "(e.title LIKE ? ESCAPE '\\' OR e.summary LIKE ? ESCAPE '\\'"
-                " OR e.author LIKE ? ESCAPE '\\')"
-            )
-            params.extend([pattern] * 3)
+        for char in singles:
+            clauses.append("(instr(e.title, ?) OR instr(e.summary, ?) OR instr(e.author, ?))")
+            params.extend([char] * 3)
         sql += " WHERE " + " AND ".join(clauses)
         sql += f" ORDER BY e.sort_time DESC, e.id DESC LIMIT {int(limit)}"
         return [r[0] for r in self.query(sql, params)]

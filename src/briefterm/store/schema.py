@@ -90,27 +90,15 @@ def _v1_initial(db: sqlite3.Connection) -> None:
             value TEXT NOT NULL
         );
 
-        -- trigram tokenizer: substring matches for any script, so Chinese
-        -- text (no spaces between words) is findable.
+        -- Search index with its own copy of the text: CJK runs are stored as
+        -- bigrams (see store/search.py), so it cannot be an external-content
+        -- table over `entries`. Rows are written by Store.upsert_entries.
         CREATE VIRTUAL TABLE entries_fts USING fts5 (
             title, summary, author,
-            content='entries', content_rowid='id',
-            tokenize='trigram'
+            tokenize='unicode61 remove_diacritics 2'
         );
-        CREATE TRIGGER entries_fts_insert AFTER INSERT ON entries BEGIN
-            INSERT INTO entries_fts (rowid, title, summary, author)
-            VALUES (new.id, new.title, new.summary, new.author);
-        END;
         CREATE TRIGGER entries_fts_delete AFTER DELETE ON entries BEGIN
-            INSERT INTO entries_fts (entries_fts, rowid, title, summary, author)
-            VALUES ('delete', old.id, old.title, old.summary, old.author);
-        END;
-        CREATE TRIGGER entries_fts_update AFTER UPDATE OF title, summary, author ON entries
-        BEGIN
-            INSERT INTO entries_fts (entries_fts, rowid, title, summary, author)
-            VALUES ('delete', old.id, old.title, old.summary, old.author);
-            INSERT INTO entries_fts (rowid, title, summary, author)
-            VALUES (new.id, new.title, new.summary, new.author);
+            DELETE FROM entries_fts WHERE rowid = old.id;
         END;
         """,
     )
