@@ -25,6 +25,8 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import errno
+import importlib.util
+import sys
 import time
 import zlib
 from collections.abc import Iterator
@@ -38,6 +40,13 @@ from briefterm import __version__
 from briefterm.config_types import MIB, PollConfig
 from briefterm.sanitize import clean_line
 
+# httpcore runs `import sniffio` on every lock it creates (several per
+# request). anyio 4 no longer installs sniffio, and a failed import is not
+# cached, so each request walked sys.path a few dozen times: 40 % of an
+# all-304 re-poll. Recording the module as absent makes the import fail fast.
+if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
+    sys.modules["sniffio"] = None  # type: ignore[assignment]
+
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 )
@@ -49,6 +58,7 @@ DEFAULT_USER_AGENT = f"briefterm/{__version__} (+https://pypi.org/project/brieft
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _PERMANENT = frozenset({301, 308})
 _DECODE_STEP = 256 * 1024  # most bytes zlib may produce per call
+_DEFAULT_LIMITS = PollConfig()
 
 
 @dataclass(slots=True)
@@ -96,7 +106,19 @@ def default_headers(user_agent: str = "") -> dict[str, str]:
     }
 
 
-def make_client(limits: PollConfig = PollConfig()) -> httpx.AsyncClient:
+_LOCATION = "x-briefterm-location"
+
+
+async def _hide_location(response: httpx.Response) -> None:
+    # httpx builds ``next_request`` for every redirect even with redirects off,
+    # and raises InvalidURL on a Location such as "javascript:alert(1)" before
+    # we could refuse it with a clear message. Moving the header aside means
+    # httpx sees no redirect and hands the response to us untouched.
+    if "location" in response.headers:
+        response.headers[_LOCATION] = response.headers.pop("location")
+
+
+def make_client(limits: PollConfig = _DEFAULT_LIMITS) -> httpx.AsyncClient:
     """An ``httpx.AsyncClient`` configured for :func:`fetch` (redirects off).
 
     One client is shared by a whole poll so connections are reused.
@@ -104,6 +126,7 @@ def make_client(limits: PollConfig = PollConfig()) -> httpx.AsyncClient:
     pool = max(1, limits.concurrency)
     return httpx.AsyncClient(
         follow_redirects=False,
+        event_hooks={"response": [_hide_location]},
         headers=default_headers(limits.user_agent),
         timeout=httpx.Timeout(limits.timeout, connect=min(limits.connect_timeout, limits.timeout)),
         limits=httpx.Limits(max_connections=pool, max_keepalive_connections=pool),
@@ -176,9 +199,15 @@ def _network_error(exc: Exception, url: str, limits: PollConfig) -> str:
     if isinstance(exc, httpx.TimeoutException):
         return f"timed out after {_seconds(limits.timeout)} s"
     if isinstance(exc, httpx.ConnectError):
-        cause = exc.__cause__ or exc.__context__
-        err = getattr(cause, "errno", None)
-        if err == errno.ECONNREFUSED or "refused" in low:
+        errnos = set()
+        cause: BaseException | None = exc
+        for _ in range(8):  # httpx → httpcore → anyio OSError → the socket error
+            if cause is None:
+                break
+            errnos.add(getattr(cause, "errno", None))
+            low += " " + str(cause).lower()
+            cause = cause.__cause__ or cause.__context__
+        if errno.ECONNREFUSED in errnos or "refused" in low:
             return "connection refused"
         if "name or service" in low or "nodename" in low or "name resolution" in low:
             return f"could not resolve host {host}"
@@ -282,6 +311,24 @@ async def _read_body(response: httpx.Response, limits: PollConfig) -> bytes:
     return b"".join(parts)
 
 
+async def _drain(response: httpx.Response, limit: int = 64 * 1024) -> None:
+    """Read a small unwanted body (304, redirect, error page) to its end.
+
+    Closing a response whose body was not read closes its connection too;
+    reading the few bytes of a 304 lets the next feed on the same host reuse
+    it (an all-304 re-poll otherwise opens one TCP connection per feed).
+    Bodies larger than ``limit`` are dropped with their connection.
+    """
+    total = 0
+    try:
+        async for chunk in response.aiter_raw():
+            total += len(chunk)
+            if total > limit:
+                return
+    except httpx.HTTPError:
+        return
+
+
 async def _fetch(
     client: httpx.AsyncClient,
     result: FetchResult,
@@ -298,12 +345,15 @@ async def _fetch(
             request = client.build_request("GET", url, headers=headers)
         except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as exc:
             raise _FetchError(f"not a valid http(s) URL: {_show_url(url)}") from exc
-        response = await client.send(request, stream=True)
+        try:
+            response = await client.send(request, stream=True)
+        except httpx.InvalidURL as exc:  # a client without make_client's hook
+            raise _FetchError("the server redirected to an invalid URL") from exc
         try:
             status = response.status_code
             result.status = status
             result.final_url = url
-            location = response.headers.get("location")
+            location = response.headers.get(_LOCATION) or response.headers.get("location")
             if status in _REDIRECTS and location:
                 target = urljoin(url, location.strip())
                 if len(hops) >= limits.max_redirects:
@@ -318,8 +368,10 @@ async def _fetch(
                 hops.append(status)
                 url = target
                 continue
-            if hops and all(h in _PERMANENT for h in hops) and (
-                status == 304 or 200 <= status < 300
+            if (
+                hops
+                and all(h in _PERMANENT for h in hops)
+                and (status == 304 or 200 <= status < 300)
             ):
                 # Only a move that leads somewhere working is worth remembering.
                 result.permanent_redirect_url = url
@@ -338,6 +390,8 @@ async def _fetch(
                 )
             raise _FetchError(_status_error(status, response.reason_phrase))
         finally:
+            if not response.is_stream_consumed:
+                await _drain(response)
             await response.aclose()
 
 
@@ -347,7 +401,7 @@ async def fetch(
     *,
     etag: str | None = None,
     last_modified: str | None = None,
-    limits: PollConfig = PollConfig(),
+    limits: PollConfig = _DEFAULT_LIMITS,
 ) -> FetchResult:
     """Fetch ``url`` within every limit of ``limits``; never raises for HTTP trouble.
 
