@@ -1,0 +1,216 @@
+"""End to end: ``briefterm demo`` in a real terminal (tmux), driven by keystrokes.
+
+tmux gives the app a real pseudo-terminal of a known size; ``send-keys``
+types, ``capture-pane -p`` reads the screen back as plain text. Each test
+runs its own tmux server on a private socket and kills it afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+]
+
+WIDTH, HEIGHT = 160, 45
+TIMEOUT = 30.0  # seconds to wait for any one screen state
+FEED_NAMES = (
+    "The Morning Ledger",
+    "Capitol Circuit",
+    "Wirestream",
+    "Gadget Gazette",
+    "Lab Notes Daily",
+    "Boardroom Moves",
+    "科技晨报",
+)
+
+
+class Tmux:
+    """A private tmux server running one command in one pane."""
+
+    def __init__(self, socket: str) -> None:
+        self.socket = socket
+        self.target = "demo:0.0"
+        self.socket_path: Path | None = None
+
+    def run(self, *args: str, check: bool = True) -> str:
+        """Run a tmux command against this server; returns its stdout."""
+        env = {k: v for k, v in os.environ.items() if k not in ("TMUX", "TMUX_PANE")}
+        proc = subprocess.run(
+            ["tmux", "-L", self.socket, *args],
+            capture_output=True,
+            text=True,
+            timeout=15,
+            env=env,
+            check=False,
+        )
+        if check and proc.returncode != 0:
+            raise AssertionError(f"tmux {' '.join(args)} failed: {proc.stderr.strip()}")
+        return proc.stdout
+
+    def start(self, command: str) -> None:
+        """Start ``command`` in a detached WIDTHxHEIGHT session; keep the pane when it exits."""
+        self.run(
+            "new-session", "-d", "-s", "demo", "-x", str(WIDTH), "-y", str(HEIGHT), command,
+            ";", "set-option", "-w", "-t", "demo:0", "remain-on-exit", "on",
+        )  # fmt: skip
+        self.socket_path = Path(self.run("display-message", "-p", "#{socket_path}").strip())
+
+    def kill(self) -> None:
+        """Stop this tmux server and remove its socket file."""
+        self.run("kill-server", check=False)
+        if self.socket_path is not None:
+            self.socket_path.unlink(missing_ok=True)
+
+    def screen(self) -> str:
+        """The visible screen as plain text (no escape sequences)."""
+        return self.run("capture-pane", "-p", "-t", self.target)
+
+    def history(self) -> str:
+        """The whole pane, scrollback included, as plain text."""
+        return self.run("capture-pane", "-p", "-S", "-", "-E", "-", "-t", self.target)
+
+    def keys(self, *keys: str, pause: float = 0.3) -> None:
+        """Type ``keys`` (tmux key names), pausing after each for the app to react."""
+        for key in keys:
+            self.run("send-keys", "-t", self.target, key)
+            time.sleep(pause)
+
+    def pane(self, fmt: str) -> str:
+        """A tmux format value of the pane, e.g. ``#{pane_dead}``."""
+        return self.run("display-message", "-p", "-t", self.target, fmt).strip()
+
+    def wait_for(self, predicate: Callable[[str], bool], what: str) -> str:
+        """Poll the screen until ``predicate`` holds; fail with the last screen after TIMEOUT."""
+        deadline = time.monotonic() + TIMEOUT
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if predicate(screen):
+                return screen
+            if self.pane("#{pane_dead}") == "1":
+                break
+            time.sleep(0.2)
+        raise AssertionError(f"timed out waiting for {what}; screen:\n{self.history()}")
+
+    def wait_dead(self) -> int:
+        """Wait until the pane's process has exited; its exit status (-N: killed by signal N)."""
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            dead, status, signal = self.pane(
+                "#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}"
+            ).split("|")
+            if dead == "1" and (status or signal):
+                return int(status) if status else -int(signal)
+            time.sleep(0.2)
+        # Hung: make faulthandler (python -X faulthandler) print every thread's stack.
+        pid = int(self.pane("#{pane_pid}"))
+        os.kill(pid, signal.SIGABRT)
+        time.sleep(1.0)
+        raise AssertionError(f"the app did not exit; screen:\n{self.history()}")
+
+
+@pytest.fixture
+def tmux() -> Iterator[Tmux]:
+    """A tmux server on a unique socket, always killed afterwards."""
+    server = Tmux(f"briefterm-e2e-{os.getpid()}-{secrets.token_hex(4)}")
+    try:
+        yield server
+    finally:
+        server.kill()
+
+
+def _demo_command(tmp_path: Path) -> tuple[str, dict[str, Path]]:
+    """The shell command that runs ``python -m briefterm demo`` with private directories."""
+    dirs = {
+        name: tmp_path / name.lower()
+        for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "HOME", "TMPDIR")
+    }
+    for directory in dirs.values():
+        directory.mkdir(parents=True, exist_ok=True)
+    assignments = [f"{name}={shlex.quote(str(path))}" for name, path in dirs.items()]
+    command = " ".join(
+        [
+            "env",
+            "-u",
+            "BRIEFTERM_CONFIG",
+            *assignments,
+            "NO_PROXY=127.0.0.1,localhost",
+            shlex.quote(sys.executable),
+            "-X",
+            "faulthandler",
+            "-m",
+            "briefterm",
+            "demo",
+        ]
+    )
+    return command, dirs
+
+
+def _stars(screen: str) -> int:
+    return screen.count("★")
+
+
+def test_demo_runs_in_a_real_terminal(tmux: Tmux, tmp_path: Path) -> None:
+    command, dirs = _demo_command(tmp_path)
+    tmux.start(command)
+
+    # The brief appears: key stories from the sample feeds, sections in the sidebar.
+    screen = tmux.wait_for(lambda s: "Halvorsen Semiconductor" in s, "the demo brief")
+    assert "Key stories" in screen and "Policy" in screen and "China tech" in screen
+    assert "\x1b" not in screen  # plain text: tmux rendered every escape sequence
+
+    tmux.keys("j", "J")  # down one story, then to the next section
+    before = _stars(tmux.screen())
+    tmux.keys("s")  # star the selected story
+    screen = tmux.wait_for(lambda s: _stars(s) > before, "the star mark")
+
+    tmux.keys("Enter")  # open the story in the detail pane
+    screen = tmux.wait_for(
+        lambda s: "Published" in s and "Source" in s, "the detail pane's attribution"
+    )
+    # The attribution block names a demo outlet, the time and an example.* link.
+    assert any(name in screen for name in FEED_NAMES)
+    assert re.search(r"https://[a-z.]+\.example\.(com|org|net)/", screen)
+    assert "ago" in screen
+
+    tmux.keys("Escape")
+    assert tmux.pane("#{pane_dead}") == "0"  # back, still running
+
+    # Feed text is never markup: a headline about "[bold]" and "[/]" shows them as typed.
+    tmux.keys("/")
+    tmux.run("send-keys", "-t", tmux.target, "-l", "Markup 101")
+    tmux.keys("Enter")
+    tmux.wait_for(lambda s: "Markup 101: in terminal styling, [bold]" in s, "the search result")
+    tmux.keys("Enter")
+    screen = tmux.wait_for(lambda s: "[/] ends the most recent style" in s, "the markup story")
+    assert "[bold] opens a tag and [/]" in screen
+    assert "[bold red]warning[/] plain text again" in screen
+
+    tmux.keys("q")
+    status = tmux.wait_dead()
+    history = tmux.history()
+    assert status == 0, history
+    assert "Traceback" not in history
+    assert "\x1b" not in history
+    # Progress went to the terminal before the app took over, one line per feed.
+    assert "polling 7 sample feeds" in history
+    assert all(name in history for name in FEED_NAMES)
+
+    # The throwaway cache is gone and the user's directories were never used.
+    assert list(dirs["TMPDIR"].iterdir()) == []
+    assert not (dirs["XDG_DATA_HOME"] / "briefterm").exists()
+    assert not (dirs["XDG_CONFIG_HOME"] / "briefterm").exists()
