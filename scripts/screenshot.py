@@ -1,0 +1,55 @@
+"""Write docs/screenshot.svg: the reader on the bundled demo feeds, a story open.
+
+    .venv/bin/python scripts/screenshot.py [--output docs/screenshot.svg] [--size 160x45]
+
+Runs offline: the demo feeds are served on 127.0.0.1 and polled into a
+temporary cache (briefterm.demo.prepare_demo), then the app runs headless and
+Textual exports the screen as SVG.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+from pathlib import Path
+
+from briefterm.demo import prepare_demo
+from briefterm.tui.app import BriefApp
+
+
+async def capture(app: BriefApp, output: Path, size: tuple[int, int], theme: str) -> None:
+    """Open the demo brief, open its first key story, and save an SVG screenshot."""
+    async with app.run_test(size=size) as pilot:
+        app.theme = theme
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(app.export_screenshot(title="briefterm"), encoding="utf-8")
+
+
+def main() -> int:
+    """Parse arguments and write the screenshot."""
+    parser = argparse.ArgumentParser(description="Write the README screenshot (SVG).")
+    parser.add_argument("--output", type=Path, default=Path("docs/screenshot.svg"))
+    parser.add_argument("--size", default="160x45", help="terminal size, e.g. 160x45")
+    parser.add_argument("--theme", default="textual-dark")
+    args = parser.parse_args()
+    width, height = (int(n) for n in args.size.lower().split("x"))
+    with tempfile.TemporaryDirectory() as tmp:
+        # The demo poll runs its own event loop, so it happens before the app's.
+        config, store, server = prepare_demo(Path(tmp))
+        try:
+            app = BriefApp(config, store)
+            asyncio.run(capture(app, args.output, (width, height), args.theme))
+        finally:
+            store.close()
+            server.close()
+    print(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

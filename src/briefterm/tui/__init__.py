@@ -1,0 +1,1 @@
+"""The Textual reader. Only this package imports Textual; the core never does."""

@@ -1,0 +1,353 @@
+"""The reader's view-model: a compact row index per view.
+
+A view is a flat sequence of rows — group headers, entries, or clusters
+(stories told by several entries in a brief). Rows are stored as three
+parallel compact arrays (kind, value, flags) rather than objects, so a view
+over 100,000 entries costs about a megabyte and can be scanned at C speed
+(``bytearray.find``/``count``) for "next unread" and unread counts.
+
+Nothing here imports Textual: the widgets only read a :class:`RowModel`.
+"""
+
+from __future__ import annotations
+
+import time
+from array import array
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from briefterm.brief import EditionWindow, build_brief
+from briefterm.config_types import Config
+from briefterm.models import Brief, Cluster, Entry
+from briefterm.store import Store
+
+# Row kinds.
+HEADER = 0
+ENTRY = 1
+CLUSTER = 2
+
+# Row flags. Headers carry HEADER_FLAG only, so searches for unread rows
+# (flags 0 or STAR) never stop on a header.
+READ = 1
+STAR = 2
+HEADER_FLAG = 0x80
+
+# View names, in the order `v` cycles through them and `1`-`5` select.
+VIEW_BRIEF = "brief"
+VIEW_UNREAD = "unread"
+VIEW_STARRED = "starred"
+VIEW_ALL = "all"
+VIEW_FEEDS = "feeds"
+VIEW_SEARCH = "search"
+VIEWS = (VIEW_BRIEF, VIEW_UNREAD, VIEW_STARRED, VIEW_ALL, VIEW_FEEDS)
+VIEW_TITLES = {
+    VIEW_BRIEF: "Brief",
+    VIEW_UNREAD: "Unread",
+    VIEW_STARRED: "Starred",
+    VIEW_ALL: "All",
+    VIEW_FEEDS: "By feed",
+    VIEW_SEARCH: "Search",
+}
+
+
+@dataclass(slots=True)
+class Group:
+    """A section, day or feed: a header row followed by its rows."""
+
+    name: str
+    header_row: int
+    end_row: int  # one past the group's last row
+    hidden: int = 0  # items beyond a section cap ("N more")
+    numbered: bool = False  # key stories are shown with their rank
+
+    @property
+    def size(self) -> int:
+        """Number of item rows (excluding the header)."""
+        return self.end_row - self.header_row - 1
+
+
+@dataclass(slots=True)
+class RowModel:
+    """The rows of one view; see the module docstring."""
+
+    view: str
+    title: str
+    label: str = ""
+    kinds: bytearray = field(default_factory=bytearray)
+    values: array = field(default_factory=lambda: array("q"))
+    flags: bytearray = field(default_factory=bytearray)
+    groups: list[Group] = field(default_factory=list)
+    clusters: list[Cluster] = field(default_factory=list)
+    _header_rows: list[int] = field(default_factory=list)
+
+    # -- building -----------------------------------------------------------
+
+    def begin_group(self, name: str, *, hidden: int = 0, numbered: bool = False) -> None:
+        """Start a new group with its header row."""
+        if self.groups:
+            self.groups[-1].end_row = len(self.kinds)
+        row = len(self.kinds)
+        self.groups.append(Group(name, row, row + 1, hidden, numbered))
+        self._header_rows.append(row)
+        self.kinds.append(HEADER)
+        self.values.append(len(self.groups) - 1)
+        self.flags.append(HEADER_FLAG)
+
+    def add_entry(self, entry_id: int, read: bool, starred: bool) -> None:
+        """Append an entry row to the current group."""
+        self.kinds.append(ENTRY)
+        self.values.append(entry_id)
+        self.flags.append((READ if read else 0) | (STAR if starred else 0))
+        self.groups[-1].end_row = len(self.kinds)
+
+    def add_cluster(self, cluster: Cluster) -> None:
+        """Append a cluster row to the current group."""
+        self.clusters.append(cluster)
+        self.kinds.append(CLUSTER)
+        self.values.append(len(self.clusters) - 1)
+        self.flags.append(_cluster_flags(cluster))
+        self.groups[-1].end_row = len(self.kinds)
+
+    # -- reading ------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.kinds)
+
+    def group_index(self, row: int) -> int:
+        """Index of the group that ``row`` belongs to (-1 for an empty model)."""
+        return bisect_right(self._header_rows, row) - 1
+
+    def is_item(self, row: int) -> bool:
+        """True for entry and cluster rows (rows that can be opened)."""
+        return 0 <= row < len(self.kinds) and self.kinds[row] != HEADER
+
+    def entry_ids(self, row: int) -> list[int]:
+        """Entry ids behind a row; a header stands for its whole group."""
+        if not 0 <= row < len(self.kinds):
+            return []
+        kind = self.kinds[row]
+        if kind == ENTRY:
+            return [self.values[row]]
+        if kind == CLUSTER:
+            return self.clusters[self.values[row]].ids
+        return self.group_entry_ids(self.values[row])
+
+    def group_entry_ids(self, index: int) -> list[int]:
+        """Every entry id in a group (cluster members included)."""
+        group = self.groups[index]
+        ids: list[int] = []
+        for row in range(group.header_row + 1, group.end_row):
+            if self.kinds[row] == ENTRY:
+                ids.append(self.values[row])
+            else:
+                ids.extend(self.clusters[self.values[row]].ids)
+        return ids
+
+    def lead_id(self, row: int) -> int | None:
+        """The entry to open for a row: the entry itself or a cluster's lead."""
+        if not self.is_item(row):
+            return None
+        if self.kinds[row] == ENTRY:
+            return self.values[row]
+        return self.clusters[self.values[row]].lead.id
+
+    def cluster_at(self, row: int) -> Cluster | None:
+        """The cluster shown on ``row``, if it is a cluster row."""
+        if 0 <= row < len(self.kinds) and self.kinds[row] == CLUSTER:
+            return self.clusters[self.values[row]]
+        return None
+
+    def unread_in_group(self, index: int) -> int:
+        """Unread rows in a group (a cluster counts once)."""
+        group = self.groups[index]
+        part = self.flags[group.header_row + 1 : group.end_row]
+        return part.count(0) + part.count(STAR)
+
+    def unread_rows(self) -> int:
+        """Unread rows in the whole view."""
+        return self.flags.count(0) + self.flags.count(STAR)
+
+    def next_unread(self, row: int, step: int = 1) -> int | None:
+        """The nearest unread row after (step 1) or before (step -1) ``row``."""
+        flags = self.flags
+        if step > 0:
+            found = [i for i in (flags.find(0, row + 1), flags.find(STAR, row + 1)) if i >= 0]
+            return min(found) if found else None
+        if row <= 0:
+            return None
+        found = [i for i in (flags.rfind(0, 0, row), flags.rfind(STAR, 0, row)) if i >= 0]
+        return max(found) if found else None
+
+    def first_item_row(self, start: int = 0, step: int = 1) -> int | None:
+        """The first row at or after (before, step -1) ``start`` that is an item."""
+        row = start
+        while 0 <= row < len(self.kinds):
+            if self.kinds[row] != HEADER:
+                return row
+            row += step
+        return None
+
+    def row_of_entry(self, entry_id: int) -> int | None:
+        """The row showing ``entry_id`` (as an entry or a cluster member)."""
+        if self.clusters:
+            for row, kind in enumerate(self.kinds):
+                if kind == CLUSTER and entry_id in self.clusters[self.values[row]].ids:
+                    return row
+            return None
+        values, kinds = self.values, self.kinds
+        start = 0
+        while True:
+            try:
+                row = values.index(entry_id, start)
+            except ValueError:
+                return None
+            if kinds[row] == ENTRY:
+                return row
+            start = row + 1
+
+    # -- user state -----------------------------------------------------------
+
+    def apply_flags(
+        self, changes: dict[int, tuple[bool, bool]], rows: Iterable[int] | None = None
+    ) -> list[int]:
+        """Record new (read, starred) flags of entries; return the rows that changed.
+
+        ``rows`` narrows the scan when the caller knows where the entries are
+        (the cursor row, a group); otherwise the whole index is scanned once.
+        """
+        if not changes:
+            return []
+        # A brief shows key stories twice (on top and in their section), so
+        # cluster views are always scanned whole; they are small.
+        candidates = range(len(self.kinds)) if rows is None or self.clusters else rows
+        touched: list[int] = []
+        for row in candidates:
+            kind = self.kinds[row]
+            if kind == ENTRY:
+                value = changes.get(self.values[row])
+                if value is None:
+                    continue
+                new = (READ if value[0] else 0) | (STAR if value[1] else 0)
+            elif kind == CLUSTER:
+                cluster = self.clusters[self.values[row]]
+                hit = False
+                for member in cluster.members:
+                    value = changes.get(member.id)
+                    if value is not None:
+                        member.read, member.starred = value
+                        hit = True
+                if not hit:
+                    continue
+                new = _cluster_flags(cluster)
+            else:
+                continue
+            if self.flags[row] != new:
+                self.flags[row] = new
+                touched.append(row)
+        return touched
+
+
+def _cluster_flags(cluster: Cluster) -> int:
+    return (READ if cluster.read else 0) | (STAR if cluster.starred else 0)
+
+
+# -- builders -------------------------------------------------------------------
+
+
+def day_label(day: datetime, today: datetime) -> str:
+    """ "Today", "Yesterday" or e.g. "Mon 16 Nov 2026" for a local date."""
+    delta = (today.date() - day.date()).days
+    if delta == 0:
+        return "Today"
+    if delta == 1:
+        return "Yesterday"
+    return day.strftime("%a %d %b %Y")
+
+
+def build_entry_model(store: Store, view: str, now: float | None = None) -> RowModel:
+    """Rows for the Unread, Starred, All and By-feed views.
+
+    Unread/Starred/All are grouped by local day (newest first); By feed is
+    grouped by feed display name. Only ids and flags are loaded: rows fetch
+    their text lazily when they scroll into sight.
+    """
+    now = time.time() if now is None else now
+    where = {VIEW_UNREAD: " WHERE read = 0", VIEW_STARRED: " WHERE starred = 1"}.get(view, "")
+    rows = store.query(
+        "SELECT id, feed_id, read, starred, sort_time FROM entries"
+        f"{where} ORDER BY sort_time DESC, id DESC"
+    )
+    model = RowModel(view=view, title=VIEW_TITLES[view])
+    if view == VIEW_FEEDS:
+        names = {f.id: (f.title or f.url) for f in store.feeds(with_counts=False)}
+        by_feed: dict[int, list[tuple]] = {}
+        for row in rows:
+            by_feed.setdefault(row[1], []).append(row)
+        for feed_id in sorted(by_feed, key=lambda fid: names.get(fid, "").casefold()):
+            model.begin_group(names.get(feed_id, "?"))
+            for eid, _fid, read, starred, _t in by_feed[feed_id]:
+                model.add_entry(eid, bool(read), bool(starred))
+        model.label = f"{len(by_feed)} feeds"
+        return model
+    today = datetime.fromtimestamp(now)
+    day_start = float("inf")  # start of the current group's local day
+    for eid, _fid, read, starred, sort_time in rows:
+        if sort_time < day_start:
+            day = datetime.fromtimestamp(sort_time)
+            midnight = day.replace(hour=0, minute=0, second=0, microsecond=0)
+            day_start = midnight.timestamp()
+            model.begin_group(day_label(day, today))
+        model.add_entry(eid, bool(read), bool(starred))
+    return model
+
+
+def build_search_model(store: Store, text: str, limit: int = 500) -> RowModel:
+    """Rows for the search results of ``text`` (one group)."""
+    ids = store.search(text, limit=limit) if text.strip() else []
+    flags = store.flags(ids)
+    model = RowModel(view=VIEW_SEARCH, title="Search", label=f"“{text}”")
+    model.begin_group(f"{len(ids)} results for “{text}”")
+    for eid in ids:
+        read, starred = flags.get(eid, (False, False))
+        model.add_entry(eid, read, starred)
+    return model
+
+
+def build_brief_model(brief: Brief) -> RowModel:
+    """Rows for a brief: the numbered key stories, then each section."""
+    model = RowModel(view=VIEW_BRIEF, title=brief.title, label=brief.label)
+    if brief.key_stories:
+        model.begin_group("Key stories", numbered=True)
+        for cluster in brief.key_stories:
+            model.add_cluster(cluster)
+    for section in brief.sections:
+        model.begin_group(section.name, hidden=section.hidden_count)
+        for cluster in section.clusters:
+            model.add_cluster(cluster)
+    return model
+
+
+# -- editions -------------------------------------------------------------------
+
+
+BriefLoader = Callable[[Store, Config, int, float], Brief]
+
+
+def edition_window(store: Store, offset: int, now: float) -> EditionWindow:
+    """The edition ``-offset`` days before the live one (0: since the last brief)."""
+    window = EditionWindow.since_last_brief(store, now)
+    for _ in range(-offset):
+        window = window.previous()
+    return window
+
+
+def load_brief(store: Store, config: Config, offset: int, now: float) -> Brief:
+    """The brief of an edition; the one place the reader builds briefs."""
+    return build_brief(store, config, edition_window(store, offset, now))
+
+
+def flags_of(entries: Sequence[Entry]) -> dict[int, tuple[bool, bool]]:
+    """The (read, starred) flags of loaded entries, keyed by id."""
+    return {e.id: (e.read, e.starred) for e in entries}

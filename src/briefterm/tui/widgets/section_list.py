@@ -1,0 +1,116 @@
+"""The left pane: the groups of the current view (sections, days or feeds)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.segment import Segment
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.strip import Strip
+
+from briefterm.sanitize import clean_line
+from briefterm.tui.widgets.base_list import CursorList
+from briefterm.tui.widgets.entry_list import fit
+
+
+@dataclass(slots=True)
+class SectionRow:
+    """One group as the section list shows it."""
+
+    name: str
+    unread: int
+    total: int
+
+
+class SectionList(CursorList):
+    """Groups of the current view with their unread counts."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter,l", "select", "Go to", id="open"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "section-list--cursor",
+        "section-list--cursor-blurred",
+        "section-list--count",
+        "section-list--done",
+    }
+
+    DEFAULT_CSS = """
+    SectionList {
+        background: $surface;
+        & > .section-list--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: bold;
+        }
+        & > .section-list--cursor-blurred { background: $block-cursor-blurred-background; }
+        & > .section-list--count { color: $accent; text-style: bold; }
+        & > .section-list--done { color: $text-muted; }
+    }
+    """
+
+    class Selected(Message):
+        """The user chose a group: the entry list jumps to it."""
+
+        def __init__(self, section_list: SectionList, index: int) -> None:
+            super().__init__()
+            self.section_list = section_list
+            self.index = index
+
+        @property
+        def control(self) -> SectionList:
+            return self.section_list
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.rows: list[SectionRow] = []
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    def set_rows(self, rows: list[SectionRow], current: int = 0) -> None:
+        """Replace the groups shown, putting the cursor on ``current``."""
+        self.rows = rows
+        self.reset_rows(current)
+
+    def update_counts(self, counts: dict[int, int]) -> None:
+        """Set unread counts of some groups and repaint them."""
+        for index, unread in counts.items():
+            if 0 <= index < len(self.rows):
+                self.rows[index].unread = unread
+                self.refresh_line(index)
+
+    def follow(self, index: int) -> None:
+        """Move the cursor without telling anyone (the entry list moved)."""
+        if 0 <= index < len(self.rows) and index != self.cursor:
+            self.set_reactive(CursorList.cursor, index)
+            self.refresh()
+            self.scroll_cursor_visible()
+
+    def render_row(self, row: int, width: int, is_cursor: bool) -> Strip:
+        item = self.rows[row]
+        base = self.rich_style
+        if is_cursor:
+            name = "section-list--cursor" if self.has_focus else "section-list--cursor-blurred"
+            style = self.get_component_rich_style(name)
+            count_style = style
+        else:
+            done = "section-list--done"
+            style = self.get_component_rich_style(done) if not item.unread else base
+            count_style = self.get_component_rich_style("section-list--count")
+        count = f" {item.unread} " if item.unread else f" {item.total} "
+        if not item.unread:
+            count_style = style
+        name = fit(" " + clean_line(item.name, max_length=200), max(0, width - len(count)))
+        return Strip([Segment(name, style), Segment(count, count_style)]).crop_extend(
+            0, width, base
+        )
+
+    def action_select(self) -> None:
+        """Jump to the group under the cursor."""
+        if self.can_rest(self.cursor):
+            self.post_message(self.Selected(self, self.cursor))

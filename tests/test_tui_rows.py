@@ -1,0 +1,139 @@
+"""Unit tests of the reader's view-model, row rendering helpers and link opener."""
+
+from __future__ import annotations
+
+import pytest
+from rich.cells import cell_len
+from tui_fixtures import NOW, fill_store
+
+from briefterm.models import Cluster
+from briefterm.store import Store
+from briefterm.tui.browser import BrowserError, browser_argv, open_link
+from briefterm.tui.rows import (
+    HEADER,
+    READ,
+    STAR,
+    VIEW_ALL,
+    VIEW_FEEDS,
+    VIEW_UNREAD,
+    RowModel,
+    build_entry_model,
+    build_search_model,
+)
+from briefterm.tui.timefmt import long_age, short_age
+from briefterm.tui.widgets.entry_list import fit
+
+
+def test_row_model_navigation_and_flags() -> None:
+    model = RowModel(view="all", title="All")
+    model.begin_group("Today")
+    model.add_entry(10, read=True, starred=False)
+    model.add_entry(11, read=False, starred=True)
+    model.begin_group("Yesterday")
+    model.add_entry(12, read=True, starred=False)
+    model.add_entry(13, read=False, starred=False)
+    assert len(model) == 6 and model.kinds[0] == HEADER
+    assert model.group_index(4) == 1
+    assert model.unread_in_group(0) == 1 and model.unread_rows() == 2
+    assert model.next_unread(0) == 2
+    assert model.next_unread(2) == 5
+    assert model.next_unread(5) is None
+    assert model.next_unread(5, -1) == 2
+    assert model.row_of_entry(12) == 4 and model.row_of_entry(1) is None
+    assert model.group_entry_ids(1) == [12, 13]
+    touched = model.apply_flags({13: (True, True)})
+    assert touched == [5] and model.flags[5] == READ | STAR
+    assert model.unread_rows() == 1
+
+
+def test_row_of_entry_ignores_group_indexes() -> None:
+    model = RowModel(view="all", title="All")
+    model.begin_group("A")
+    model.begin_group("B")  # header value 1 must not match entry id 1
+    model.add_entry(1, read=False, starred=False)
+    assert model.row_of_entry(1) == 2
+
+
+def test_entry_models_group_by_day_and_feed() -> None:
+    store = Store(":memory:")
+    fill_store(store)
+    model = build_entry_model(store, VIEW_ALL, now=NOW)
+    assert [g.name for g in model.groups] == ["Today", "Yesterday"]
+    assert len(model) - len(model.groups) == 11
+    feeds = build_entry_model(store, VIEW_FEEDS, now=NOW)
+    assert [g.name for g in feeds.groups] == ["Market Watch", "Policy Wire", "Tech Daily"]
+    ids = feeds.group_entry_ids(2)
+    store.set_read(ids, True)
+    unread = build_entry_model(store, VIEW_UNREAD, now=NOW)
+    assert len(unread) - len(unread.groups) == 5
+    search = build_search_model(store, "芯片")
+    assert search.groups[0].size == 1
+
+
+def test_cluster_flags_follow_members() -> None:
+    store = Store(":memory:")
+    fill_store(store)
+    entries = store.list_entries()
+    model = RowModel(view="brief", title="Brief")
+    model.begin_group("Key")
+    model.add_cluster(Cluster(entries[0], entries[1:3]))
+    assert model.flags[1] == 0
+    model.apply_flags({entries[0].id: (True, False)})
+    assert model.flags[1] == 0  # not all members read yet
+    model.apply_flags({e.id: (True, False) for e in entries[:3]})
+    assert model.flags[1] == READ
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["plain headline", "国产芯片出货量创新高，华为发布新机", "emoji 🚀👩‍🚀 mix", "x" * 20_000],
+)
+def test_fit_is_exact_cell_width(text: str) -> None:
+    for width in (1, 5, 17, 40):
+        out = fit(text, width)
+        assert cell_len(out) == width
+        if cell_len(text) > width:
+            assert out.rstrip().endswith("…")
+
+
+def test_ages() -> None:
+    assert short_age(NOW - 30, NOW) == "now"
+    assert short_age(NOW - 5 * 60, NOW) == "5m"
+    assert short_age(NOW - 3 * 3600, NOW) == "3h"
+    assert short_age(NOW - 2 * 86400, NOW) == "2d"
+    assert long_age(NOW - 3 * 3600, NOW) == "3 h ago"
+    assert long_age(NOW - 86400, NOW) == "1 day ago"
+
+
+def test_browser_argv_keeps_url_one_element() -> None:
+    url = "https://example.com/a b;rm -rf ~&x=$(id)"
+    argv = browser_argv("firefox --new-tab {url}", url)
+    assert argv == ["firefox", "--new-tab", url]
+    assert browser_argv("'/opt/My Browser/run'", url) == ["/opt/My Browser/run", url]
+    assert browser_argv("open --args={url}", "https://e.com") == ["open", "--args=https://e.com"]
+    with pytest.raises(BrowserError):
+        browser_argv("firefox 'unclosed", url)
+    with pytest.raises(BrowserError):
+        browser_argv("   ", url)
+
+
+def test_open_link_refuses_non_http(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[list[str]] = []
+    monkeypatch.setattr(
+        "briefterm.tui.browser.subprocess.Popen", lambda argv, **kw: calls.append(argv)
+    )
+    for bad in ("javascript:alert(1)", "file:///etc/passwd", "data:text/html,x", ""):
+        with pytest.raises(BrowserError, match="refused"):
+            open_link(bad, "firefox {url}")
+    assert calls == []
+    argv = open_link("https://example.com/x y", "firefox {url}")
+    assert argv == ["firefox", "https://example.com/x%20y"] and calls == [argv]
+
+
+def test_open_link_reports_missing_browser(monkeypatch: pytest.MonkeyPatch) -> None:
+    def missing(argv, **kw):  # type: ignore[no-untyped-def]
+        raise FileNotFoundError(2, "No such file or directory")
+
+    monkeypatch.setattr("briefterm.tui.browser.subprocess.Popen", missing)
+    with pytest.raises(BrowserError, match="Could not start 'nobrowser'"):
+        open_link("https://example.com", "nobrowser")

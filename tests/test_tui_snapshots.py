@@ -1,0 +1,63 @@
+"""Snapshot tests of the reader (pytest-textual-snapshot), with a frozen clock and UTC.
+
+Regenerate after an intended visual change with
+``.venv/bin/pytest tests/test_tui_snapshots.py --snapshot-update``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from tui_fixtures import clock, fill_store, fixture_brief, make_config
+
+from briefterm.store import Store
+from briefterm.tui.app import BriefApp
+
+
+@pytest.fixture(autouse=True)
+def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def make_app(**ui: object) -> BriefApp:
+    store = Store(":memory:")
+    fill_store(store)
+    return BriefApp(make_config(**ui), store, clock=clock, brief_loader=fixture_brief)
+
+
+async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def test_wide_layout(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(make_app(mark_read="never"), terminal_size=(160, 45), run_before=settle)
+
+
+def test_narrow_layout(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(make_app(mark_read="never"), terminal_size=(80, 40), run_before=settle)
+
+
+def test_detail_open(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    async def open_story(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        await pilot.press("j", "s", "k", "enter")
+        await pilot.pause(0.2)
+
+    assert snap_compare(make_app(), terminal_size=(160, 45), run_before=open_story)
+
+
+def test_light_theme_narrow_detail(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    async def open_story(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+
+    app = make_app(theme="textual-light")
+    assert snap_compare(app, terminal_size=(80, 40), run_before=open_story)

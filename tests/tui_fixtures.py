@@ -1,0 +1,129 @@
+"""Realistic fixture data for the reader tests: a store, a config, a fixed clock.
+
+Titles include markup look-alikes (``[/]``, ``[@click=app.quit]``), CJK,
+emoji and a 20,000-character title, so every rendering path meets them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from briefterm.config_types import Config, FeedConfig, UIConfig
+from briefterm.models import Brief, Cluster, Enclosure, ParsedEntry, Section
+from briefterm.store import EntryFilter, Store
+
+NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC).timestamp()
+
+TECH = "https://tech.example.org/feed.xml"
+POLICY = "https://policy.example.org/rss"
+MARKETS = "https://markets.example.net/atom"
+
+LONG_TITLE = "Very long headline " * 1053  # about 20,000 characters
+
+
+def clock() -> float:
+    """The frozen "now" of every reader test."""
+    return NOW
+
+
+def make_config(**ui: object) -> Config:
+    """The fixture config: three feeds, two with sections."""
+    return Config(
+        feeds=(
+            FeedConfig(url=TECH, name="Tech Daily", section="Technology"),
+            FeedConfig(url=POLICY, name="Policy Wire", section="Policy"),
+            FeedConfig(url=MARKETS, name="Market Watch"),
+        ),
+        ui=UIConfig(**ui),  # type: ignore[arg-type]
+    )
+
+
+def _entry(key: str, title: str, hours_ago: float, **fields: object) -> ParsedEntry:
+    published = datetime.fromtimestamp(NOW, UTC) - timedelta(hours=hours_ago)
+    fields.setdefault("summary", f"Summary of {key}.")
+    return ParsedEntry(
+        entry_id=key,
+        title=title,
+        link=f"https://news.example.com/{key}",
+        published=published,
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def fill_store(store: Store) -> dict[str, int]:
+    """Insert the fixture feeds and entries; return feed ids by name."""
+    tech = store.ensure_feed(TECH, "Tech Daily")
+    policy = store.ensure_feed(POLICY, "Policy Wire")
+    markets = store.ensure_feed(MARKETS, "Market Watch")
+    store.upsert_entries(
+        tech,
+        [
+            _entry(
+                "chip",
+                "Chipmaker unveils a 2 nm process for phones",
+                1,
+                author="Dana Reporter",
+                source_title="Silicon Gazette",
+                categories=("chips", "industry"),
+                content_html="<p>The new <b>process</b> cuts power use.</p>"
+                "<p><a href='https://chips.example.com/spec'>Spec sheet</a></p>",
+                enclosures=(Enclosure("https://cdn.example.com/ep1.mp3", "audio/mpeg", 2048000),),
+                related=("https://news.example.com/related-1",),
+            ),
+            _entry("markup", "Release notes [/] for [@click=app.quit] version 2", 2),
+            _entry("cjk", "国产芯片出货量创新高 — 华为发布新机", 3),
+            _entry("emoji", "Rocket launch 🚀 succeeds after 👩‍🚀 crew swap", 4),
+            _entry(
+                "long",
+                LONG_TITLE,
+                5,
+                summary="\n\n".join(f"Paragraph {i} of a long report." for i in range(80)),
+            ),
+            _entry("js", "A link that is not a web page", 6),
+        ],
+        now=NOW - 3600,
+    )
+    store.upsert_entries(
+        policy,
+        [
+            _entry("chip-policy", "Chipmaker shows 2 nm process for phones", 1.5),
+            _entry("budget", "Parliament passes the digital budget", 7),
+            _entry("privacy", "Regulator opens privacy inquiry", 30),
+        ],
+        now=NOW - 3600,
+    )
+    store.upsert_entries(
+        markets,
+        [
+            _entry("stocks", "Chip stocks rally on the 2 nm news", 2.5),
+            _entry("rates", "Central bank holds rates", 8),
+        ],
+        now=NOW - 3600,
+    )
+    # The "js" entry gets a javascript: link written raw, as if sanitize had
+    # been bypassed, so the opener's own check is exercised.
+    with store.write() as db:
+        db.execute("UPDATE entries SET link = 'javascript:alert(1)' WHERE entry_key = 'js'")
+    return {"tech": tech, "policy": policy, "markets": markets}
+
+
+def fixture_brief(store: Store, config: Config, offset: int, now: float) -> Brief:
+    """A deterministic brief: one three-source story, then sections by feed."""
+    entries = {e.entry_key: e for e in store.list_entries(EntryFilter())}
+    story = Cluster(entries["chip"], [entries["chip-policy"], entries["stocks"]])
+    tech = [Cluster(entries[k]) for k in ("markup", "cjk", "emoji", "long", "js")]
+    policy = [Cluster(entries[k]) for k in ("budget", "privacy")]
+    markets = [Cluster(entries["rates"])]
+    label = "Sunday 22 November 2026" if offset == 0 else f"{-offset} day(s) earlier"
+    return Brief(
+        title="Morning brief",
+        start=None,
+        end=now,
+        label=label,
+        key_stories=[story, tech[0]],
+        sections=[
+            Section("Technology", [story, *tech]),
+            Section("Policy", policy, hidden_count=2),
+            Section("Markets", markets),
+        ],
+    )
