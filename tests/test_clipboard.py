@@ -1,0 +1,107 @@
+"""Clipboard delivery: OSC 52 bytes, size cap, sanitizing, and the native fallback."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+
+import pyperclip
+import pytest
+
+from briefterm import clipboard
+from briefterm.clipboard import OSC52_MAX_BASE64, copy, native_copy, osc52_sequence
+
+OSC52 = re.compile(r"\x1b\]52;c;([A-Za-z0-9+/=]*)\x07")
+
+
+def decode(written: str) -> str:
+    match = OSC52.fullmatch(written)
+    assert match, written
+    return base64.b64decode(match.group(1)).decode("utf-8")
+
+
+@pytest.fixture
+def no_native(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(text: str) -> None:
+        raise pyperclip.PyperclipException("no mechanism")
+
+    monkeypatch.setattr(pyperclip, "copy", fail)
+
+
+def test_osc52_to_a_stream_decodes_back_to_the_text(no_native: None) -> None:
+    stream = io.StringIO()
+    text = "Brief — 新闻 ✓\nline two\ttabbed"
+    result = copy(text, "osc52", stream=stream)
+    assert result.ok and result.method == "osc52"
+    assert decode(stream.getvalue()) == text
+
+
+def test_osc52_works_on_binary_streams_too(no_native: None) -> None:
+    stream = io.BytesIO()
+    assert copy("hello", "osc52", stream=stream).ok
+    assert decode(stream.getvalue().decode("ascii")) == "hello"
+
+
+def test_text_is_sanitized_before_copying(no_native: None) -> None:
+    stream = io.StringIO()
+    copy("a\x1b[201~b\x1b]52;c;eHh4\x07c\x00d\u202ee\nf", "osc52", stream=stream)
+    assert decode(stream.getvalue()) == "abcde\nf"
+    # Only one OSC 52 sequence was written: nothing from the text got through raw.
+    assert stream.getvalue().count("\x1b") == 1
+
+
+def test_oversized_payload_is_not_sent_by_osc52(no_native: None) -> None:
+    big = "x" * (OSC52_MAX_BASE64 * 3 // 4 + 10)
+    stream = io.StringIO()
+    result = copy(big, "osc52", stream=stream)
+    assert not result.ok and stream.getvalue() == ""
+    assert "too long for OSC 52" in result.message
+    assert result.message.startswith("Not copied:")
+
+
+def test_oversized_payload_goes_native_when_available(monkeypatch: pytest.MonkeyPatch) -> None:
+    copied: list[str] = []
+    monkeypatch.setattr(pyperclip, "copy", copied.append)
+    big = "y" * (OSC52_MAX_BASE64)
+    result = copy(big, "auto", stream=io.StringIO())
+    assert result.ok and result.method == "native"
+    assert copied == [big]
+
+
+def test_auto_uses_both_methods(monkeypatch: pytest.MonkeyPatch) -> None:
+    copied: list[str] = []
+    monkeypatch.setattr(pyperclip, "copy", copied.append)
+    monkeypatch.setenv("TMUX", "/tmp/tmux-0/default,1,0")
+    stream = io.StringIO()
+    result = copy("both\x07", stream=stream)
+    assert result.ok and result.method == "native+osc52"
+    assert copied == ["both"] and decode(stream.getvalue()) == "both"
+    assert "set-clipboard on" in result.message
+
+
+def test_missing_clipboard_mechanism_is_reported_not_raised(no_native: None) -> None:
+    result = copy("text", "native")
+    assert not result.ok and result.method == ""
+    assert "no clipboard tool found" in result.message
+    assert native_copy("text") is False
+
+
+def test_no_terminal_and_no_native(no_native: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_open = open
+
+    def no_tty(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if path == "/dev/tty":
+            raise OSError("no tty")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", no_tty)
+    monkeypatch.setattr(clipboard.sys, "stderr", io.StringIO())
+    result = copy("text")
+    assert not result.ok
+    assert "no terminal" in result.message and "no clipboard tool" in result.message
+
+
+def test_unknown_mode_and_sequence_shape() -> None:
+    assert not copy("x", "fax").ok
+    assert osc52_sequence("hi") == "\x1b]52;c;aGk=\x07"

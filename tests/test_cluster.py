@@ -1,0 +1,160 @@
+"""Story clusters: canonical URLs, tokens, merging rules and quality on the labelled set."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from briefterm.cluster import DEFAULT_THRESHOLD, canonical_url, cluster_entries, tokens
+from briefterm.models import Entry
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_quality_module():
+    """bench/cluster_quality.py, which holds the fixture loader and the scorer."""
+    spec = importlib.util.spec_from_file_location(
+        "cluster_quality", ROOT / "bench" / "cluster_quality.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("cluster_quality", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def make(
+    eid: int, feed: int, title: str, *, link: str = "", hours: float = 0.0, summary: str = ""
+) -> Entry:
+    ts = 1_770_000_000.0 + hours * 3600
+    return Entry(
+        id=eid,
+        feed_id=feed,
+        feed_url=f"https://f{feed}.example/rss",
+        feed_title=f"Feed {feed}",
+        entry_key=str(eid),
+        title=title,
+        link=link or f"https://f{feed}.example/{eid}",
+        summary=summary,
+        author="",
+        published=ts,
+        updated=None,
+        first_seen=ts,
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://www.Example.com/a/b/?utm_source=x&b=2&a=1#top", "example.com/a/b?a=1&b=2"),
+        ("http://m.example.com:80/news/amp/", "example.com/news"),
+        ("https://amp.example.com/x.amp.html?amp=1&fbclid=3", "example.com/x.html"),
+        ("https://example.com/story/amp", "example.com/story"),
+        ("https://example.com/story?amp", "example.com/story"),
+        ("https://example.com/p?spm=a.b&from=timeline&id=7", "example.com/p?id=7"),
+        (
+            "https://example.com/p?gclid=1&mc_cid=2&mc_eid=3&igshid=4&ref_src=5&_hsenc=6",
+            "example.com/p",
+        ),
+        ("https://example.com:8443/p", "example.com:8443/p"),
+        ("https://www.example.com", "example.com"),
+        ("", ""),
+    ],
+)
+def test_canonical_url(url: str, expected: str) -> None:
+    assert canonical_url(url) == expected
+
+
+def test_canonical_url_keeps_meaningful_differences() -> None:
+    assert canonical_url("https://example.com/a?id=1") != canonical_url(
+        "https://example.com/a?id=2"
+    )
+    assert canonical_url("https://example.com/amplify") == "example.com/amplify"
+    assert canonical_url("https://www.example.com/x") == canonical_url("http://example.com/x/")
+
+
+def test_tokens_fold_english_and_split_cjk_into_bigrams() -> None:
+    assert tokens("The Prices of Apple’s phones rose 3.5% to 1,000") == {
+        "price",
+        "apple",
+        "phone",
+        "rose",
+        "3.5",
+        "1000",
+    }
+    assert tokens("小澜汽车") == {"小澜", "澜汽", "汽车"}
+    assert tokens("") == set()
+
+
+def test_same_canonical_url_merges_even_within_one_feed() -> None:
+    a = make(1, 1, "Solaris wins approval", link="https://x.example/s?utm_source=rss")
+    b = make(2, 1, "Totally different wording", link="https://www.x.example/s/")
+    c = make(3, 2, "Unrelated story about rain", link="https://y.example/rain")
+    clusters = cluster_entries([a, b, c])
+    assert sorted(sorted(cl.ids) for cl in clusters) == [[1, 2], [3]]
+
+
+def test_titles_merge_only_across_feeds_and_within_the_window() -> None:
+    title = "Nimbus Cloud raises storage prices across Europe by 18%"
+    same_feed = [make(1, 1, title), make(2, 1, title + " (update)")]
+    assert len(cluster_entries(same_feed)) == 2
+    other_feed = [make(1, 1, title), make(2, 2, "Nimbus raises Europe storage prices 18%")]
+    assert len(cluster_entries(other_feed)) == 1
+    far_apart = [make(1, 1, title), make(2, 2, title, hours=60)]
+    assert len(cluster_entries(far_apart, window_hours=48)) == 2
+
+
+def test_conflicting_figures_keep_lookalike_events_apart() -> None:
+    a = make(1, 1, "Magnitude 6.1 earthquake strikes northern Chile")
+    b = make(2, 2, "Magnitude 5.4 earthquake strikes northern Chile")
+    assert len(cluster_entries([a, b])) == 2
+
+
+def test_lead_is_highest_priority_then_earliest() -> None:
+    t = "Corvid Software to buy data startup Tessellate for $2.1 billion"
+    entries = [make(1, 1, t, hours=1), make(2, 2, t, hours=0), make(3, 3, t, hours=2)]
+    (cluster,) = cluster_entries(entries)
+    assert cluster.lead.id == 2  # earliest when priorities tie
+    (cluster,) = cluster_entries(entries, priorities={"https://f3.example/rss": 5})
+    assert cluster.lead.id == 3
+    assert [e.id for e in cluster.others] == [2, 1]
+    assert cluster.source_count == 3
+
+
+def test_a_chain_through_one_feed_cannot_glue_two_events() -> None:
+    # Feed 1 reports both events; feed 2's report resembles both. Feed 1's two
+    # entries must never end up in one cluster by title.
+    a = make(1, 1, "Ardent Motors union talks collapse, strike vote set")
+    b = make(2, 1, "Ardent Motors says it is ready to return to union talks")
+    c = make(3, 2, "Ardent Motors union talks collapse; ready to return, strike vote set")
+    clusters = cluster_entries([a, b, c])
+    for cl in clusters:
+        assert not {1, 2} <= set(cl.ids)
+
+
+def test_quality_on_the_labelled_fixture_set() -> None:
+    quality = load_quality_module()
+    entries, labels = quality.load_fixture()
+    assert len(entries) >= 60 and len(set(labels.values())) >= 30
+    precision, recall = quality.evaluate(DEFAULT_THRESHOLD)
+    # Measured: precision 1.000, recall 0.875 (misses: an English report of a
+    # story told in Chinese, and one reworded pair).
+    assert precision >= 0.95
+    assert recall >= 0.85
+
+
+def test_clustering_5000_entries_stays_fast() -> None:
+    import time
+
+    entries = [
+        make(i, i % 100, f"Company{i // 3} reports item{i // 3} results {i % 7}", hours=i / 500)
+        for i in range(5000)
+    ]
+    start = time.perf_counter()
+    clusters = cluster_entries(entries)
+    elapsed = time.perf_counter() - start
+    assert len(clusters) < 5000  # stories told three times were merged
+    assert elapsed < 3.0  # generous: the machine is shared; bench_brief.py has the real figure
