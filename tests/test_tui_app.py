@@ -75,9 +75,11 @@ async def test_brief_rows_render_feed_text_literally(store: Store) -> None:
         lines = app.entries.visible_text()
         text = "\n".join(lines)
         assert "Key stories" in lines[0]
-        assert "1. Chipmaker unveils a 2 nm process for phones" in lines[1]
+        assert "1. Chipmaker unveils a 2 nm" in lines[1]
         assert "+2" in lines[1]  # three sources: lead plus two
-        assert "Release notes [/] for [@click=app.quit] version 2" in text
+        assert "Silicon Gaze…" in lines[1]  # the publisher of a wire item, cut to its column
+        assert "Tech Daily" in lines[5]  # the source column: the feed name
+        assert "Release notes [/] for [@click=app.q" in text  # literal, cut to the column
         assert "国产芯片出货量创新高" in text
         width = app.entries.scrollable_content_region.width
         assert len(lines) == app.entries.size.height
@@ -345,6 +347,7 @@ async def test_header_counts_update_live(store: Store) -> None:
         title = str(app.query_one("#titlebar").render())
         assert "8 unread / 11" in title
         assert "Morning brief" in title and "Sunday 22 November 2026" in title
+        assert title.startswith("◆ briefterm │ Brief · Morning brief")
 
 
 # -- views --------------------------------------------------------------------------
@@ -600,7 +603,10 @@ async def test_open_link_default_browser_and_javascript_refused(
 async def test_poll_keeps_cursor_on_selected_entry(store: Store) -> None:
     from briefterm.poller import FeedResult, PollReport
 
+    calls: list[dict] = []
+
     def fake_poll(s: Store, config: Config, *, progress=None, **kw):  # type: ignore[no-untyped-def]
+        calls.append(kw)
         feed_id = s.ensure_feed(TECH)
         s.upsert_entries(feed_id, [ParsedEntry("fresh", title="Fresh story on top")], now=NOW + 60)
         result = FeedResult(TECH, "Tech Daily", "ok", new=1)
@@ -623,6 +629,7 @@ async def test_poll_keeps_cursor_on_selected_entry(store: Store) -> None:
         assert any("1 new story" in n.message for n in app._notifications)
         assert "12 unread / 12" in str(app.query_one("#titlebar").render())
         assert app.poll_status == ""
+        assert calls == [{"force": True}]  # r refreshes every feed, not only the due ones
 
 
 async def test_poll_failure_is_one_sentence(store: Store) -> None:

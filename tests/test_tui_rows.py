@@ -137,3 +137,118 @@ def test_open_link_reports_missing_browser(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr("briefterm.tui.browser.subprocess.Popen", missing)
     with pytest.raises(BrowserError, match="Could not start 'nobrowser'"):
         open_link("https://example.com", "nobrowser")
+
+
+# -- selection, copying, attribution ---------------------------------------------------
+
+
+def _model_with_cluster() -> RowModel:
+    from briefterm.models import Entry
+
+    def entry(i: int) -> Entry:
+        return Entry(i, 1, "u", "Feed", f"k{i}", f"T{i}", "", "", "", NOW, None, NOW)
+
+    model = RowModel(view="brief", title="Brief")
+    model.begin_group("Key")
+    model.add_cluster(Cluster(entry(1), [entry(2), entry(3)]))
+    model.begin_group("Other")
+    model.add_entry(4, read=False, starred=False)
+    model.add_entry(5, read=False, starred=False)
+    return model
+
+
+def test_item_ids_skip_headers_and_expand_clusters() -> None:
+    model = _model_with_cluster()
+    assert model.item_ids(0, len(model)) == [1, 2, 3, 4, 5]
+    assert model.item_ids(2, 4) == [4]
+    assert model.item_ids(-5, 100) == [1, 2, 3, 4, 5]
+
+
+def test_selection_toggle_ranges_and_states() -> None:
+    from briefterm.tui.selection import FULL, NONE, PARTIAL, Selection
+
+    model = _model_with_cluster()
+    sel = Selection()
+    assert not sel and sel.state([1, 2, 3]) == NONE
+    assert sel.toggle([1, 2, 3]) is True
+    assert sel.state([1, 2, 3]) == FULL and len(sel) == 3
+    sel.set([2], False)
+    assert sel.state([1, 2, 3]) == PARTIAL
+    assert sel.toggle([1, 2, 3]) is True  # partial → all
+    assert sel.toggle([1, 2, 3]) is False and not sel
+    sel.toggle([5])
+    sel.start_range(4, sticky=True)  # anchored on entry 5's row, extended up to the cluster
+    sel.extend_to(model, 1)
+    assert sel.ids == {1, 2, 3, 4, 5} and sel.range_active
+    sel.extend_to(model, 3)  # shrinking the range keeps what was selected before it
+    assert sel.ids == {4, 5}
+    sel.end_range()
+    assert not sel.range_active and sel.ids == {4, 5}
+    assert sel.clear() == 2 and not sel
+
+
+def test_selection_label_names_days() -> None:
+    from briefterm.models import Entry
+    from briefterm.tui.selection import selection_label
+
+    def at(ts: float) -> Entry:
+        return Entry(1, 1, "u", "F", "k", "T", "", "", "", ts, None, ts)
+
+    one_day = selection_label([at(NOW), at(NOW - 60)])
+    assert one_day.endswith("November 2026") and "–" not in one_day
+    assert "–" in selection_label([at(NOW), at(NOW - 3 * 86400)])
+    assert selection_label([]) == ""
+
+
+def test_source_column_adapts_to_width() -> None:
+    from briefterm.tui.widgets.entry_list import source_width
+
+    assert source_width(40) == 0  # narrow: the headline gets the room
+    assert 10 <= source_width(67) <= 14
+    assert source_width(300) == 24
+    assert [source_width(w) for w in range(48, 200)] == sorted(
+        source_width(w) for w in range(48, 200)
+    )
+
+
+def test_osc52_limit_uses_clipboard_constant() -> None:
+    import base64
+
+    from briefterm.clipboard import OSC52_MAX_BASE64
+    from briefterm.tui.copying import osc52_fits, osc52_size
+
+    fits = "a" * (OSC52_MAX_BASE64 // 4 * 3)
+    assert osc52_size(fits) == OSC52_MAX_BASE64 and osc52_fits(fits)
+    assert not osc52_fits(fits + "aaa")
+    wide = "芯" * (OSC52_MAX_BASE64 // 4)  # 3 bytes each: exactly the limit
+    assert len(base64.b64encode(wide.encode())) == OSC52_MAX_BASE64 and osc52_fits(wide)
+    assert not osc52_fits(wide + "芯")
+
+
+def test_copy_outcome_messages() -> None:
+    from briefterm.tui.copying import CopyOutcome
+
+    both = CopyOutcome(10, "Markdown", 5000, osc52=True, native="xclip", native_tried=True)
+    assert both.message() == "Copied 10 stories as Markdown to the clipboard (OSC 52 + xclip)."
+    big = CopyOutcome(1, "JSON", 120_000, osc52_too_large=True, native="wl-copy", native_tried=True)
+    assert big.ok and "(wl-copy)" in big.message() and "too large for OSC 52" in big.message()
+    tmux = CopyOutcome(2, "links", 80, osc52=True, native_tried=True, in_tmux=True)
+    assert "set -g set-clipboard on" in tmux.message()
+    failed = CopyOutcome(3, "plain text", 120_000, osc52_too_large=True, native_tried=True)
+    assert not failed.ok
+    assert failed.message().startswith("Could not copy 3 stories: at 120 KB it is too large")
+    assert "xclip" in failed.message()
+
+
+def test_also_in_names_publisher_via_feed() -> None:
+    from briefterm.models import Entry
+    from briefterm.tui.widgets.detail import attribution, attribution_text, outlet
+
+    lead = Entry(1, 1, "u", "Tech Daily", "a", "T", "https://a.example/1", "", "", NOW, None, NOW)
+    wire = Entry(2, 2, "w", "Wire Feed", "b", "T", "https://b.example/2", "", "", NOW, None, NOW)
+    wire.source_title = "Reuters"
+    same = Entry(3, 3, "s", "Policy Wire", "c", "T", "", "", "", NOW, None, NOW)
+    assert outlet(wire) == "Reuters via Wire Feed" and outlet(same) == "Policy Wire"
+    text = attribution_text(attribution(lead, [wire, same], NOW))
+    assert "Reuters via Wire Feed, Policy Wire" in text
+    assert "Reuters via Wire Feed: https://b.example/2" in text

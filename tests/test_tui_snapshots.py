@@ -53,9 +53,21 @@ def test_detail_open(snap_compare) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(make_app(), terminal_size=(160, 45), run_before=open_story)
 
 
+def test_selection_wide(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    """Selected rows: marker column, tint, the count in the footer; a range being drawn."""
+
+    async def select(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        await pilot.press("J", "j", "space", "j", "V", "j")
+        await pilot.pause()
+
+    assert snap_compare(make_app(mark_read="never"), terminal_size=(160, 45), run_before=select)
+
+
 def test_light_theme_narrow_detail(snap_compare) -> None:  # type: ignore[no-untyped-def]
     async def open_story(pilot) -> None:  # type: ignore[no-untyped-def]
         await settle(pilot)
+        await pilot.press("J", "j", "space", "space", "k", "k")  # two selected rows
         await pilot.press("enter")
         await pilot.pause(0.2)
 

@@ -8,6 +8,7 @@ repainted.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -17,16 +18,18 @@ from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.containers import Container
+from textual.containers import Container, Horizontal
 from textual.events import Resize
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Markdown, Static
 
+from briefterm.clipboard import native_copy
 from briefterm.config_types import Config
 from briefterm.store import Store
 from briefterm.tui import browser
 from briefterm.tui.commands import READER_COMMANDS
+from briefterm.tui.copying import CopyOutcome, native_tool_name, osc52_fits
 from briefterm.tui.messages import PollFinished, PollProgress, ViewFailed, ViewLoaded
 from briefterm.tui.rows import (
     READ,
@@ -42,7 +45,9 @@ from briefterm.tui.rows import (
     build_search_model,
     load_brief,
 )
+from briefterm.tui.screens.export import FORMAT_NAMES, ExportChooser
 from briefterm.tui.screens.help import HelpScreen, help_table
+from briefterm.tui.selection import Selection, selection_label
 from briefterm.tui.widgets.base_list import CursorList
 from briefterm.tui.widgets.detail import DetailPane
 from briefterm.tui.widgets.entry_list import EntryList
@@ -59,6 +64,25 @@ class TitleBar(Static):
     """
 
 
+class SelectionStatus(Static):
+    """ "12 selected" on the left of the footer; hidden while nothing is selected."""
+
+    DEFAULT_CSS = """
+    SelectionStatus {
+        width: auto; height: 1; padding: 0 1;
+        background: $accent; color: $text; text-style: bold;
+    }
+    """
+
+    def show_count(self, count: int, drawing_range: bool) -> None:
+        """Show ``count`` selected entries (and whether a range is being drawn)."""
+        text = f"{count} selected"
+        if drawing_range:
+            text += " · range"
+        self.update(Text(text))
+        self.display = bool(count) or drawing_range
+
+
 class BriefApp(App[int]):
     """The reader. ``clock`` and ``brief_loader`` are injectable for tests."""
 
@@ -73,7 +97,15 @@ class BriefApp(App[int]):
         Binding("p", "prev_unread", "Prev unread", show=False, id="prev_unread"),
         Binding("J", "next_section", "Next section", show=False, id="next_section"),
         Binding("K", "prev_section", "Prev section", show=False, id="prev_section"),
-        Binding("h,escape", "back", "Back", show=False, id="back"),
+        Binding("h", "back", "Back", show=False, id="back"),
+        Binding(
+            "escape",
+            "clear_or_back",
+            "Clear selection / back",
+            show=False,
+            id="clear_selection",
+            tooltip="Clear the selection; without one, go back (like h)",
+        ),
         Binding("o", "open_link", "Browser", id="open_link"),
         Binding("m", "toggle_read", "Read", id="toggle_read"),
         Binding("s", "toggle_star", "Star", id="toggle_star"),
@@ -90,6 +122,40 @@ class BriefApp(App[int]):
         Binding("left_square_bracket", "edition(-1)", "Prev day", show=False, id="prev_edition"),
         Binding("right_square_bracket", "edition(1)", "Next day", show=False, id="next_edition"),
         Binding("F", "finish_brief", "Finish brief", show=False, id="finish_brief"),
+        Binding("space", "toggle_select", "Select", show=False, id="toggle_select"),
+        Binding(
+            "V",
+            "select_range",
+            "Range select",
+            show=False,
+            id="select_range",
+            tooltip="Start a range at the cursor (moving extends it); V again ends it",
+        ),
+        Binding("shift+down", "extend(1)", "Extend down", show=False, id="extend_down"),
+        Binding("shift+up", "extend(-1)", "Extend up", show=False, id="extend_up"),
+        Binding(
+            "asterisk",
+            "select_section",
+            "Select section",
+            show=False,
+            id="select_section",
+            tooltip="Select every story of the current section (again: deselect)",
+        ),
+        Binding(
+            "y",
+            "copy",
+            "Copy",
+            id="copy",
+            tooltip="Copy the selection (or the story) in the default format",
+        ),
+        Binding(
+            "Y",
+            "copy_as",
+            "Copy as…",
+            show=False,
+            id="copy_as",
+            tooltip="Copy as Markdown, plain text, links or JSON",
+        ),
     ]
 
     def __init__(
@@ -101,6 +167,7 @@ class BriefApp(App[int]):
         brief_loader: BriefLoader = load_brief,
         poller: Callable[..., object] | None = None,
         opener: Callable[[str, str], object] = browser.open_link,
+        native_copier: Callable[[str], bool] = native_copy,
     ) -> None:
         super().__init__()
         self.config = config
@@ -109,6 +176,9 @@ class BriefApp(App[int]):
         self.brief_loader = brief_loader
         self.poller = poller
         self.opener = opener
+        self.native_copier = native_copier
+        # Entry ids, not rows: the selection survives views, editions and searches.
+        self.selection = Selection()
         self.view = VIEW_BRIEF
         self.previous_view = VIEW_BRIEF
         self.edition_offset = 0
@@ -128,10 +198,12 @@ class BriefApp(App[int]):
         yield TitleBar(id="titlebar", markup=False)
         with Container(id="panes"):
             yield SectionList(id="sections")
-            yield EntryList(self.store, clock=self.clock, id="entries")
+            yield EntryList(self.store, clock=self.clock, selection=self.selection, id="entries")
             yield DetailPane(clock=self.clock, id="detail")
         yield Input(placeholder="Search titles, summaries, authors…", id="search")
-        yield Footer()
+        with Horizontal(id="statusbar"):
+            yield SelectionStatus(id="selection-status", markup=False)
+            yield Footer()
 
     @property
     def entries(self) -> EntryList:
@@ -142,6 +214,11 @@ class BriefApp(App[int]):
     def sections(self) -> SectionList:
         """The section list widget."""
         return self.query_one("#sections", SectionList)
+
+    @property
+    def selected(self) -> set[int]:
+        """The selected entry ids."""
+        return self.selection.ids
 
     @property
     def detail(self) -> DetailPane:
@@ -162,6 +239,7 @@ class BriefApp(App[int]):
             self.set_keymap(dict(self.config.keymap))
         self._apply_layout(self.size.width)
         self.query_one("#search", Input).display = False
+        self.query_one("#selection-status", SelectionStatus).display = False
         self.entries.focus()
         self._update_titlebar()
         self.load_view()
@@ -215,6 +293,10 @@ class BriefApp(App[int]):
     def _apply_model(self, model: RowModel, keep_entry: int | None) -> None:
         entries = self.entries
         offset = entries.cursor - int(entries.scroll_y) if entries.cursor >= 0 else 0
+        if self.selection.range_active:
+            # A range is anchored on a row of the old view: keep what it covered.
+            self.selection.end_range()
+            self._update_selection_status()
         self.model = model
         entries.empty_message = self._empty_message()
         entries.set_model(model, keep_entry)
@@ -240,22 +322,28 @@ class BriefApp(App[int]):
         return "Nothing here. Press r to poll your feeds, or v to switch views."
 
     def _update_titlebar(self) -> None:
-        text = Text("◆ briefterm", style="bold")
+        # Spaces end the part before a style change rather than start the next
+        # one: some SVG renderers drop leading spaces, which glued "briefterm"
+        # and the view name together in screenshots.
+        text = Text("◆ briefterm ", style="bold")
         model = self.model
         view_name = VIEW_TITLES.get(self.view, self.view)
-        text.append(f"  {view_name}", style="bold")
+        text.append("│ ", style="dim")
+        text.append(f"{view_name} ", style="bold")
         if model is not None:
             if self.view == VIEW_BRIEF:
-                text.append(f" · {model.title}")
+                text.append(f"· {model.title} ")
             if model.label:
-                text.append(f" · {model.label}", style="italic")
+                text.append("· ")
+                text.append(f"{model.label} ", style="italic")
         try:
             unread, total = self.store.unread_count(), self.store.entry_count()
         except Exception:  # a locked or broken cache must not break the title bar
             unread, total = 0, 0
-        text.append(f"   {unread} unread / {total}", style="bold")
+        text.append("  ")
+        text.append(f"{unread} unread / {total}  ", style="bold")
         if self.poll_status:
-            text.append(f"   ⟳ {self.poll_status}", style="italic")
+            text.append(f"⟳ {self.poll_status}", style="italic")
         self.query_one("#titlebar", TitleBar).update(text)
 
     # -- cursor and opening ---------------------------------------------------------
@@ -265,6 +353,13 @@ class BriefApp(App[int]):
         if self.model is None or message.row < 0:
             return
         self.sections.follow(self.model.group_index(message.row))
+        selection = self.selection
+        if selection.range_active and message.row != selection.last_row:
+            if selection.sticky:
+                selection.extend_to(self.model, message.row)
+            else:  # a plain move ends a shift+arrow range
+                selection.end_range()
+            self._selection_changed()
         if self._read_timer is not None and message.row != self.opened_row:
             self._read_timer.stop()
             self._read_timer = None
@@ -474,6 +569,178 @@ class BriefApp(App[int]):
             self.store.set_starred([i for i, (_r, s) in previous.items() if s == value], value)
         self._flags_changed(previous, None)
 
+    # -- selection ----------------------------------------------------------------
+
+    def _selection_changed(self) -> None:
+        self.entries.refresh()
+        self._update_selection_status()
+
+    def _update_selection_status(self) -> None:
+        status = self.query_one("#selection-status", SelectionStatus)
+        status.show_count(len(self.selection), self.selection.range_active)
+
+    def action_toggle_select(self) -> None:
+        """Select the story under the cursor (every report of it), or deselect it."""
+        model, row = self.model, self._current_row()
+        reading = self.focused is self.detail and self.opened_row is not None
+        if reading:
+            row = self.opened_row  # the story being read, wherever the list cursor is
+        if model is None or row is None or not model.is_item(row):
+            return
+        self.selection.end_range()
+        self.selection.toggle(model.entry_ids(row))
+        self._selection_changed()
+        if not reading:
+            # Like tagging in mutt: move on, so space space space selects a run.
+            self.entries.action_cursor_down()
+
+    def action_select_range(self) -> None:
+        """Start a range at the cursor (moving extends it), or end the range."""
+        model, row = self.model, self._current_row()
+        if self.selection.range_active:
+            self.selection.end_range()
+        elif model is not None and model.is_item(row):
+            self.selection.start_range(row, sticky=True)
+            self.selection.extend_to(model, row)
+        self._selection_changed()
+
+    def action_extend(self, step: int) -> None:
+        """Extend the selection one row down (1) or up (-1), like shift+arrows."""
+        model, row = self.model, self._current_row()
+        if model is None or not model.is_item(row):
+            return
+        if not self.selection.range_active:
+            self.selection.start_range(row, sticky=False)
+        if step > 0:
+            self.entries.action_cursor_down()
+        else:
+            self.entries.action_cursor_up()
+        self.selection.extend_to(model, self.entries.cursor)
+        self._selection_changed()
+
+    def action_select_section(self) -> None:
+        """Select every story of the current section; if all are selected, deselect them."""
+        model, row = self.model, self._current_row()
+        if model is None or row < 0:
+            return
+        index = model.group_index(row)
+        ids = model.group_entry_ids(index)
+        self.selection.end_range()
+        self.selection.toggle(ids)
+        self._selection_changed()
+
+    def action_clear_selection(self) -> None:
+        """Deselect everything."""
+        if self.selection.clear():
+            self._selection_changed()
+
+    def action_clear_or_back(self) -> None:
+        """esc: close the search box or story pane, else clear the selection, else go back."""
+        search = self.query_one("#search", Input)
+        reading = self.focused is self.detail or self.query_one("#panes").has_class("-reading")
+        if search.has_focus or reading or not (self.selection or self.selection.range_active):
+            self.action_back()
+        else:
+            self.action_clear_selection()
+
+    # -- copying ------------------------------------------------------------------
+
+    def _export_ids(self) -> list[int]:
+        """The entries to copy: the selection, else the story under the cursor."""
+        if self.selection:
+            return sorted(self.selection.ids)
+        model, row = self.model, self._current_row()
+        if self.focused is self.detail and self.opened_id is not None and model is not None:
+            opened = model.row_of_entry(self.opened_id)
+            if opened is not None:
+                return model.entry_ids(opened)
+            return [self.opened_id]
+        if model is None or not model.is_item(row):
+            return []
+        return model.entry_ids(row)
+
+    def action_copy(self) -> None:
+        """Copy the selection (or the story under the cursor) in the default format."""
+        self.action_copy_format(self.config.export.format)
+
+    def action_copy_format(self, fmt: str) -> None:
+        """Copy the selection (or the story) as ``fmt``: md, text, links or json."""
+        ids = self._export_ids()
+        if not ids:
+            self.notify("Nothing to copy: move to a story or select some with space.", timeout=3)
+            return
+        self._copy_worker(ids, fmt)
+
+    def action_copy_as(self) -> None:
+        """Choose a format, then copy the selection (or the story under the cursor)."""
+        ids = self._export_ids()
+        if not ids:
+            self.notify("Nothing to copy: move to a story or select some with space.", timeout=3)
+            return
+        what = f"{len(ids)} selected" if self.selection else "this story"
+
+        def chosen(fmt: str | None) -> None:
+            if fmt:
+                self._copy_worker(ids, fmt)
+
+        self.push_screen(ExportChooser(what), chosen)
+
+    @work(thread=True, group="copy")
+    def _copy_worker(self, ids: list[int], fmt: str) -> None:
+        # Clustering a large selection and the copy tool both take time: off the UI thread.
+        from briefterm import export
+        from briefterm.brief import brief_from_entries
+
+        config = self.config
+        try:
+            entries = self.store.entries_by_ids(ids, with_content=fmt == "json")
+            if not entries:
+                self.call_from_thread(
+                    self.notify, "Those stories are no longer in the cache.", severity="warning"
+                )
+                return
+            brief = brief_from_entries(
+                entries, config, title=config.brief.title, label=selection_label(entries)
+            )
+            text = export.render(brief, fmt)
+        except Exception as exc:  # one sentence, never a traceback
+            self.call_from_thread(
+                self.notify, f"Could not export the stories: {exc}.", severity="error"
+            )
+            return
+        mode = config.export.clipboard
+        osc52 = too_large = False
+        if mode in ("auto", "osc52"):
+            if osc52_fits(text):
+                self.call_from_thread(self.copy_to_clipboard, text)
+                osc52 = True
+            else:
+                too_large = True
+        native = ""
+        if mode in ("auto", "native"):
+            try:
+                if self.native_copier(text):
+                    native = native_tool_name()
+            except Exception:  # a broken copy tool is reported as "not found"
+                native = ""
+        outcome = CopyOutcome(
+            stories=len(brief.clusters),
+            format_name=FORMAT_NAMES.get(fmt, fmt),
+            chars=len(text),
+            osc52=osc52,
+            osc52_too_large=too_large,
+            native=native,
+            native_tried=mode in ("auto", "native"),
+            in_tmux=bool(os.environ.get("TMUX")),
+        )
+        self.call_from_thread(
+            self.notify,
+            outcome.message(),
+            severity="information" if outcome.ok else "error",
+            timeout=4 if outcome.ok else 8,
+            markup=False,
+        )
+
     # -- links --------------------------------------------------------------------
 
     def action_open_link(self) -> None:
@@ -569,6 +836,9 @@ class BriefApp(App[int]):
         self._search_timer = None
         self.search_text = text.strip()
         if not self.search_text:
+            if self.view == VIEW_SEARCH:  # an emptied box shows the view it came from
+                self.view = self.previous_view
+                self.load_view()
             return
         self.view = VIEW_SEARCH
         self.load_view()
@@ -589,7 +859,7 @@ class BriefApp(App[int]):
     # -- polling ------------------------------------------------------------------
 
     def action_poll(self) -> None:
-        """Fetch the due feeds in the background; the view refreshes when done."""
+        """Fetch every feed in the background; the view refreshes when done."""
         if self.poll_status:
             self.notify("A refresh is already running.", timeout=2)
             return
@@ -613,7 +883,9 @@ class BriefApp(App[int]):
             )
 
         try:
-            report = poll(self.store, self.config, progress=progress)
+            # Everything, not just the due feeds: `r` means "refresh now" (as in
+            # newsboat); conditional GET keeps unchanged feeds cheap.
+            report = poll(self.store, self.config, progress=progress, force=True)
         except Exception as exc:  # reported, never raised into the UI
             self.post_message(PollFinished(None, f"Refresh failed: {exc}."))
             return

@@ -145,6 +145,20 @@ class RowModel:
                 ids.extend(self.clusters[self.values[row]].ids)
         return ids
 
+    def item_ids(self, start: int, end: int) -> list[int]:
+        """Entry ids of the item rows in ``[start, end)`` (headers skipped)."""
+        start, end = max(0, start), min(end, len(self.kinds))
+        pairs = zip(self.kinds[start:end], self.values[start:end], strict=True)
+        if not self.clusters:  # entry views can be 100,000 rows: one cheap pass
+            return [value for kind, value in pairs if kind == ENTRY]
+        ids: list[int] = []
+        for kind, value in pairs:
+            if kind == ENTRY:
+                ids.append(value)
+            elif kind == CLUSTER:
+                ids.extend(self.clusters[value].ids)
+        return ids
+
     def lead_id(self, row: int) -> int | None:
         """The entry to open for a row: the entry itself or a cluster's lead."""
         if not self.is_item(row):

@@ -21,6 +21,7 @@ def _display_keys(keys: str) -> str:
         "left_square_bracket": "[",
         "right_square_bracket": "]",
         "escape": "esc",
+        "asterisk": "*",
     }
     return ", ".join(names.get(k.strip(), k.strip()) for k in keys.split(","))
 

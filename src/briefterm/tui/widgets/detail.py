@@ -53,8 +53,8 @@ def attribution(entry: Entry, others: list[Entry], now: float) -> list[tuple[str
     feed = clean_line(entry.feed_title)
     publisher = clean_line(entry.source_title)
     if publisher and publisher != feed:
-        source = Text(publisher, style="bold")
-        source.append(f"  via {feed}", style="italic")
+        source = Text(f"{publisher}  ", style="bold")
+        source.append(f"via {feed}", style="italic")
         line("Source", source)
     else:
         line("Source", Text(feed, style="bold"))
@@ -78,13 +78,22 @@ def attribution(entry: Entry, others: list[Entry], now: float) -> list[tuple[str
     if comments:
         line("Comments", comments)
     if others:
-        names = Text(", ".join(clean_line(o.publisher) for o in others), style="bold")
+        names = Text(", ".join(outlet(o) for o in others), style="bold")
         line("Also in", names)
         for other in others:
             url = safe_url(other.link)
             if url:
-                line("", f"{clean_line(other.publisher)}: {url}")
+                line("", f"{outlet(other)}: {url}")
     return rows
+
+
+def outlet(entry: Entry) -> str:
+    """Who reported an entry: "Publisher via Feed" for a wire item, else the feed."""
+    feed = clean_line(entry.feed_title)
+    publisher = clean_line(entry.source_title)
+    if publisher and feed and publisher != feed:
+        return f"{publisher} via {feed}"
+    return publisher or feed
 
 
 def attribution_grid(rows: list[tuple[str, Text]]) -> Table:

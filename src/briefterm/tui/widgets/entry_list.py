@@ -29,12 +29,16 @@ from briefterm.models import Entry
 from briefterm.sanitize import clean_line
 from briefterm.store import Store
 from briefterm.tui.rows import CLUSTER, ENTRY, HEADER, READ, STAR, RowModel
+from briefterm.tui.selection import FULL, NONE, Selection
 from briefterm.tui.timefmt import short_age
 from briefterm.tui.widgets.base_list import CursorList
 
 PAGE_SIZE = 200
 CACHE_PAGES = 24
 TITLE_MAX = 400  # characters kept for a row title; enough for any width
+SOURCE_MIN_WIDTH = 48  # narrower lists drop the source column (headline first)
+AGE_WIDTH = 6  # "now", "5m", "12 Mar"
+SELECTED_MARK = "✓"  # east-asian width "N": one cell in every terminal
 
 
 @dataclass(slots=True)
@@ -50,6 +54,17 @@ def row_text(entry: Entry) -> RowText:
     """Clean the fields a row shows (defence in depth: the store should be clean)."""
     title = clean_line(entry.title[: TITLE_MAX * 2], max_length=TITLE_MAX) or "(untitled)"
     return RowText(title, clean_line(entry.publisher, max_length=80), entry.time)
+
+
+def source_width(width: int) -> int:
+    """Cells for the source column of a ``width``-cell row (0: no source column).
+
+    About a fifth of the row, between 10 and 24 cells, so the headline keeps
+    most of the room in a narrow pane and long feed names do not waste a wide one.
+    """
+    if width < SOURCE_MIN_WIDTH:
+        return 0
+    return min(24, max(10, width // 5))
 
 
 def fit(text: str, width: int) -> str:
@@ -79,6 +94,8 @@ class EntryList(CursorList):
         "entry-list--marker",
         "entry-list--star",
         "entry-list--count",
+        "entry-list--selected",
+        "entry-list--selected-marker",
     }
 
     DEFAULT_CSS = """
@@ -96,6 +113,8 @@ class EntryList(CursorList):
         & > .entry-list--marker { color: $accent; }
         & > .entry-list--star { color: $warning; }
         & > .entry-list--count { color: $secondary; }
+        & > .entry-list--selected { background: $accent 22%; }
+        & > .entry-list--selected-marker { color: $text-success; text-style: bold; }
     }
     """
 
@@ -128,6 +147,7 @@ class EntryList(CursorList):
         store: Store,
         *,
         clock: Callable[[], float] = time.time,
+        selection: Selection | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -135,6 +155,7 @@ class EntryList(CursorList):
         super().__init__(name=name, id=id, classes=classes)
         self.store = store
         self.clock = clock
+        self.selection = selection if selection is not None else Selection()
         self.model: RowModel | None = None
         self.empty_message = "Loading…"
         self._pages: OrderedDict[int, dict[int, RowText]] = OrderedDict()
@@ -224,6 +245,8 @@ class EntryList(CursorList):
                 "marker",
                 "star",
                 "count",
+                "selected",
+                "selected-marker",
             )
         }
         self._styles["base"] = base
@@ -240,20 +263,33 @@ class EntryList(CursorList):
         model = self.model
         assert model is not None
         focused = is_cursor and self.has_focus
+        selected = self.selection_state(row)
         # The minute is part of the key so that ages ("5m") stay current.
-        key = (row, width, is_cursor, focused, model.flags[row], int(self._now // 60))
+        key = (row, width, is_cursor, focused, model.flags[row], selected, int(self._now // 60))
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._render_row(row, width, is_cursor)
+            strip = self._render_row(row, width, is_cursor, selected)
             self._strips[key] = strip
         return strip
+
+    def selection_state(self, row: int) -> int:
+        """How much of ``row`` is selected: NONE, PARTIAL (part of a cluster) or FULL."""
+        model = self.model
+        if not self.selection or model is None or not 0 <= row < len(model):
+            return NONE
+        kind = model.kinds[row]
+        if kind == ENTRY:
+            return FULL if model.values[row] in self.selection.ids else NONE
+        if kind == CLUSTER:
+            return self.selection.state(model.clusters[model.values[row]].ids)
+        return NONE
 
     def refresh_rows(self, rows: Iterable[int]) -> None:
         """Repaint rows whose flags changed (and their group headers)."""
         self._strips.clear()  # header counts changed too
         self._repaint_rows(rows)
 
-    def _render_row(self, row: int, width: int, is_cursor: bool) -> Strip:
+    def _render_row(self, row: int, width: int, is_cursor: bool, selected: int = NONE) -> Strip:
         model = self.model
         assert model is not None
         st = self._styles
@@ -269,46 +305,61 @@ class EntryList(CursorList):
         else:
             text = self._text_of(row)
         unread = not flags & READ
+        fill = st["base"]
         if is_cursor:
             cursor = st["cursor"] if self.has_focus else st["cursor-blurred"]
             title_style = cursor + Style(bold=unread)
             marker_style = star_style = meta_style = count_style = cursor
+            select_style = cursor + Style(bold=True)
         else:
             title_style = st["unread"] if unread else st["read"]
             marker_style, star_style = st["marker"], st["star"]
             meta_style, count_style = st["meta"], st["count"]
+            select_style = st["selected-marker"] if selected == FULL else meta_style
+            if selected != NONE:
+                # Selected rows keep their colours on a tinted background.
+                tint = Style(bgcolor=st["selected"].bgcolor)
+                title_style, marker_style, star_style = (
+                    title_style + tint,
+                    marker_style + tint,
+                    star_style + tint,
+                )
+                meta_style, count_style, select_style = (
+                    meta_style + tint,
+                    count_style + tint,
+                    select_style + tint,
+                )
+                fill = fill + tint
+        # Each gap ends the segment before it (a segment never starts with a
+        # space): some SVG renderers drop leading spaces in screenshots.
         segments = [
-            Segment(" ", meta_style),
-            Segment("●" if unread else " ", marker_style),
-            Segment(" ", meta_style),
-            Segment("★" if flags & STAR else " ", star_style),
-            Segment(" ", meta_style),
+            Segment(f"{SELECTED_MARK if selected != NONE else ' '} ", select_style),
+            Segment("● " if unread else "  ", marker_style),
+            Segment("★ " if flags & STAR else "  ", star_style),
         ]
-        used = 5
+        used = 6
         group = model.groups[model.group_index(row)]
         if group.numbered:
             rank = f"{row - group.header_row}. "
             segments.append(Segment(rank, count_style))
             used += len(rank)
         age = short_age(text.time, self._now) if text.time else ""
-        if width >= 72:
-            source_width = min(22, width // 5)
-            right = [
-                Segment(" ", meta_style),
-                Segment(fit(text.source, source_width), meta_style),
-                Segment(f" {age:>6} ", meta_style),
-            ]
-            right_width = source_width + 9
-        else:
-            right = [Segment(f" {age:>4} ", meta_style)]
-            right_width = 6
-        suffix = f" +{extra}" if extra else ""
-        title_width = max(0, width - used - right_width - len(suffix))
-        segments.append(Segment(fit(text.title, title_width), title_style))
+        age = fit(age, AGE_WIDTH).strip()
+        pad = " " * (AGE_WIDTH - len(age))  # right-aligns the age
+        columns = source_width(width)
+        suffix = f"+{extra} " if extra else ""
+        right_width = AGE_WIDTH + 1 + (columns + 1 if columns else 0)
+        title_width = max(0, width - used - right_width - len(suffix) - 1)
+        segments.append(Segment(fit(text.title, title_width) + " ", title_style))
         if suffix:
             segments.append(Segment(suffix, count_style))
-        segments.extend(right)
-        return Strip(segments).crop_extend(0, width, st["base"])
+        if columns:
+            segments.append(Segment(f"{fit(text.source, columns)} {pad}{age} ", meta_style))
+        else:  # the padding joins the segment before, so the age segment starts with text
+            last = segments.pop()
+            segments.append(Segment(last.text + pad, last.style))
+            segments.append(Segment(f"{age} ", meta_style))
+        return Strip(segments).crop_extend(0, width, fill)
 
     def _render_header(self, row: int, width: int) -> Strip:
         model = self.model
@@ -320,8 +371,9 @@ class EntryList(CursorList):
         counts = f"{unread} unread · {group.size}" if unread else f"{group.size}"
         if group.hidden:
             counts += f" (+{group.hidden} more)"
-        counts = f" {counts} "
-        name = fit(" ▌" + clean_line(group.name, max_length=200), max(0, width - len(counts)))
+        counts = f"{counts} "  # the name's padding, not a leading space, separates them
+        name = fit("▌" + clean_line(group.name, max_length=200), max(0, width - len(counts) - 1))
+        name += " "
         return Strip([Segment(name, style), Segment(counts, style)]).crop_extend(0, width, style)
 
     # -- actions ----------------------------------------------------------------

@@ -1,0 +1,106 @@
+"""The "Copy as…" chooser (``Y``): pick an export format for the clipboard.
+
+A small modal list: j/k or arrows move, enter picks, 1-4 pick directly,
+esc cancels. It dismisses with the format name ("md", "text", "links",
+"json") or ``None``.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, NamedTuple
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+
+class FormatChoice(NamedTuple):
+    """One export format as the chooser lists it."""
+
+    fmt: str
+    name: str
+    help: str
+
+
+FORMAT_CHOICES: tuple[FormatChoice, ...] = (
+    FormatChoice("md", "Markdown brief", "sections, bold headlines, summaries, attribution"),
+    FormatChoice("text", "Plain text", "numbered and wrapped, for chat or email"),
+    FormatChoice("links", "Links only", "one URL per line"),
+    FormatChoice("json", "JSON", "every field, for scripts"),
+)
+
+FORMAT_NAMES = {"md": "Markdown", "text": "plain text", "links": "links", "json": "JSON"}
+"""How notifications name each format ("Copied 3 stories as Markdown")."""
+
+
+class ExportChooser(ModalScreen[str | None]):
+    """Modal list of export formats; dismisses with the chosen format or None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "dismiss(None)", "Cancel", id="close_export"),
+        Binding("j", "move(1)", "Down", show=False),
+        Binding("k", "move(-1)", "Up", show=False),
+        Binding("1", "pick(0)", show=False),
+        Binding("2", "pick(1)", show=False),
+        Binding("3", "pick(2)", show=False),
+        Binding("4", "pick(3)", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    ExportChooser { align: center middle; }
+    ExportChooser > Vertical {
+        width: 64; max-width: 95%; height: auto;
+        border: round $accent; background: $panel; padding: 0 1;
+    }
+    ExportChooser #export-title { text-style: bold; margin: 0 0 1 0; }
+    ExportChooser OptionList { height: auto; border: none; background: $panel; }
+    ExportChooser #export-hint { color: $text-muted; margin: 1 0 0 0; }
+    """
+
+    def __init__(self, what: str) -> None:
+        super().__init__()
+        self._what = what
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(f"Copy {self._what} as…"), id="export-title", markup=False)
+            options = []
+            for number, choice in enumerate(FORMAT_CHOICES, 1):
+                label = Text(f"{number}  ")
+                label.append(f"{choice.name}  ", style="bold")
+                label.append(choice.help, style="dim")
+                options.append(Option(label, id=choice.fmt))
+            yield OptionList(*options, id="export-formats")
+            yield Static(
+                Text("1-4 or enter to copy · j/k to move · esc to cancel"),
+                id="export-hint",
+                markup=False,
+            )
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.highlighted = 0
+        options.focus()
+
+    def action_move(self, step: int) -> None:
+        """Move the highlight up or down."""
+        options = self.query_one(OptionList)
+        if step > 0:
+            options.action_cursor_down()
+        else:
+            options.action_cursor_up()
+
+    def action_pick(self, index: int) -> None:
+        """Choose the ``index``-th format."""
+        if 0 <= index < len(FORMAT_CHOICES):
+            self.dismiss(FORMAT_CHOICES[index].fmt)
+
+    @on(OptionList.OptionSelected)
+    def _on_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)

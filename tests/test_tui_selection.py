@@ -1,0 +1,354 @@
+"""Pilot tests of selection, copying (y / Y) and the search view."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from textual.widgets import Input, OptionList
+from tui_fixtures import NOW, clock, fill_store, fixture_brief, make_config
+
+from briefterm.config_types import Config, ExportConfig, UIConfig
+from briefterm.models import ParsedEntry
+from briefterm.store import Store
+from briefterm.tui.app import BriefApp, SelectionStatus
+from briefterm.tui.rows import VIEW_SEARCH
+from briefterm.tui.screens.export import ExportChooser
+
+SIZE = (160, 45)
+
+EXTRA_POLICY = (
+    "Senate debates data retention rules",
+    "Ministry publishes an open data plan",
+    "Court upholds the roaming price cap",
+    "Agency fines a telecom over outage",
+)
+
+
+@pytest.fixture(autouse=True)
+def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("TZ", "UTC")
+    monkeypatch.delenv("TMUX", raising=False)
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture
+def store() -> Iterator[Store]:
+    s = Store(":memory:")
+    ids = fill_store(s)
+    published = datetime.fromtimestamp(NOW, UTC)
+    s.upsert_entries(
+        ids["policy"],
+        [
+            ParsedEntry(
+                f"extra{i}",
+                title=title,
+                link=f"https://policy.example.org/extra{i}",
+                summary=f"What happened in case {i}. A second sentence.",
+                published=published - timedelta(hours=9 + i),
+            )
+            for i, title in enumerate(EXTRA_POLICY)
+        ],
+        now=NOW - 3600,
+    )
+    yield s
+    s.close()
+
+
+class FakeNative:
+    """Stands in for the system copy tool."""
+
+    def __init__(self, works: bool = True) -> None:
+        self.works = works
+        self.texts: list[str] = []
+
+    def __call__(self, text: str) -> bool:
+        self.texts.append(text)
+        return self.works
+
+
+def make_app(store: Store, config: Config | None = None, **kwargs: object) -> BriefApp:
+    kwargs.setdefault("brief_loader", fixture_brief)
+    kwargs.setdefault("native_copier", FakeNative())
+    config = config or make_config(mark_read="never")
+    return BriefApp(config, store, clock=clock, **kwargs)  # type: ignore[arg-type]
+
+
+async def settle(app: BriefApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def key_of(app: BriefApp) -> str:
+    lead = app.model.lead_id(app.entries.cursor)
+    entry = app.store.get_entry(lead)
+    return entry.entry_key
+
+
+def ids_of(store: Store, *keys: str) -> set[int]:
+    marks = ",".join("?" * len(keys))
+    return {r[0] for r in store.query(f"SELECT id FROM entries WHERE entry_key IN ({marks})", keys)}
+
+
+def status_text(app: BriefApp) -> str:
+    status = app.query_one("#selection-status", SelectionStatus)
+    return str(status.render()) if status.display else ""
+
+
+def messages(app: BriefApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+def no_controls(text: str) -> bool:
+    return not any(
+        (ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F or c == "\u202e" for c in text
+    )
+
+
+async def test_select_across_sections_copy_markdown_and_survive_views(store: Store) -> None:
+    native = FakeNative()
+    app = make_app(store, native_copier=native)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5")  # By feed: Market Watch, Policy Wire, Tech Daily
+        await settle(app, pilot)
+        assert [r.name for r in app.sections.rows] == ["Market Watch", "Policy Wire", "Tech Daily"]
+        assert status_text(app) == ""
+        await pilot.press("J", "asterisk")  # the whole Policy Wire group: 7 entries
+        assert status_text(app) == "7 selected"
+        await pilot.press("J")  # Tech Daily, newest first: chip, markup, cjk, emoji…
+        assert key_of(app) == "chip"
+        await pilot.press("j", "space")  # markup; the cursor moves on to cjk
+        assert key_of(app) == "cjk"
+        await pilot.press("V", "j")  # a range from cjk to emoji
+        assert status_text(app) == "10 selected · range"
+        await pilot.press("V")
+        assert status_text(app) == "10 selected"
+        selected = set(app.selected)
+        assert ids_of(store, "markup", "cjk", "emoji") <= selected
+        assert not ids_of(store, "chip", "long") & selected
+        marked = [line for line in app.entries.visible_text() if line.startswith("✓")]
+        assert len(marked) == 10
+
+        await pilot.press("y")
+        await settle(app, pilot)
+        text = app.clipboard
+        assert native.texts == [text]
+        assert text.startswith("# Morning brief — ")
+        assert "## Key stories" in text
+        assert "## Policy" in text and "## Technology" in text
+        headlines = [line for line in text.splitlines() if line.startswith("- **")]
+        assert len(headlines) == 10
+        assert "- **Release notes \\[/\\] for \\[@click=app.quit\\] version 2**" in headlines
+        attributions = [line for line in text.splitlines() if line.startswith("  *")]
+        assert sum(a.startswith("  *Policy Wire · ") for a in attributions) == 7
+        assert sum(a.startswith("  *Tech Daily · ") for a in attributions) == 3
+        assert "  What happened in case 0. A second sentence." in text  # summaries
+        assert no_controls(text)
+        assert any(
+            m.startswith("Copied 10 stories as Markdown to the clipboard (OSC 52 + ")
+            for m in messages(app)
+        )
+
+        # The selection is entry ids: it survives views, editions and searches.
+        for key in ("1", "left_square_bracket", "4", "2"):
+            await pilot.press(key)
+            await settle(app, pilot)
+            assert app.selected == selected
+            assert status_text(app) == "10 selected"
+        await pilot.press("1")
+        await settle(app, pilot)
+        lines = app.entries.visible_text()
+        assert any(line.startswith("✓") and "Release notes" in line for line in lines)
+        assert not any(line.startswith("✓") and "Central bank" in line for line in lines)
+        await pilot.press("slash", *"budget", "enter")
+        await settle(app, pilot)
+        assert app.view == VIEW_SEARCH and key_of(app) == "budget"
+        assert app.entries.visible_text()[1].startswith("✓")
+        # esc clears the selection first; the next esc leaves the search.
+        await pilot.press("escape")
+        assert app.selected == set() and status_text(app) == ""
+        assert app.view == VIEW_SEARCH
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.view == "brief"
+
+
+async def test_copy_as_chooser_links_json_and_cancel(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        chip_ids = ids_of(store, "chip", "chip-policy", "stocks")
+        # No selection: the story under the cursor (a three-report cluster) is copied.
+        await pilot.press("Y")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportChooser)
+        await pilot.press("j", "j", "k", "j")
+        assert app.screen.query_one(OptionList).highlighted == 2
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ExportChooser)
+        links = app.clipboard.splitlines()
+        # One link per story (export picks each story's lead), from the cluster's reports only.
+        chip_links = {f"https://news.example.com/{k}" for k in ("chip", "chip-policy", "stocks")}
+        assert links and set(links) <= chip_links
+        assert any("as links" in m for m in messages(app))
+
+        await pilot.press("Y", "4")
+        await settle(app, pilot)
+        data = json.loads(app.clipboard)
+        assert data["schema"] == "briefterm.brief"
+        exported = {e["id"] for s in data["sections"] for c in s["clusters"] for e in c["entries"]}
+        assert exported == chip_ids
+        assert no_controls(app.clipboard)
+
+        before = app.clipboard
+        await pilot.press("Y", "escape")
+        await settle(app, pilot)
+        assert app.clipboard == before and not isinstance(app.screen, ExportChooser)
+
+        # Plain text from the chooser, for a selection of two stories.
+        await pilot.press("j", "space", "space")
+        assert status_text(app) == "4 selected"  # "markup" and the chip cluster (3 reports)
+        await pilot.press("Y", "2")
+        await settle(app, pilot)
+        assert "Release notes [/] for [@click=app.quit] version 2" in app.clipboard
+        assert "KEY STORIES" in app.clipboard and no_controls(app.clipboard)
+
+
+async def test_default_format_and_failed_delivery(store: Store) -> None:
+    config = Config(
+        feeds=make_config().feeds,
+        ui=UIConfig(mark_read="never"),
+        export=ExportConfig(format="links", clipboard="native"),
+    )
+    app = make_app(store, config, native_copier=FakeNative(works=False))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert app.clipboard == ""  # native only: no OSC 52
+        assert any(
+            re.match(r"Could not copy \d stor(y|ies): no clipboard tool was found", m)
+            for m in messages(app)
+        )
+
+
+async def test_shift_range_star_toggle_and_escape(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("shift+down")  # the key story cluster (3) and "markup"
+        assert app.selected == ids_of(store, "chip", "chip-policy", "stocks", "markup")
+        assert status_text(app) == "4 selected · range"
+        await pilot.press("shift+down", "shift+up")
+        assert len(app.selected) == 4
+        await pilot.press("j")  # a plain move ends a shift range and keeps it
+        assert status_text(app) == "4 selected"
+        await pilot.press("j")
+        assert len(app.selected) == 4
+        await pilot.press("escape")
+        assert app.selected == set()
+        assert app.focused is app.entries  # esc only cleared the selection
+        await pilot.press("J", "asterisk")  # Policy: the two stories shown
+        assert app.selected == ids_of(store, "budget", "privacy")
+        await pilot.press("asterisk")  # again: deselect the section
+        assert app.selected == set()
+        await pilot.press("space", "k", "space")  # select, move back, deselect
+        assert app.selected == set()
+        await pilot.press("escape")  # nothing selected: esc goes back as before
+        assert app.focused is app.sections
+
+
+async def test_search_prefix_cjk_and_actions_in_results(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash", *"chipm", "space", "Y", "y")
+        assert app.query_one("#search", Input).value == "chipm Yy"  # typed, not bound
+        assert app.selected == set() and not isinstance(app.screen, ExportChooser)
+        for _ in range(3):
+            await pilot.press("backspace")
+        await pilot.pause(0.3)
+        await settle(app, pilot)
+        assert app.view == VIEW_SEARCH
+        results = app.model.item_ids(0, len(app.model))
+        assert set(results) == ids_of(store, "chip", "chip-policy")  # not "Chip stocks"
+        # esc in the box returns to the previous view.
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.view == "brief" and not app.query_one("#search").display
+
+        await pilot.press("slash")
+        app.query_one("#search", Input).value = "芯片"
+        await pilot.press("enter")  # runs the search and focuses the results
+        await settle(app, pilot)
+        assert app.focused is app.entries
+        assert key_of(app) == "cjk"
+        await pilot.press("s", "m")  # star and mark read work in results
+        (cjk,) = ids_of(store, "cjk")
+        assert store.flags([cjk])[cjk] == (True, True)
+        await pilot.press("space", "y")
+        await settle(app, pilot)
+        assert "国产芯片出货量创新高" in app.clipboard
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.detail.entry.entry_key == "cjk" and app.focused is app.detail
+        await pilot.press("space")  # in the story pane: (de)selects the story being read
+        assert app.selected == set()
+        await pilot.press("space")
+        assert app.selected == {cjk}
+        await pilot.press("escape")  # out of the story pane, back to the results
+        assert app.focused is app.entries and app.view == VIEW_SEARCH
+        # An emptied search box falls back to the previous view.
+        await pilot.press("slash")
+        app.query_one("#search", Input).value = ""
+        await pilot.pause(0.3)
+        await settle(app, pilot)
+        assert app.view == "brief"
+
+
+async def test_help_and_palette_list_selection_keys(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Select story", "Range select", "Select section", "Clear selection"} <= titles
+        assert {"Copy", "Copy as…", "Copy as JSON", "Copy links"} <= titles
+        await pilot.press("question_mark")
+        await pilot.pause()
+        ids = {str(cell) for cell in app.screen._table.columns[1]._cells}
+        for action_id in (
+            "toggle_select",
+            "select_range",
+            "extend_down",
+            "extend_up",
+            "select_section",
+            "clear_selection",
+            "copy",
+            "copy_as",
+        ):
+            assert action_id in ids
+        keys = {str(cell) for cell in app.screen._table.columns[0]._cells}
+        assert {"space", "V", "*", "y", "Y", "esc"} <= keys
+
+
+async def test_selection_keys_remappable(store: Store) -> None:
+    config = Config(
+        feeds=make_config().feeds,
+        ui=UIConfig(mark_read="never"),
+        keymap={"toggle_select": "t", "copy": "c"},
+    )
+    app = make_app(store, config)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("t", "c")
+        await settle(app, pilot)
+        assert app.selected == ids_of(store, "chip", "chip-policy", "stocks")
+        assert "https://news.example.com/stocks" in app.clipboard
