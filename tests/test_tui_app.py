@@ -77,7 +77,7 @@ async def test_brief_rows_render_feed_text_literally(store: Store) -> None:
         assert "Key stories" in lines[0]
         assert "1. Chipmaker unveils a 2 nm" in lines[1]
         assert "+2" in lines[1]  # three sources: lead plus two
-        assert "Silicon Gaze…" in lines[1]  # the publisher of a wire item, cut to its column
+        assert "Silicon Gazette" in lines[1]  # the publisher of a wire item
         assert "Tech Daily" in lines[5]  # the source column: the feed name
         assert "Release notes [/] for [@click=app.q" in text  # literal, cut to the column
         assert "国产芯片出货量创新高" in text
