@@ -315,6 +315,8 @@ class BriefApp(App[int]):
         self._update_titlebar()
 
     def _empty_message(self) -> str:
+        if not self.config.feeds:
+            return "No feeds yet: quit, then `briefterm add URL` (or try `briefterm demo`)."
         if self.view == VIEW_SEARCH:
             return "No matches. Edit the search, or press esc to go back."
         if self.view == VIEW_BRIEF:
