@@ -75,6 +75,9 @@ def _descendants(pid: int) -> list[int]:
     return out
 
 
+_DRIVER_CMDLINE = Path("/proc/self/cmdline").read_bytes()
+
+
 class MemorySampler:
     """Peak memory of a process and its descendants, sampled from /proc.
 
@@ -91,6 +94,13 @@ class MemorySampler:
         self.peak_kb = 0
 
     def sample(self) -> None:
+        # Until the forked child has exec'd it is a copy of this (large)
+        # driver process; a sample taken then would be the driver's size.
+        try:
+            if Path(f"/proc/{self.pid}/cmdline").read_bytes() == _DRIVER_CMDLINE:
+                return
+        except OSError:
+            return
         hwm, _ = _status_kb(self.pid)
         tree = _pss_kb(self.pid) + sum(_pss_kb(c) for c in _descendants(self.pid))
         self.peak_kb = max(self.peak_kb, hwm, tree)

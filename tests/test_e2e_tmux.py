@@ -169,8 +169,13 @@ def test_demo_runs_in_a_real_terminal(tmux: Tmux, tmp_path: Path) -> None:
     tmux.start(command)
 
     # The brief appears: key stories from the sample feeds, sections in the sidebar.
-    screen = tmux.wait_for(lambda s: "Halvorsen Semiconductor" in s, "the demo brief")
-    assert "Key stories" in screen and "Policy" in screen and "China tech" in screen
+    # Textual paints in steps (and under load the sections may land a frame
+    # after the stories), so wait for the whole picture.
+    screen = tmux.wait_for(
+        lambda s: all(part in s for part in ("Halvorsen Semiconductor", "Policy", "China tech")),
+        "the demo brief",
+    )
+    assert "Key stories" in screen
     assert "\x1b" not in screen  # plain text: tmux rendered every escape sequence
 
     tmux.keys("j", "J")  # down one story, then to the next section
