@@ -117,7 +117,7 @@ def test_markdown_reads_like_a_brief(brief) -> None:
     # One or two sentences of summary, then the attribution in italics.
     assert "  Corvid agreed to buy the data startup in cash. The deal closes in May." in lines
     assert (
-        "  *Northwind Wire · via Original Times · by Ada Reporter · 10 Mar 10:00"
+        "  *Original Times via Northwind Wire · by Ada Reporter · 10 Mar 10:00"
         " · [link](https://news.example/w1)*"
     ) in lines
     assert "  *Also reported by: [Tech Ledger](https://news.example/l1)*" in lines

@@ -934,7 +934,16 @@ def cmd_brief(args: argparse.Namespace) -> int:
         brief = build_brief(store, config, window=_window(args, store), section=section)
     finally:
         store.close()
-    _write_output(_render(brief, fmt), None)
+    text = _render(brief, fmt)
+    if fmt == "md" and sys.stdout.isatty():
+        # On a terminal, show the brief formatted; piped, it stays Markdown
+        # source for newsletters and files. Feed text in it is already
+        # Markdown-escaped by export.py, so it cannot inject formatting.
+        from rich.markdown import Markdown
+
+        _console().print(Markdown(text, hyperlinks=True))
+        return 0
+    _write_output(text, None)
     return 0
 
 

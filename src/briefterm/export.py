@@ -86,9 +86,7 @@ def _headline(entry: Entry) -> str:
 
 def _attribution_parts(entry: Entry, tz: tzinfo | None) -> list[str]:
     """Feed, original publisher ("via"), author and local time, as plain strings."""
-    parts = [entry.feed_title or entry.feed_url]
-    if entry.source_title and entry.source_title != entry.feed_title:
-        parts.append(f"via {entry.source_title}")
+    parts = [entry.outlet]
     if entry.author:
         parts.append(f"by {entry.author}")
     parts.append(_time_label(entry.time, tz))
@@ -166,7 +164,7 @@ def _md_item(cluster: Cluster, tz: tzinfo | None) -> list[str]:
         links = ", ".join(f"[{md_escape(urlsplit(u).hostname or u)}]({u})" for u in related)
         lines.append(f"  *Related: {links}*")
     if cluster.others:
-        others = ", ".join(_md_link(e.publisher or e.feed_url, e.link) for e in cluster.others)
+        others = ", ".join(_md_link(e.outlet, e.link) for e in cluster.others)
         lines.append(f"  *Also reported by: {others}*")
     return lines
 
@@ -274,9 +272,7 @@ def render_text(source: BriefLike, *, tz: tzinfo | None = None, width: int = TEX
                 out.append(f"    {link}")
             if cluster.others:
                 others = ", ".join(
-                    f"{e.publisher or e.feed_url} ({safe_url(e.link)})"
-                    if safe_url(e.link)
-                    else (e.publisher or e.feed_url)
+                    f"{e.outlet} ({safe_url(e.link)})" if safe_url(e.link) else e.outlet
                     for e in cluster.others
                 )
                 out += wrap(f"Also reported by: {others}", width, " " * 4)

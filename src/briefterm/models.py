@@ -135,6 +135,14 @@ class Entry:
         """The original publisher: ``<source>`` if given, else the feed title."""
         return self.source_title or self.feed_title
 
+    @property
+    def outlet(self) -> str:
+        """Who reported it: "Publisher via Feed" for a wire item, else the feed."""
+        feed = self.feed_title or self.feed_url
+        if self.source_title and self.source_title != feed:
+            return f"{self.source_title} via {feed}"
+        return feed
+
 
 @dataclass(slots=True)
 class Cluster:

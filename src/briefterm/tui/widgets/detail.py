@@ -89,11 +89,8 @@ def attribution(entry: Entry, others: list[Entry], now: float) -> list[tuple[str
 
 def outlet(entry: Entry) -> str:
     """Who reported an entry: "Publisher via Feed" for a wire item, else the feed."""
-    feed = clean_line(entry.feed_title)
-    publisher = clean_line(entry.source_title)
-    if publisher and feed and publisher != feed:
-        return f"{publisher} via {feed}"
-    return publisher or feed
+    # Sanitized again at display: entries may come from an older cache.
+    return clean_line(entry.outlet)
 
 
 def attribution_grid(rows: list[tuple[str, Text]]) -> Table:
