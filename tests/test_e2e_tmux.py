@@ -66,6 +66,7 @@ class Tmux:
         self.run(
             "new-session", "-d", "-s", "demo", "-x", str(WIDTH), "-y", str(HEIGHT), command,
             ";", "set-option", "-w", "-t", "demo:0", "remain-on-exit", "on",
+            ";", "set-option", "-s", "set-clipboard", "on",
         )  # fmt: skip
         self.socket_path = Path(self.run("display-message", "-p", "#{socket_path}").strip())
 
@@ -204,6 +205,15 @@ def test_demo_runs_in_a_real_terminal(tmux: Tmux, tmp_path: Path) -> None:
     # The story pane wraps at spaces, so look for pieces that contain none.
     screen = tmux.wait_for(lambda s: "warning[/]" in s, "the markup story body")
     assert "[bold]" in screen and "[/]" in screen
+
+    # Copy reaches a real terminal as OSC 52: tmux (set-clipboard on) turns it
+    # into a paste buffer, as a terminal over SSH would fill its clipboard.
+    tmux.keys("Escape", "1", "g", "Space", "Space", "y")
+    tmux.wait_for(lambda s: "Copied 2 stories" in s, "the copy notification")
+    pasted = tmux.run("show-buffer")
+    assert pasted.startswith("# Demo brief"), pasted
+    assert pasted.count("- **") == 2 and "## " in pasted
+    assert "\x1b" not in pasted
 
     tmux.keys("q")
     status = tmux.wait_dead()
