@@ -8,6 +8,7 @@ repainted.
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -313,6 +314,21 @@ class BriefApp(App[int]):
         )
         self.opened_row = model.row_of_entry(self.opened_id) if self.opened_id else None
         self._update_titlebar()
+        self._settle_heap()
+
+    @staticmethod
+    def _settle_heap() -> None:
+        """Collect once, then exempt the long-lived heap from the cyclic GC.
+
+        Measured with bench/bench_tui.py on 100,000 entries: without this, a
+        full collection every ~26 keypresses took 50-80 ms (the p99 of
+        keypress-to-repaint); with it, p99 is ~17 ms. Objects that outlive a
+        view are the app, its widgets and the row model, so freezing them
+        costs nothing; unfreezing first lets the previous view be collected.
+        """
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
 
     def _empty_message(self) -> str:
         if not self.config.feeds:
