@@ -434,7 +434,8 @@ def _print_poll_report(report: Any, config: Config) -> None:
     table.add_column("new", justify="right")
     table.add_column("updated", justify="right")
     table.add_column("error", overflow="fold")
-    totals = {"new": 0, "updated": 0, "errors": 0, "polled": 0, "skipped": 0}
+    totals = {"new": 0, "updated": 0, "errors": 0, "polled": 0, "skipped": 0, "unchanged": 0}
+    feeds_by_url = {feed.url: feed for feed in config.feeds}
     for res in results:
         if res.status == "skipped":
             totals["skipped"] += 1
@@ -442,7 +443,12 @@ def _print_poll_report(report: Any, config: Config) -> None:
                 continue  # not due: only worth a count
         else:
             totals["polled"] += 1
-        feed = config.feed(res.url)
+        if res.status in ("ok", "not_modified") and not res.new and not res.updated:
+            # With hundreds of feeds, a row per quiet feed would bury the
+            # ones that changed or failed; they are counted in the total.
+            totals["unchanged"] += 1
+            continue
+        feed = feeds_by_url.get(res.url)
         name = (feed.name if feed and feed.name else "") or getattr(res, "name", "") or res.url
         status = res.status
         error = res.error or ""
@@ -467,10 +473,11 @@ def _print_poll_report(report: Any, config: Config) -> None:
     took = f" in {seconds:.1f} s" if isinstance(seconds, int | float) else ""
     not_due = f" ({totals['skipped']} not due)" if totals["skipped"] else ""
     errors = f"{totals['errors']} error" + ("" if totals["errors"] == 1 else "s")
+    unchanged = f"{totals['unchanged']} feeds unchanged, " if totals["unchanged"] else ""
     console.print(
         Text(
             f"{totals['polled']} feeds polled{took}{not_due}: {totals['new']} new, "
-            f"{totals['updated']} updated, {errors}"
+            f"{totals['updated']} updated, {unchanged}{errors}"
         )
     )
 
