@@ -67,6 +67,11 @@ class Tmux:
             "new-session", "-d", "-s", "demo", "-x", str(WIDTH), "-y", str(HEIGHT), command,
             ";", "set-option", "-w", "-t", "demo:0", "remain-on-exit", "on",
             ";", "set-option", "-s", "set-clipboard", "on",
+            # With no client attached, tmux may recalculate the window size
+            # (to default-size, 80x24) when options change; pin it instead.
+            ";", "set-option", "-g", "default-size", f"{WIDTH}x{HEIGHT}",
+            ";", "set-option", "-g", "window-size", "manual",
+            ";", "resize-window", "-t", "demo:0", "-x", str(WIDTH), "-y", str(HEIGHT),
         )  # fmt: skip
         self.socket_path = Path(self.run("display-message", "-p", "#{socket_path}").strip())
 
@@ -168,6 +173,7 @@ def _stars(screen: str) -> int:
 def test_demo_runs_in_a_real_terminal(tmux: Tmux, tmp_path: Path) -> None:
     command, dirs = _demo_command(tmp_path)
     tmux.start(command)
+    assert tmux.pane("#{pane_width}x#{pane_height}") == f"{WIDTH}x{HEIGHT}"
 
     # The brief appears: key stories from the sample feeds, sections in the sidebar.
     # Textual paints in steps (and under load the sections may land a frame
