@@ -352,3 +352,32 @@ async def test_selection_keys_remappable(store: Store) -> None:
         await settle(app, pilot)
         assert app.selected == ids_of(store, "chip", "chip-policy", "stocks")
         assert "https://news.example.com/stocks" in app.clipboard
+
+
+async def test_read_and_star_keys_act_on_the_selection(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5")  # By feed
+        await settle(app, pilot)
+        await pilot.press("J", "asterisk")  # every Policy Wire entry
+        selected = sorted(app.selected)
+        assert len(selected) == 7
+        assert not any(read for read, _ in store.flags(selected).values())
+
+        await pilot.press("m")  # read, all of them
+        assert all(read for read, _ in store.flags(selected).values())
+        assert any("Marked 7 selected entries read" in m for m in messages(app))
+        await pilot.press("m")  # all read already: the toggle goes back to unread
+        assert not any(read for read, _ in store.flags(selected).values())
+
+        await pilot.press("s")
+        assert all(starred for _, starred in store.flags(selected).values())
+        await pilot.press("u")  # undo restores the previous flags
+        assert not any(starred for _, starred in store.flags(selected).values())
+
+        await pilot.press("escape")  # no selection: keys act on the cursor row again
+        assert status_text(app) == ""
+        lead = app.model.lead_id(app.entries.cursor)
+        await pilot.press("s")
+        assert store.flags([lead])[lead][1] is True
+        assert sum(s for _, s in store.flags(selected).values()) == 1

@@ -550,18 +550,45 @@ class BriefApp(App[int]):
         self._update_titlebar()
 
     def action_toggle_read(self) -> None:
-        """Mark the story (every report of it) read, or unread if it was read."""
+        """Mark the story (every report of it) read, or unread if it was read.
+
+        With a selection, the selected stories are marked instead: read,
+        unless every one of them already is.
+        """
+        if self._mark_selection(read=True):
+            return
         model, row = self.model, self._current_row()
         if model is None or not model.is_item(row):
             return
         self._mark(model.entry_ids(row), read=not model.flags[row] & READ, rows=[row])
 
     def action_toggle_star(self) -> None:
-        """Star the story, or unstar it."""
+        """Star the story, or unstar it (with a selection: every selected story)."""
+        if self._mark_selection(starred=True):
+            return
         model, row = self.model, self._current_row()
         if model is None or not model.is_item(row):
             return
         self._mark(model.entry_ids(row), starred=not model.flags[row] & STAR, rows=[row])
+
+    def _mark_selection(self, *, read: bool = False, starred: bool = False) -> bool:
+        """Toggle a flag on every selected entry; False when nothing is selected."""
+        ids = sorted(self.selection.ids)
+        if not ids:
+            return False
+        flags = self.store.flags(ids)
+        position = 0 if read else 1
+        # Like toggling one story: set the flag unless all already have it.
+        value = not all(f[position] for f in flags.values())
+        if read:
+            self._mark(ids, read=value)
+        else:
+            self._mark(ids, starred=value)
+        what = ("read" if value else "unread") if read else ("starred" if value else "unstarred")
+        self.notify(
+            f"Marked {len(ids)} selected entries {what}. Press u to undo.", timeout=3, markup=False
+        )
+        return True
 
     def action_mark_section_read(self) -> None:
         """Mark every story of the current section read."""
