@@ -412,10 +412,15 @@ class _TitleIndex:
         cap = max(8, int(n * 0.01))
         # Summary words are many, so only the most distinctive ones are keys.
         summary_cap = max(4, cap // 5)
-        self.keys = [
+        rare = [
             tuple(t for t, fw in f.items() if df[t] <= (cap if fw == 1.0 else summary_cap))
             for f in feats
         ]
+        # How many rare words a title offers decides how many must be shared.
+        self.key_counts = [len(k) for k in rare]
+        # A token only one entry has can never pair it with another: leave
+        # it out of the postings (most rare names are such singletons).
+        self.keys = [tuple(t for t in k if df[t] > 1) for k in rare]
 
     def similarity(self, i: int, j: int) -> float:
         """Weighted Dice similarity of entries i and j (0-1), figure conflicts applied."""
@@ -435,6 +440,7 @@ class _TitleIndex:
     ) -> list[tuple[float, int, int]]:
         """(similarity, i, j) for pairs from different feeds within ``window`` seconds."""
         totals, keys, similarity = self.totals, self.keys, self.similarity
+        key_counts = self.key_counts
         postings: dict[str, list[int]] = defaultdict(list)
         pairs: list[tuple[float, int, int]] = []
         for i in range(len(keys)):
@@ -449,8 +455,8 @@ class _TitleIndex:
                 continue
             # One shared rare word ("Texas", a surname) is weak evidence; ask
             # for two unless either title is too short to offer two.
-            short_i = len(key_i) <= 2
-            candidates = [j for j, c in counts.items() if c >= 2 or short_i or len(keys[j]) <= 2]
+            short_i = key_counts[i] <= 2
+            candidates = [j for j, c in counts.items() if c >= 2 or short_i or key_counts[j] <= 2]
             ti, fi, total_i = times[i], feed_ids[i], totals[i]
             for j in candidates:
                 if feed_ids[j] == fi or abs(times[j] - ti) > window:
