@@ -48,7 +48,10 @@ class Tmux:
 
     def run(self, *args: str, check: bool = True) -> str:
         """Run a tmux command against this server; returns its stdout."""
-        env = {k: v for k, v in os.environ.items() if k not in ("TMUX", "TMUX_PANE")}
+        # pytest-xdist workers carry COLUMNS=80/LINES=24, which the app would
+        # take (through shutil.get_terminal_size) over the real pane size.
+        dropped = ("TMUX", "TMUX_PANE", "COLUMNS", "LINES")
+        env = {k: v for k, v in os.environ.items() if k not in dropped}
         proc = subprocess.run(
             ["tmux", "-L", self.socket, *args],
             capture_output=True,
@@ -67,11 +70,8 @@ class Tmux:
             "new-session", "-d", "-s", "demo", "-x", str(WIDTH), "-y", str(HEIGHT), command,
             ";", "set-option", "-w", "-t", "demo:0", "remain-on-exit", "on",
             ";", "set-option", "-s", "set-clipboard", "on",
-            # With no client attached, tmux may recalculate the window size
-            # (to default-size, 80x24) when options change; pin it instead.
-            ";", "set-option", "-g", "default-size", f"{WIDTH}x{HEIGHT}",
+            # No client ever attaches: keep the window at the size asked for.
             ";", "set-option", "-g", "window-size", "manual",
-            ";", "resize-window", "-t", "demo:0", "-x", str(WIDTH), "-y", str(HEIGHT),
         )  # fmt: skip
         self.socket_path = Path(self.run("display-message", "-p", "#{socket_path}").strip())
 
