@@ -25,8 +25,6 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import errno
-import importlib.util
-import sys
 import time
 import zlib
 from collections.abc import Iterator
@@ -39,13 +37,6 @@ import httpx
 from briefterm import __version__
 from briefterm.config_types import MIB, PollConfig
 from briefterm.sanitize import clean_line
-
-# httpcore runs `import sniffio` on every lock it creates (several per
-# request). anyio 4 no longer installs sniffio, and a failed import is not
-# cached, so each request walked sys.path a few dozen times: 40 % of an
-# all-304 re-poll. Recording the module as absent makes the import fail fast.
-if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
-    sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
