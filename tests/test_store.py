@@ -214,8 +214,8 @@ def test_search_english_chinese_prefix_and_operators(store: Store) -> None:
     )
     assert keys("chip") == ["en"]  # prefix / substring
     assert keys("ACCELERATOR") == ["en"]  # case-insensitive, summary
-    assert keys("芯片") == ["zh"]  # two CJK characters: LIKE path
-    assert keys("出货量") == ["zh"]  # three: trigram path
+    assert keys("芯片") == ["zh"]  # a two-character CJK word: one bigram
+    assert keys("出货量") == ["zh"]  # three characters: a phrase of two bigrams
     assert keys("okafor") == ["au"]
     assert keys('"and" OR') == ["op"]  # operators are literal
     assert keys("chip weather") == []  # words combine with AND

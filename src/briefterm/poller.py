@@ -280,12 +280,11 @@ class _Parsers:
     and everything after goes there. A re-poll where everything answers 304
     never starts a process. If a worker dies, the rest falls back to the thread.
 
-    Measured (bench/bench_poll.py, 50 items/feed, 2 cores shared with other
-    jobs, so noisy): 200 feeds first poll 7.8 s with the pool vs 10.7-11.1 s
-    in-process in two runs, 7.1 vs 6.4 s in a third; 1,000 feeds 67 vs 66 s.
-    parse_feed itself is ~7 ms/feed; the store's upsert (FTS5 trigram
-    indexing) is ~20-35 ms/feed and dominates, and it needs this process's
-    GIL for its Python half, which is why moving parsing out still helps.
+    Measured on 2 cores (``bench/bench_poll.py --concurrency 4 --parse
+    auto,inprocess``, 50 items of ~1.7 KB HTML per feed): first poll of 200
+    feeds 1.56 s with the pool vs 1.86 s in-process; 1,000 feeds 7.6 s vs
+    10.0 s. parse_feed is ~5 ms/feed and the store's upsert ~7 ms/feed, which
+    needs this process's GIL, so moving parsing out lets both cores work.
     "fork" hung in the benchmark (threads + fork), hence forkserver.
     """
 
