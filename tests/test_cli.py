@@ -409,6 +409,15 @@ def test_reader_gets_config_and_store(
     fake = types.ModuleType("briefterm.tui.app")
     fake.run_app = run_app  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "briefterm.tui.app", fake)
+    # Under pytest stdout is captured, not a terminal: the reader refuses.
+    code, out, err = run(capsys, "--config", str(REPO / "config.example.toml"))
+    assert (code, out) == (1, "")
+    assert err == (
+        "briefterm: the reader needs a terminal; in scripts use `briefterm list`, "
+        "`briefterm brief` or `briefterm poll`\n"
+    )
+    assert seen == {}
+    monkeypatch.setattr("briefterm.cli._require_terminal", lambda hint: None)
     assert run(capsys, "--config", str(REPO / "config.example.toml")) == (0, "", "")
     assert isinstance(seen["config"], Config) and len(seen["config"].sections) == 4
     assert isinstance(seen["store"], Store)

@@ -212,7 +212,7 @@ def test_search_english_chinese_prefix_and_operators(store: Store) -> None:
     keys = lambda q: sorted(  # noqa: E731
         e.entry_key for e in store.entries_by_ids(store.search(q))
     )
-    assert keys("chip") == ["en"]  # prefix / substring
+    assert keys("chip") == ["en"]  # a prefix of "Chipmaker"
     assert keys("ACCELERATOR") == ["en"]  # case-insensitive, summary
     assert keys("芯片") == ["zh"]  # a two-character CJK word: one bigram
     assert keys("出货量") == ["zh"]  # three characters: a phrase of two bigrams

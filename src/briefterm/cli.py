@@ -319,8 +319,19 @@ def _json_dump(value: object) -> None:
 # -- reader and demo --------------------------------------------------------------------
 
 
+def _require_terminal(hint: str) -> None:
+    """Refuse to start the full-screen reader without a terminal on both ends.
+
+    Without one, Textual would write its escape sequences into a pipe and
+    wait for keys that never come.
+    """
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise BrieftermError(f"the reader needs a terminal; {hint}")
+
+
 def cmd_reader(args: argparse.Namespace) -> int:
     """``briefterm``: open the reader."""
+    _require_terminal("in scripts use `briefterm list`, `briefterm brief` or `briefterm poll`")
     config = _load(args)
     store = _open_store(config)
     try:
@@ -338,6 +349,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """``briefterm demo``: the reader on bundled sample feeds."""
     from briefterm.demo import run_demo
 
+    if not args.no_app:
+        _require_terminal("`briefterm demo --no-app` polls the sample feeds without it")
     return int(run_demo(["--no-app"] if args.no_app else []) or 0)
 
 
