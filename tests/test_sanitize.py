@@ -89,3 +89,9 @@ def test_safe_url_mailto_when_allowed() -> None:
 def test_ascii_fast_path_matches_general_path(sample: str) -> None:
     # The general path, forced by a non-ASCII character that it then drops.
     assert clean_line(sample, max_length=500) == clean_line(sample + "\x85", max_length=500)
+
+
+def test_unterminated_8bit_osc_drops_only_the_control() -> None:
+    # "Ý" in cp1252 text mis-read as Latin-1 is a lone 0x9D.
+    assert clean_line("Caf\x9d and the rest of the title") == "Caf and the rest of the title"
+    assert clean_line("a\x9d0;title\x07b") == "ab"  # a terminated one goes whole

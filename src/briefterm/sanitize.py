@@ -33,7 +33,9 @@ _ESCAPE_SEQUENCE = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
     r"|\x1b[\]PX^_][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC/DCS/SOS/PM/APC
     r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
-    r"|\x9d[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # 8-bit OSC
+    # 8-bit OSC only when terminated: in mis-decoded text (cp1252 read as
+    # Latin-1) a lone 0x9D is common and must not swallow the rest.
+    r"|\x9d[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
     r"|\x1b[ -/]*[0-~]"  # two/three-byte escapes (ESC c, ESC ( B ...)
 )
 # Long runs of zero-width characters are a spoofing/width-confusion vector;
