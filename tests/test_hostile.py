@@ -302,8 +302,7 @@ def check_c1_loose(ctx: Ctx) -> None:
     # A document that is not well-formed XML goes to feedparser's loose
     # parser, which reads bytes 0x80-0x9f as Windows-1252 (0x9b becomes "›",
     # 0x9c "œ"): right for real mojibake, and no longer a control either way.
-    # An unterminated 8-bit OSC (0x9d) then hides the rest of its field,
-    # which is what a terminal would have done with it too.
+    # Either way no C1 control survives, and the payload never shows.
     e = by_key(ctx)["esc-1"]
     assert e.title.startswith("Head")
     assert "PWNED" not in e.title + e.summary + e.author + ctx.feed().title
