@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -313,6 +314,21 @@ def test_remove_subscription(tmp_path: Path) -> None:
     assert cfg.read_text(encoding="utf-8") == HAND_WRITTEN
 
 
+def test_remove_refuses_a_feed_also_in_config_toml(tmp_path: Path) -> None:
+    # Added from the CLI, then copied into config.toml to give it a section:
+    # removing it from subscriptions.toml alone would leave it subscribed.
+    cfg = write(tmp_path / "config.toml", HAND_WRITTEN)
+    add_subscriptions(cfg, [FeedConfig("https://a.example/1")])
+    cfg.write_text(
+        HAND_WRITTEN + '\n[[feeds]]\nurl = "https://a.example/1"\nsection = "Tech"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match="remove its"):
+        remove_subscription(cfg, "https://a.example/1")
+    subs = paths.subscriptions_path(cfg).read_text(encoding="utf-8")
+    assert "https://a.example/1" in subs  # nothing was removed
+
+
 def test_bad_subscriptions_file_is_named() -> None:
     subs = write(
         paths.subscriptions_path(paths.config_path()),
@@ -363,3 +379,21 @@ def test_config_warnings(tmp_path: Path) -> None:
         "it can still match a feed's own title",
         'sections[2] ("Empty") has no rules and no feed names it, so it stays empty',
     ]
+
+
+def test_atomic_write_keeps_mode_and_follows_symlinks(tmp_path: Path) -> None:
+    from briefterm.config import atomic_write_text
+
+    target = tmp_path / "real.md"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o640)
+    link = tmp_path / "link.md"
+    link.symlink_to(target)
+    atomic_write_text(link, "new")
+    assert link.is_symlink() and target.read_text(encoding="utf-8") == "new"
+    assert target.stat().st_mode & 0o777 == 0o640
+    fresh = tmp_path / "fresh.md"
+    atomic_write_text(fresh, "x")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert fresh.stat().st_mode & 0o777 == 0o666 & ~umask

@@ -272,3 +272,28 @@ async def test_huge_content_length_claim_with_bigger_stream_still_capped(server)
     url = server.route("/f", Reply(body=zeros(8 * MIB), content_length=10**12))
     result = await get(url)
     assert "larger than 1 MiB" in result.error
+
+
+async def test_junk_after_a_gzip_stream_is_not_downloaded(server):
+    # A complete gzip document followed by 256 MiB of junk: the document is
+    # used and the junk is neither buffered (zlib's unused_data) nor awaited.
+    def body():
+        yield gzip.compress(BODY)
+        yield from zeros(256 * MIB)()
+
+    url = server.route("/f", Reply(body=body, headers=GZIP, content_length=None))
+    started = time.monotonic()
+    result = await get(url)
+    assert result.ok and result.body == BODY
+    assert time.monotonic() - started < 1.5
+
+
+async def test_redirect_to_a_malformed_url_is_an_error(server):
+    url = server.route("/a", redirect("http://[bad/", 301))
+    result = await get(url)
+    assert result.error == "the server redirected to an invalid URL"
+
+
+def test_retry_after_with_non_ascii_or_huge_digits():
+    assert parse_retry_after("²", cap=100) is None
+    assert parse_retry_after("9" * 5000, cap=100) == 100.0

@@ -418,6 +418,8 @@ def test_overlong_id_is_hashed() -> None:
         ("", None),
         (None, None),
         ("0000-00-00 00:00:00", None),
+        ("Mon, 01 Jan 0001 00:00:00 +0000", None),  # the "zero date", not 2001
+        ("Tue, 10 Nov 26 20:05:00 +0100", datetime(2026, 11, 10, 19, 5, tzinfo=UTC)),
         ("9" * 500, None),
     ],
 )

@@ -95,3 +95,8 @@ def test_unterminated_8bit_osc_drops_only_the_control() -> None:
     # "Ý" in cp1252 text mis-read as Latin-1 is a lone 0x9D.
     assert clean_line("Caf\x9d and the rest of the title") == "Caf and the rest of the title"
     assert clean_line("a\x9d0;title\x07b") == "ab"  # a terminated one goes whole
+
+
+@pytest.mark.parametrize("url", ["http://[oops/", "https://", "http:///path-only"])
+def test_safe_url_refuses_urls_without_a_usable_host(url: str) -> None:
+    assert safe_url(url) == ""

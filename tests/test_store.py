@@ -42,8 +42,9 @@ def test_newer_schema_is_refused_with_clear_error(tmp_path: Path) -> None:
     db = sqlite3.connect(path)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
     db.close()
-    with pytest.raises(SchemaTooNewError, match="upgrade briefterm"):
+    with pytest.raises(StoreError, match="upgrade briefterm") as info:
         Store(path)
+    assert isinstance(info.value.__cause__, SchemaTooNewError)
 
 
 def test_corrupt_file_gives_store_error(tmp_path: Path) -> None:
@@ -308,6 +309,7 @@ def test_search_cjk_substrings_and_single_characters(store: Store) -> None:
             _entry("zh", "国产芯片出货量创新高"),
             _entry("mixed", "Huawei发布新款Mate手机"),
             _entry("other", "天气预报"),
+            _entry("byline", "Weather", author="王小明"),
         ],
         now=NOW,
     )
@@ -319,6 +321,7 @@ def test_search_cjk_substrings_and_single_characters(store: Store) -> None:
     assert keys("huawei 手机") == ["mixed"]
     assert keys("芯") == ["zh"]  # one character: LIKE fallback
     assert keys("货创") == []  # not adjacent in the text
+    assert keys("小明") == ["byline"]  # authors are indexed the same way
 
 
 def test_index_text_and_query_shapes() -> None:

@@ -551,10 +551,21 @@ def atomic_write_text(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` via a temporary file and ``os.replace``.
 
     Readers see either the old or the new file, never a half-written one.
+    A symlink is followed (its target is replaced, the link stays), and the
+    file keeps its permissions, or gets the umask's for a new file (mkstemp
+    alone would make every export private, 0600).
     """
+    path = path.resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
@@ -615,17 +626,20 @@ def remove_subscription(config_file: Path, url: str) -> bool:
     A feed written in ``config.toml`` is never edited by briefterm: that raises
     :class:`ConfigError` telling the user to remove it there.
     """
+    # Checked first: a feed also copied into config.toml stays subscribed
+    # whatever happens to subscriptions.toml, so nothing may be removed (the
+    # caller would drop its cached entries and their read/starred state).
+    if url in _own_feed_urls(config_file):
+        raise ConfigError(
+            f"{url} is defined in {config_file}; remove its [[feeds]] block there "
+            "(briefterm does not edit your config.toml)"
+        )
     subs_file = paths.subscriptions_path(config_file)
     existing = _parse_subscriptions(subs_file)
     remaining = [feed for feed in existing if feed.url != url]
     if len(remaining) != len(existing):
         _write_subscriptions(subs_file, remaining)
         return True
-    if url in _own_feed_urls(config_file):
-        raise ConfigError(
-            f"{url} is defined in {config_file}; remove its [[feeds]] block there "
-            "(briefterm does not edit your config.toml)"
-        )
     return False
 
 

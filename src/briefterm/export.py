@@ -148,6 +148,14 @@ def _md_link(text: str, url: str) -> str:
     return f"[{md_escape(text)}]({target})" if target else md_escape(text)
 
 
+def _host(url: str) -> str:
+    """The host name of ``url`` for a link label, or the URL itself."""
+    try:
+        return urlsplit(url).hostname or url
+    except ValueError:  # malformed, e.g. from a cache written by an older version
+        return url
+
+
 def _md_item(cluster: Cluster, tz: tzinfo | None) -> list[str]:
     lead = cluster.lead
     lines = [f"- **{md_escape(_headline(lead))}**"]
@@ -161,7 +169,7 @@ def _md_item(cluster: Cluster, tz: tzinfo | None) -> list[str]:
     lines.append(f"  *{attribution}*")
     related = [u for u in (md_url(r) for r in lead.related) if u][:3]
     if related:
-        links = ", ".join(f"[{md_escape(urlsplit(u).hostname or u)}]({u})" for u in related)
+        links = ", ".join(f"[{md_escape(_host(u))}]({u})" for u in related)
         lines.append(f"  *Related: {links}*")
     if cluster.others:
         others = ", ".join(_md_link(e.outlet, e.link) for e in cluster.others)

@@ -157,6 +157,10 @@ def parse_retry_after(value: str | None, cap: float, now: float | None = None) -
         return None
     value = value.strip()
     if value.isdigit():
+        # isdigit() also accepts "²" and other non-ASCII digits, and int()
+        # refuses more than 4,300 digits: both are "unreadable" here.
+        if not value.isascii() or len(value) > 12:
+            return None if not value.isascii() else float(cap)
         return float(min(int(value), cap))
     try:
         when = email.utils.parsedate_to_datetime(value)
@@ -225,6 +229,8 @@ class _Decoder:
         self.encoding = encoding
         self._zlib: zlib._Decompress | None = None
         self._started = False
+        self.finished = False
+        """True once the compressed stream ended: what follows is ignored."""
         if encoding in ("gzip", "x-gzip"):
             self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
         elif encoding == "deflate":
@@ -239,6 +245,8 @@ class _Decoder:
         if self._zlib is None:
             if data:
                 yield data
+            return
+        if self.finished:
             return
         if self.encoding == "deflate" and not self._started:
             # "deflate" is meant to be zlib-wrapped, but some servers send raw
@@ -262,7 +270,10 @@ class _Decoder:
                     self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
                     buf = rest
                     continue
-                return  # trailing garbage after the stream is ignored
+                # Trailing garbage after the stream is ignored, and must not
+                # be fed on: zlib would pile it up in unused_data, uncounted.
+                self.finished = True
+                return
             if not buf and len(out) < _DECODE_STEP:
                 return
 
@@ -294,6 +305,8 @@ async def _read_body(response: httpx.Response, limits: PollConfig) -> bytes:
             if total > limits.max_bytes:
                 raise _FetchError(_too_big(limits))
             parts.append(piece)
+        if decoder.finished:
+            break  # the compressed document is complete; stop downloading junk
     tail = decoder.flush()
     total += len(tail)
     if total > limits.max_bytes:
@@ -346,7 +359,10 @@ async def _fetch(
             result.final_url = url
             location = response.headers.get(_LOCATION) or response.headers.get("location")
             if status in _REDIRECTS and location:
-                target = urljoin(url, location.strip())
+                try:
+                    target = urljoin(url, location.strip())
+                except ValueError as exc:  # e.g. "http://[bad/"
+                    raise _FetchError("the server redirected to an invalid URL") from exc
                 if len(hops) >= limits.max_redirects:
                     raise _FetchError(f"too many redirects (more than {limits.max_redirects})")
                 if not _is_http(target):
@@ -418,6 +434,8 @@ async def fetch(
         result.error = _network_error(exc, result.final_url or url, limits)
     except OSError as exc:  # anything the transport did not wrap
         result.error = f"the download failed: {clean_line(exc.strerror or str(exc))}"
+    except ValueError as exc:  # a malformed header or URL no check above caught
+        result.error = f"the server's response could not be read ({clean_line(str(exc))})"
     if result.error is not None:
         # Validators of a failed response must not replace the good ones.
         result.body = b""

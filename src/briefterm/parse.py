@@ -313,6 +313,9 @@ def _aware(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
+_FOUR_DIGIT_YEAR = re.compile(r"(?<![\d+-])\d{4}(?![\d:])")
+
+
 def parse_date(value: str | None) -> datetime | None:
     """Parse an RFC 822 / ISO 8601 (or a common broken variant) date to aware UTC.
 
@@ -335,6 +338,12 @@ def parse_date(value: str | None) -> datetime | None:
             result = parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError, OverflowError):
             result = None
+        # RFC 822 parsing maps two-digit years into 19xx/20xx, which also
+        # turns the common "zero date" (year 0001) into 2001: a four-digit
+        # year in the text must be the year we got, or there is no date.
+        year = _FOUR_DIGIT_YEAR.search(value)
+        if result is not None and year and int(year.group()) != result.year:
+            return None
     if result is None:
         result = _feedparser_date(value)
     if result is None or not 1900 <= result.year <= 9999:

@@ -368,7 +368,9 @@ class _Poll:
         # SQLite releases the GIL while it works, so a writer thread overlaps
         # storage with downloads and parsing; one thread keeps writes ordered.
         self.writer = ThreadPoolExecutor(1, thread_name_prefix="briefterm-store")
-        self.pending: list[tuple[int, dict[str, object]]] = []
+        # A deque: append (event loop) and popleft (writer thread) are atomic,
+        # so no update can slip between a swap and a drain.
+        self.pending: deque[tuple[int, dict[str, object]]] = deque()
         self.flushing: asyncio.Future[None] | None = None
         self.flushes: list[asyncio.Future[None]] = []
 
@@ -387,10 +389,12 @@ class _Poll:
             self.flushes.append(self.flushing)
 
     def _apply_pending(self) -> None:
-        while self.pending:
-            batch, self.pending = self.pending, []
-            for feed_id, fields in batch:
-                self.store.update_feed(feed_id, **fields)
+        while True:
+            try:
+                feed_id, fields = self.pending.popleft()
+            except IndexError:
+                return
+            self.store.update_feed(feed_id, **fields)
 
     async def flush(self) -> None:
         """Apply queued updates; re-raises a store failure."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from urllib.parse import urlsplit
 
 # C0 controls except \t and \n, DEL, C1 controls (U+0080-U+009F), bidi
 # embeddings/overrides/isolates, line/paragraph separators (which some
@@ -116,7 +117,13 @@ def safe_url(url: str | None, *, allow_mailto: bool = False) -> str:
     url = url.replace(" ", "%20")
     lower = url.lower()
     if lower.startswith(_URL_SCHEMES_OPENABLE):
-        return url
+        # A URL Python cannot take apart ("http://[oops/") would break every
+        # consumer that does; no host means nothing to open.
+        try:
+            host = urlsplit(url).hostname
+        except ValueError:
+            return ""
+        return url if host else ""
     if allow_mailto and lower.startswith("mailto:"):
         return url
     return ""

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefterm.models import Enclosure, Entry, FeedState, ParsedEntry
-from briefterm.store.schema import migrate
+from briefterm.store.schema import SchemaTooNewError, migrate
 from briefterm.store.search import fts_query, index_text
 
 BUSY_TIMEOUT_MS = 30_000
@@ -122,6 +122,8 @@ class Store:
                 self._db.execute("PRAGMA synchronous = NORMAL")
             self._db.execute("PRAGMA foreign_keys = ON")
             migrate(self._db)
+        except SchemaTooNewError as exc:
+            raise StoreError(str(exc)) from exc
         except sqlite3.DatabaseError as exc:
             raise StoreError(
                 f"cannot open the cache {self.path}: {exc}; move the file aside "
@@ -150,7 +152,10 @@ class Store:
             try:
                 yield self._db
             except BaseException:
-                self._db.execute("ROLLBACK")
+                # SQLite may already have rolled back by itself (disk full,
+                # I/O error): a second ROLLBACK would hide the real error.
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
 
@@ -332,7 +337,11 @@ class Store:
                     db.execute(
                         "INSERT INTO entries_fts (rowid, title, summary, author)"
                         " VALUES (last_insert_rowid(), ?, ?, ?)",
-                        (index_text(entry.title), index_text(entry.summary), entry.author),
+                        (
+                            index_text(entry.title),
+                            index_text(entry.summary),
+                            index_text(entry.author),
+                        ),
                     )
                     result.new += 1
                 else:
@@ -351,7 +360,7 @@ class Store:
                         (
                             index_text(entry.title),
                             index_text(entry.summary),
-                            entry.author,
+                            index_text(entry.author),
                             feed_id,
                             entry.entry_id,
                         ),
