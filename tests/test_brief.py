@@ -210,3 +210,18 @@ def test_five_thousand_entries_assemble_quickly() -> None:
     elapsed = time.perf_counter() - start
     assert brief.entry_count == 5000
     assert elapsed < 5.0  # generous on a shared machine; bench/bench_brief.py has the figure
+
+
+def test_a_selection_is_never_cut_by_section_limits(store: Store) -> None:
+    # A section capped at one story still exports every selected entry.
+    capped = Config(
+        feeds=CONFIG.feeds,
+        sections=(SectionConfig(name="Everything", patterns=(".",), limit=1),),
+        brief=BriefConfig(key_stories=0),
+    )
+    entries = store.list_entries()
+    brief = brief_from_entries(entries, capped)
+    assert brief.entry_count == len(entries)
+    assert all(s.hidden_count == 0 for s in brief.sections)
+    edition = build_brief(store, capped, EditionWindow.since(0, now=NOON + 10**6))
+    assert any(s.hidden_count for s in edition.sections)  # an edition is still capped

@@ -320,6 +320,19 @@ def test_hanging_and_trickling_servers_hit_the_deadline(server, store):
     assert store.get_feed(hang).error_count == 1
 
 
+def test_cancel_stops_a_poll_at_once_and_keeps_what_was_stored(server, store):
+    good = server.route("/good", Reply(body=rss([("a", "Stored before the stop")])))
+    hang = server.route("/hang", Reply(hang=True))
+    cancel = threading.Event()
+    threading.Timer(0.5, cancel.set).start()
+    started = time.monotonic()
+    report = run(store, config_for(good, hang, poll=PollConfig(timeout=30)), cancel=cancel)
+    assert time.monotonic() - started < 2.5  # not the 30 s deadline
+    assert report.results == []
+    assert [e.title for e in store.list_entries()] == ["Stored before the stop"]
+    assert store.integrity_check() == "ok"
+
+
 def test_size_caps_huge_body_and_gzip_bomb(server, store):
     big = server.route("/big", Reply(body=zeros(64 * MIB), content_length=None))
     bomb = server.route(

@@ -581,7 +581,13 @@ async def test_open_link_default_browser_and_javascript_refused(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     opened: list[str] = []
-    monkeypatch.setattr(browser.webbrowser, "open", lambda url, new=0: opened.append(url) or True)
+
+    class GraphicalBrowser(browser.webbrowser.BackgroundBrowser):
+        def open(self, url: str, new: int = 0, autoraise: bool = True) -> bool:
+            opened.append(url)
+            return True
+
+    monkeypatch.setattr(browser.webbrowser, "get", lambda: GraphicalBrowser("xdg-open"))
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -595,6 +601,15 @@ async def test_open_link_default_browser_and_javascript_refused(
         await settle(app, pilot)
         assert opened == ["https://news.example.com/chip"]
         assert any("refused" in n.message for n in app._notifications)
+
+
+def test_console_browser_is_refused_rather_than_run_on_the_readers_terminal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Over SSH, webbrowser falls back to lynx/w3m in the foreground.
+    monkeypatch.setattr(browser.webbrowser, "get", lambda: browser.webbrowser.GenericBrowser("w3m"))
+    with pytest.raises(browser.BrowserError, match="No graphical web browser"):
+        browser.open_link("https://news.example.com/chip")
 
 
 # -- polling -----------------------------------------------------------------------------
@@ -629,7 +644,7 @@ async def test_poll_keeps_cursor_on_selected_entry(store: Store) -> None:
         assert any("1 new story" in n.message for n in app._notifications)
         assert "12 unread / 12" in str(app.query_one("#titlebar").render())
         assert app.poll_status == ""
-        assert calls == [{"force": True}]  # r refreshes every feed, not only the due ones
+        assert len(calls) == 1 and calls[0]["force"] is True  # every feed, not only due ones
 
 
 async def test_poll_failure_is_one_sentence(store: Store) -> None:
@@ -644,6 +659,26 @@ async def test_poll_failure_is_one_sentence(store: Store) -> None:
         await pilot.pause()
         assert any("Refresh failed: disk on fire." in n.message for n in app._notifications)
         assert app.is_running
+
+
+async def test_quit_during_a_refresh_stops_it(store: Store) -> None:
+    from briefterm.poller import PollReport
+
+    stopped: list[bool] = []
+
+    def slow_poll(s: Store, config: Config, *, cancel=None, **kw):  # type: ignore[no-untyped-def]
+        stopped.append(cancel.wait(10))  # a poll waiting on slow servers
+        return PollReport(results=[])
+
+    app = make_app(store, poller=slow_poll)
+    started = time.monotonic()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("r")
+        await pilot.pause(0.2)
+        await pilot.press("q")
+    assert time.monotonic() - started < 5
+    assert stopped == [True]
 
 
 async def test_quit(store: Store) -> None:

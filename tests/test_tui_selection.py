@@ -381,3 +381,39 @@ async def test_read_and_star_keys_act_on_the_selection(store: Store) -> None:
         await pilot.press("s")
         assert store.flags([lead])[lead][1] is True
         assert sum(s for _, s in store.flags(selected).values()) == 1
+
+
+async def test_empty_search_closes_the_box(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash", "enter")
+        await settle(app, pilot)
+        assert not app.query_one("#search", Input).display
+        assert app.view == "brief"
+
+
+async def test_esc_clears_the_selection_after_reading_in_the_wide_layout(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")  # read a story (the wide layout keeps the list visible)
+        await settle(app, pilot)
+        await pilot.press("shift+tab", "space")  # back to the list with the mouse-less key
+        assert app.selected
+        await pilot.press("escape")
+        assert app.selected == set()
+
+
+async def test_marking_by_hand_cancels_the_delayed_read(store: Store) -> None:
+    app = make_app(store, make_config(mark_read="after"))
+    app.config = Config(
+        feeds=app.config.feeds, ui=UIConfig(mark_read="after", mark_read_delay=0.3)
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        lead = app.model.lead_id(app.entries.cursor)
+        await pilot.press("enter")
+        await pilot.press("m", "m")  # read, then unread again: the user's choice
+        await pilot.pause(0.6)  # past the delay
+        assert store.flags([lead])[lead][0] is False

@@ -208,8 +208,13 @@ def assemble(
     end: float,
     section: str | None = None,
     rules: SectionRules | None = None,
+    cap_sections: bool = True,
 ) -> Brief:
-    """Sections, clusters, ranking and key stories over ``entries``."""
+    """Sections, clusters, ranking and key stories over ``entries``.
+
+    ``cap_sections=False`` ignores the sections' ``limit``: an export of what
+    the user picked must contain every picked story.
+    """
     rules = rules or SectionRules.from_config(config)
     priorities = _priorities(config)
     clusters = cluster_entries(
@@ -250,7 +255,7 @@ def assemble(
         items = by_section[name]
         limit = rules.limit(name)
         hidden = 0
-        if limit is not None and len(items) > limit:
+        if cap_sections and limit is not None and len(items) > limit:
             # Key stories stay visible even beyond the cap.
             shown = items[:limit] + [c for c in items[limit:] if id(c) in key_ids]
             hidden = len(items) - len(shown)
@@ -301,7 +306,10 @@ def build_brief(
 def brief_from_entries(
     entries: Iterable[Entry], config: Config, *, title: str | None = None, label: str = ""
 ) -> Brief:
-    """A brief over an explicit list of entries (e.g. an exported selection)."""
+    """A brief over an explicit list of entries (e.g. an exported selection).
+
+    Section caps do not apply: every entry given ends up in the brief.
+    """
     entries = list(entries)
     end = max((e.time for e in entries), default=time.time())
     return assemble(
@@ -311,4 +319,5 @@ def brief_from_entries(
         label=label,
         start=None,
         end=end,
+        cap_sections=False,
     )

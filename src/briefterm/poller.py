@@ -554,22 +554,34 @@ async def poll_async(
     progress: Callable[[FeedResult], None] | None = None,
     now: float | None = None,
     use_processes: bool = True,
+    cancel: threading.Event | None = None,
 ) -> PollReport:
     """Poll the due feeds of ``config`` into ``store``; see the module docstring.
 
     ``feeds`` restricts the poll to these URLs; ``force`` ignores ``next_due``;
     ``progress`` is called (on the polling thread) after each fetched feed;
     ``now`` fixes the clock for scheduling (tests). ``use_processes=False``
-    keeps parsing in-process (for measurements). Per-feed failures are in the
-    report, never raised; a broken cache raises ``StoreError``.
+    keeps parsing in-process (for measurements). Setting ``cancel`` (from any
+    thread) stops the poll within a tenth of a second: feeds already stored
+    stay stored, the rest are left for the next poll, and the report holds
+    only the skipped feeds. Per-feed failures are in the report, never
+    raised; a broken cache raises ``StoreError``.
     """
     started = time.monotonic()
     now = time.time() if now is None else now
     jobs, skipped = select_feeds(store, config, feeds=feeds, force=force, now=now)
     parsers = _Parsers(use_processes=use_processes)
+    work = asyncio.ensure_future(_Poll(store, config, now, progress, parsers).run_all(jobs))
+    watcher = asyncio.ensure_future(_cancel_when_set(cancel, work)) if cancel else None
     try:
-        results = await _Poll(store, config, now, progress, parsers).run_all(jobs)
+        results = await work
+    except asyncio.CancelledError:
+        if cancel is None or not cancel.is_set():
+            raise
+        results = []  # stopped on request: every write so far was a whole transaction
     finally:
+        if watcher is not None:
+            watcher.cancel()
         await asyncio.to_thread(parsers.close)
     order = {f.url: i for i, f in enumerate(config.feeds)}
     everything = sorted(results + skipped, key=lambda r: order.get(r.url, len(order)))
@@ -578,6 +590,15 @@ async def poll_async(
         seconds=time.monotonic() - started,
         parsed_in_processes=parsers.in_processes,
     )
+
+
+async def _cancel_when_set(cancel: threading.Event, work: asyncio.Future[object]) -> None:
+    """Cancel ``work`` once ``cancel`` is set (an Event from another thread)."""
+    while not work.done():
+        if cancel.is_set():
+            work.cancel()
+            return
+        await asyncio.sleep(0.1)
 
 
 def poll(
@@ -589,6 +610,7 @@ def poll(
     progress: Callable[[FeedResult], None] | None = None,
     now: float | None = None,
     use_processes: bool = True,
+    cancel: threading.Event | None = None,
 ) -> PollReport:
     """Blocking :func:`poll_async`: runs its own event loop.
 
@@ -605,5 +627,6 @@ def poll(
             progress=progress,
             now=now,
             use_processes=use_processes,
+            cancel=cancel,
         )
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -595,6 +596,11 @@ class BriefApp(App[int]):
                 self.config.ui.mark_read_delay, partial(self._read_after_delay, row, entry.id)
             )
 
+    def _cancel_read_timer(self) -> None:
+        if self._read_timer is not None:
+            self._read_timer.stop()
+            self._read_timer = None
+
     def _read_after_delay(self, row: int, entry_id: int) -> None:
         self._read_timer = None
         model = self.model
@@ -608,12 +614,14 @@ class BriefApp(App[int]):
     def action_back(self) -> None:
         """Leave the detail pane / search, or go to the section list."""
         search = self.query_one("#search", Input)
-        if search.has_focus or (
-            self.view == VIEW_SEARCH and search.display and self.focused is not self.detail
-        ):
+        if search.has_focus or (search.display and self.focused is not self.detail):
             self._close_search()
             return
-        if self.focused is self.detail or self.query_one("#panes").has_class("-reading"):
+        panes = self.query_one("#panes")
+        # "-reading" only changes the stacked layout; in the wide one it can
+        # outlive focus moving back to the list (tab, mouse).
+        reading = panes.has_class("-reading") and panes.has_class("-narrow")
+        if self.focused is self.detail or reading:
             if self._read_timer is not None:
                 self._read_timer.stop()
                 self._read_timer = None
@@ -728,6 +736,7 @@ class BriefApp(App[int]):
         With a selection, the selected stories are marked instead: read,
         unless every one of them already is.
         """
+        self._cancel_read_timer()  # the user decided; a pending "after N s" must not undo it
         if self._mark_selection(read=True):
             return
         model, row = self.model, self._current_row()
@@ -765,6 +774,7 @@ class BriefApp(App[int]):
 
     def action_mark_section_read(self) -> None:
         """Mark every story of the current section read."""
+        self._cancel_read_timer()
         model, row = self.model, self._current_row()
         if model is None or row < 0:
             return
@@ -778,6 +788,7 @@ class BriefApp(App[int]):
 
     def action_undo(self) -> None:
         """Restore the flags changed by the last marking."""
+        self._cancel_read_timer()
         if not self.undo_stack:
             self.notify("Nothing to undo.", timeout=2)
             return
@@ -855,7 +866,10 @@ class BriefApp(App[int]):
     def action_clear_or_back(self) -> None:
         """esc: close the search box or story pane, else clear the selection, else go back."""
         search = self.query_one("#search", Input)
-        reading = self.focused is self.detail or self.query_one("#panes").has_class("-reading")
+        panes = self.query_one("#panes")
+        reading = self.focused is self.detail or (
+            panes.has_class("-reading") and panes.has_class("-narrow")
+        )
         if search.has_focus or reading or not (self.selection or self.selection.range_active):
             self.action_back()
         else:
@@ -923,7 +937,10 @@ class BriefApp(App[int]):
             text = export.render(brief, fmt)
         except Exception as exc:  # one sentence, never a traceback
             self.call_from_thread(
-                self.notify, f"Could not export the stories: {exc}.", severity="error"
+                self.notify,
+                f"Could not export the stories: {exc}.",
+                severity="error",
+                markup=False,  # exception text may hold anything, brackets included
             )
             return
         mode = config.export.clipboard
@@ -1048,6 +1065,9 @@ class BriefApp(App[int]):
         if self._search_timer is not None:
             self._search_timer.stop()
         self._run_search(event.value)
+        if not self.search_text:
+            self._close_search()  # nothing to search for: do not leave the box open
+            return
         self.entries.focus()
 
     def _run_search(self, text: str) -> None:
@@ -1083,10 +1103,26 @@ class BriefApp(App[int]):
             return
         self.poll_status = "polling…"
         self._update_titlebar()
-        self._poll_worker()
+        self._poll_cancel = threading.Event()
+        self._poll_worker(self._poll_cancel)
+
+    async def action_quit(self) -> None:
+        """Quit, stopping a running refresh first (what it stored so far stays)."""
+        self._stop_poll()
+        self.exit()
+
+    def on_unmount(self) -> None:
+        self._stop_poll()
+
+    def _stop_poll(self) -> None:
+        # The poll thread would otherwise keep the process alive until every
+        # feed answered or timed out.
+        cancel = getattr(self, "_poll_cancel", None)
+        if cancel is not None:
+            cancel.set()
 
     @work(thread=True, exclusive=True, group="poll")
-    def _poll_worker(self) -> None:
+    def _poll_worker(self, cancel: threading.Event) -> None:
         poll = self.poller
         if poll is None:
             from briefterm.poller import poll
@@ -1103,7 +1139,7 @@ class BriefApp(App[int]):
         try:
             # Everything, not just the due feeds: `r` means "refresh now" (as in
             # newsboat); conditional GET keeps unchanged feeds cheap.
-            report = poll(self.store, self.config, progress=progress, force=True)
+            report = poll(self.store, self.config, progress=progress, force=True, cancel=cancel)
         except Exception as exc:  # reported, never raised into the UI
             self.post_message(PollFinished(None, f"Refresh failed: {exc}."))
             return

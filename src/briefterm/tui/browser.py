@@ -42,8 +42,20 @@ def open_link(url: str, template: str = "") -> list[str] | None:
     if not safe:
         raise BrowserError("Only http and https links can be opened; this one was refused.")
     if not template:
-        if not webbrowser.open(safe, new=2):
-            raise BrowserError("No web browser was found; set `browser` in the config.")
+        try:
+            controller = webbrowser.get()
+        except webbrowser.Error:
+            controller = None
+        # Without a display (say over SSH) Python falls back to console
+        # browsers (lynx, w3m, www-browser) run in the foreground on this
+        # very terminal, which the reader owns: refuse rather than fight it.
+        if controller is None or type(controller) is webbrowser.GenericBrowser:
+            raise BrowserError(
+                "No graphical web browser was found (over SSH?); copy the link with y, "
+                "or set `browser` in the config."
+            )
+        if not controller.open(safe, new=2):
+            raise BrowserError("The web browser could not be started; set `browser` in the config.")
         return None
     argv = browser_argv(template, safe)
     try:
