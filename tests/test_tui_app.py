@@ -522,6 +522,23 @@ async def test_keymap_from_config(store: Store) -> None:
         assert ("x", "next_unread") in [(str(a), str(b)) for a, b in rows]
 
 
+async def test_pane_and_palette_keys_are_remappable(store: Store) -> None:
+    config = Config(
+        feeds=make_config().feeds,
+        ui=UIConfig(mark_read="never"),
+        keymap={"focus_next": "ctrl+o", "command_palette": "ctrl+k"},
+    )
+    app = make_app(store, config)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        before = app.focused
+        await pilot.press("ctrl+o")
+        assert app.focused is not before
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CommandPalette"
+
+
 async def test_theme_from_config(store: Store) -> None:
     app = make_app(store, make_config(theme="textual-light"))
     async with app.run_test(size=SIZE) as pilot:

@@ -85,6 +85,23 @@ class SelectionStatus(Static):
         self.display = bool(count) or drawing_range
 
 
+# Textual's own tab / shift+tab / ctrl+p bindings have no ids, so [keymap]
+# could not move them; these give the same actions remappable ids (Textual's
+# originals keep working alongside).
+PANE_BINDINGS: list[Binding] = [
+    Binding("tab", "focus_next", "Next pane", show=False, id="focus_next"),
+    Binding("shift+tab", "focus_previous", "Previous pane", show=False, id="focus_previous"),
+    Binding(
+        "ctrl+p",
+        "command_palette",
+        "palette",
+        show=False,
+        id="command_palette",
+        tooltip="Open the command palette: every action, searchable",
+    ),
+]
+
+
 class BriefApp(App[int]):
     """The reader. ``clock`` and ``brief_loader`` are injectable for tests."""
 
@@ -331,6 +348,7 @@ class BriefApp(App[int]):
             id="copy_as",
             tooltip="Copy as Markdown, plain text, links or JSON",
         ),
+        *PANE_BINDINGS,
     ]
 
     def __init__(
@@ -1174,17 +1192,10 @@ class BriefApp(App[int]):
     def action_help(self) -> None:
         """Show every key and its action id."""
         groups = [
-            ("Reader", self.BINDINGS),
+            ("Reader", [b for b in self.BINDINGS if b not in PANE_BINDINGS]),
             ("Lists", [*CursorList.BINDINGS, *EntryList.BINDINGS]),
             ("Story pane", DetailPane.BINDINGS),
-            (
-                "Panes",
-                [
-                    Binding("tab", "focus_next", "Next pane", id="focus_next"),
-                    Binding("shift+tab", "focus_previous", "Previous pane", id="focus_previous"),
-                    Binding("ctrl+p", "command_palette", "Command palette", id="command_palette"),
-                ],
-            ),
+            ("Panes", PANE_BINDINGS),
         ]
         table = help_table(
             [(title, [b for b in group if isinstance(b, Binding)]) for title, group in groups],
