@@ -417,3 +417,17 @@ async def test_marking_by_hand_cancels_the_delayed_read(store: Store) -> None:
         await pilot.press("m", "m")  # read, then unread again: the user's choice
         await pilot.pause(0.6)  # past the delay
         assert store.flags([lead])[lead][0] is False
+
+
+async def test_fast_shift_arrows_keep_one_range(store: Store) -> None:
+    from textual import events
+
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")  # All
+        await settle(app, pilot)
+        for _ in range(3):  # posted at once, as autorepeat delivers them
+            app.post_message(events.Key("shift+down", None))
+        await pilot.pause()
+        await pilot.press("shift+up")
+        assert len(app.selected) == 3  # the range shrank instead of ending

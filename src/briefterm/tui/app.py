@@ -564,7 +564,10 @@ class BriefApp(App[int]):
             return
         self.sections.follow(self.model.group_index(message.row))
         selection = self.selection
-        if selection.range_active and message.row != selection.last_row:
+        # A message that arrives after the cursor moved on (fast autorepeat,
+        # batched input over SSH) is stale: acting on it would end a range.
+        stale = message.row != self.entries.cursor
+        if selection.range_active and not stale and message.row != selection.last_row:
             if selection.sticky:
                 selection.extend_to(self.model, message.row)
             else:  # a plain move ends a shift+arrow range
