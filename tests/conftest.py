@@ -7,6 +7,8 @@ directory, and BRIEFTERM_CONFIG is cleared.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,3 +29,14 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         monkeypatch.delenv(proxy, raising=False)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     return home
+
+
+@pytest.fixture
+def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Local time is UTC (and tmux is not around) so rendered output is stable."""
+    monkeypatch.setenv("TZ", "UTC")
+    monkeypatch.delenv("TMUX", raising=False)
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()

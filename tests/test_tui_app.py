@@ -7,7 +7,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tui_fixtures import LONG_TITLE, NOW, TECH, clock, fill_store, fixture_brief, make_config
+from tui_fixtures import (
+    LONG_TITLE,
+    NOW,
+    TECH,
+    clock,
+    fill_store,
+    fixture_brief,
+    key_of,
+    make_config,
+    settle,
+)
 
 from briefterm.config_types import Config, UIConfig
 from briefterm.models import ParsedEntry
@@ -19,16 +29,7 @@ from briefterm.tui.screens.help import HelpScreen
 from briefterm.tui.widgets.detail import DetailPane
 
 SIZE = (160, 45)
-
-
-@pytest.fixture(autouse=True)
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Local time is UTC so rendered times are stable."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+pytestmark = pytest.mark.usefixtures("utc")
 
 
 @pytest.fixture
@@ -42,22 +43,6 @@ def store() -> Iterator[Store]:
 def make_app(store: Store, config: Config | None = None, **kwargs: object) -> BriefApp:
     kwargs.setdefault("brief_loader", fixture_brief)
     return BriefApp(config or make_config(), store, clock=clock, **kwargs)  # type: ignore[arg-type]
-
-
-async def settle(app: BriefApp, pilot) -> None:  # type: ignore[no-untyped-def]
-    """Let view workers finish and the screen repaint."""
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def key_of(app: BriefApp, row: int | None = None) -> str:
-    """The entry_key of the lead entry on ``row`` (default: the cursor row)."""
-    assert app.model is not None
-    lead = app.model.lead_id(app.entries.cursor if row is None else row)
-    assert lead is not None
-    entry = app.store.get_entry(lead)
-    assert entry is not None
-    return entry.entry_key
 
 
 def flags_of(store: Store, key: str) -> tuple[bool, bool]:

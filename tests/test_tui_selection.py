@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from textual.widgets import Input, OptionList
-from tui_fixtures import NOW, clock, fill_store, fixture_brief, make_config
+from tui_fixtures import NOW, clock, fill_store, fixture_brief, key_of, make_config, settle
 
 from briefterm.config_types import Config, ExportConfig, UIConfig
 from briefterm.models import ParsedEntry
@@ -20,6 +19,7 @@ from briefterm.tui.rows import VIEW_SEARCH
 from briefterm.tui.screens.export import ExportChooser
 
 SIZE = (160, 45)
+pytestmark = pytest.mark.usefixtures("utc")
 
 EXTRA_POLICY = (
     "Senate debates data retention rules",
@@ -27,16 +27,6 @@ EXTRA_POLICY = (
     "Court upholds the roaming price cap",
     "Agency fines a telecom over outage",
 )
-
-
-@pytest.fixture(autouse=True)
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "UTC")
-    monkeypatch.delenv("TMUX", raising=False)
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 @pytest.fixture
@@ -79,17 +69,6 @@ def make_app(store: Store, config: Config | None = None, **kwargs: object) -> Br
     kwargs.setdefault("native_copier", FakeNative())
     config = config or make_config(mark_read="never")
     return BriefApp(config, store, clock=clock, **kwargs)  # type: ignore[arg-type]
-
-
-async def settle(app: BriefApp, pilot) -> None:  # type: ignore[no-untyped-def]
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def key_of(app: BriefApp) -> str:
-    lead = app.model.lead_id(app.entries.cursor)
-    entry = app.store.get_entry(lead)
-    return entry.entry_key
 
 
 def ids_of(store: Store, *keys: str) -> set[int]:
@@ -407,9 +386,7 @@ async def test_esc_clears_the_selection_after_reading_in_the_wide_layout(store: 
 
 async def test_marking_by_hand_cancels_the_delayed_read(store: Store) -> None:
     app = make_app(store, make_config(mark_read="after"))
-    app.config = Config(
-        feeds=app.config.feeds, ui=UIConfig(mark_read="after", mark_read_delay=0.3)
-    )
+    app.config = Config(feeds=app.config.feeds, ui=UIConfig(mark_read="after", mark_read_delay=0.3))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         lead = app.model.lead_id(app.entries.cursor)

@@ -6,23 +6,13 @@ Regenerate after an intended visual change with
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
-
 import pytest
-from tui_fixtures import clock, fill_store, fixture_brief, make_config
+from tui_fixtures import clock, fill_store, fixture_brief, make_config, settle
 
 from briefterm.store import Store
 from briefterm.tui.app import BriefApp
 
-
-@pytest.fixture(autouse=True)
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+pytestmark = pytest.mark.usefixtures("utc")
 
 
 def make_app(**ui: object) -> BriefApp:
@@ -31,22 +21,21 @@ def make_app(**ui: object) -> BriefApp:
     return BriefApp(make_config(**ui), store, clock=clock, brief_loader=fixture_brief)
 
 
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+async def settle_app(pilot) -> None:  # type: ignore[no-untyped-def]
+    await settle(pilot.app, pilot)
 
 
 def test_wide_layout(snap_compare) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_app(mark_read="never"), terminal_size=(160, 45), run_before=settle)
+    assert snap_compare(make_app(mark_read="never"), terminal_size=(160, 45), run_before=settle_app)
 
 
 def test_narrow_layout(snap_compare) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_app(mark_read="never"), terminal_size=(80, 40), run_before=settle)
+    assert snap_compare(make_app(mark_read="never"), terminal_size=(80, 40), run_before=settle_app)
 
 
 def test_detail_open(snap_compare) -> None:  # type: ignore[no-untyped-def]
     async def open_story(pilot) -> None:  # type: ignore[no-untyped-def]
-        await settle(pilot)
+        await settle_app(pilot)
         await pilot.press("j", "s", "k", "enter")
         await pilot.pause(0.2)
 
@@ -57,7 +46,7 @@ def test_selection_wide(snap_compare) -> None:  # type: ignore[no-untyped-def]
     """Selected rows: marker column, tint, the count in the footer; a range being drawn."""
 
     async def select(pilot) -> None:  # type: ignore[no-untyped-def]
-        await settle(pilot)
+        await settle_app(pilot)
         await pilot.press("J", "j", "space", "j", "V", "j")
         await pilot.pause()
 
@@ -66,7 +55,7 @@ def test_selection_wide(snap_compare) -> None:  # type: ignore[no-untyped-def]
 
 def test_light_theme_narrow_detail(snap_compare) -> None:  # type: ignore[no-untyped-def]
     async def open_story(pilot) -> None:  # type: ignore[no-untyped-def]
-        await settle(pilot)
+        await settle_app(pilot)
         await pilot.press("J", "j", "space", "space", "k", "k")  # two selected rows
         await pilot.press("enter")
         await pilot.pause(0.2)

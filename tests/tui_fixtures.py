@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from briefterm.config_types import Config, FeedConfig, UIConfig
 from briefterm.models import Brief, Cluster, Enclosure, ParsedEntry, Section
 from briefterm.store import EntryFilter, Store
+from briefterm.tui.app import BriefApp
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC).timestamp()
 
@@ -19,6 +20,22 @@ POLICY = "https://policy.example.org/rss"
 MARKETS = "https://markets.example.net/atom"
 
 LONG_TITLE = "Very long headline " * 1053  # about 20,000 characters
+
+
+async def settle(app: BriefApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    """Let view workers finish and the screen repaint."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def key_of(app: BriefApp, row: int | None = None) -> str:
+    """The entry_key of the lead entry on ``row`` (default: the cursor row)."""
+    assert app.model is not None
+    lead = app.model.lead_id(app.entries.cursor if row is None else row)
+    assert lead is not None
+    entry = app.store.get_entry(lead)
+    assert entry is not None
+    return entry.entry_key
 
 
 def clock() -> float:
