@@ -12,6 +12,7 @@ import re
 import secrets
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -116,11 +117,11 @@ class Tmux:
         """Wait until the pane's process has exited; its exit status (-N: killed by signal N)."""
         deadline = time.monotonic() + TIMEOUT
         while time.monotonic() < deadline:
-            dead, status, signal = self.pane(
+            dead, status, signum = self.pane(
                 "#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}"
             ).split("|")
-            if dead == "1" and (status or signal):
-                return int(status) if status else -int(signal)
+            if dead == "1" and (status or signum):
+                return int(status) if status else -int(signum)
             time.sleep(0.2)
         # Hung: make faulthandler (python -X faulthandler) print every thread's stack.
         pid = int(self.pane("#{pane_pid}"))

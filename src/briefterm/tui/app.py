@@ -32,7 +32,14 @@ from briefterm.store import Store
 from briefterm.tui import browser
 from briefterm.tui.commands import READER_COMMANDS
 from briefterm.tui.copying import CopyOutcome, native_tool_name, osc52_fits
-from briefterm.tui.messages import PollFinished, PollProgress, ViewFailed, ViewLoaded
+from briefterm.tui.messages import (
+    Notice,
+    PollFinished,
+    PollProgress,
+    SendToTerminalClipboard,
+    ViewFailed,
+    ViewLoaded,
+)
 from briefterm.tui.rows import (
     READ,
     STAR,
@@ -949,27 +956,20 @@ class BriefApp(App[int]):
         try:
             entries = self.store.entries_by_ids(ids, with_content=fmt == "json")
             if not entries:
-                self.call_from_thread(
-                    self.notify, "Those stories are no longer in the cache.", severity="warning"
-                )
+                self.post_message(Notice("Those stories are no longer in the cache.", "warning"))
                 return
             brief = brief_from_entries(
                 entries, config, title=config.brief.title, label=selection_label(entries)
             )
             text = export.render(brief, fmt)
         except Exception as exc:  # one sentence, never a traceback
-            self.call_from_thread(
-                self.notify,
-                f"Could not export the stories: {exc}.",
-                severity="error",
-                markup=False,  # exception text may hold anything, brackets included
-            )
+            self.post_message(Notice(f"Could not export the stories: {exc}.", "error"))
             return
         mode = config.export.clipboard
         osc52 = too_large = False
         if mode in ("auto", "osc52"):
             if osc52_fits(text):
-                self.call_from_thread(self.copy_to_clipboard, text)
+                self.post_message(SendToTerminalClipboard(text))
                 osc52 = True
             else:
                 too_large = True
@@ -990,13 +990,27 @@ class BriefApp(App[int]):
             native_tried=mode in ("auto", "native"),
             in_tmux=bool(os.environ.get("TMUX")),
         )
-        self.call_from_thread(
-            self.notify,
-            outcome.message(),
-            severity="information" if outcome.ok else "error",
-            timeout=4 if outcome.ok else 8,
+        self.post_message(
+            Notice(
+                outcome.message(),
+                "information" if outcome.ok else "error",
+                timeout=4 if outcome.ok else 8,
+            )
+        )
+
+    @on(Notice)
+    def _on_notice(self, message: Notice) -> None:
+        # Never markup: notices carry exception text and feed-derived names.
+        self.notify(
+            message.text,
+            severity=message.severity,  # type: ignore[arg-type]
+            timeout=message.timeout,
             markup=False,
         )
+
+    @on(SendToTerminalClipboard)
+    def _on_send_to_terminal_clipboard(self, message: SendToTerminalClipboard) -> None:
+        self.copy_to_clipboard(message.text)
 
     # -- links --------------------------------------------------------------------
 
@@ -1030,7 +1044,7 @@ class BriefApp(App[int]):
         try:
             self.opener(url, self.config.browser)
         except browser.BrowserError as exc:
-            self.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            self.post_message(Notice(str(exc), "error", timeout=8))
 
     # -- views --------------------------------------------------------------------
 

@@ -44,3 +44,26 @@ class PollFinished(Message):
         super().__init__()
         self.report = report
         self.error = error
+
+
+class Notice(Message):
+    """A notification from a worker thread (posted: never blocks the worker).
+
+    ``App.call_from_thread`` waits for the UI loop to run the call, so a
+    worker finishing while the app quits could wait forever and keep the
+    process alive; a posted message is simply dropped.
+    """
+
+    def __init__(self, text: str, severity: str = "information", timeout: float = 4) -> None:
+        super().__init__()
+        self.text = text
+        self.severity = severity
+        self.timeout = timeout
+
+
+class SendToTerminalClipboard(Message):
+    """Text a worker wants copied with OSC 52 (``App.copy_to_clipboard``)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
