@@ -5,7 +5,7 @@ Usage::
     .venv/bin/python bench/cluster_quality.py [--threshold 0.25] [--window 48] [-v]
 
 Every pair of entries that carry the same ``story`` label in
-``tests/fixtures/clusters/stories.json`` should end up in one cluster; every
+``tests/data/clusters/stories.json`` should end up in one cluster; every
 other pair should not. Precision = correct merged pairs / merged pairs,
 recall = correct merged pairs / labelled pairs. ``-v`` lists the mistakes.
 ``tests/test_cluster.py`` imports :func:`evaluate` and asserts the figures.
@@ -23,7 +23,7 @@ from briefterm.cluster import DEFAULT_THRESHOLD, cluster_entries
 from briefterm.models import Entry
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURE = ROOT / "tests" / "fixtures" / "clusters" / "stories.json"
+FIXTURE = ROOT / "tests" / "data" / "clusters" / "stories.json"
 
 
 def load_fixture(path: Path = FIXTURE) -> tuple[list[Entry], dict[int, str]]:

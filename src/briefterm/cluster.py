@@ -32,7 +32,7 @@ most 1% of the edition): only entries sharing one are ever compared, so the
 work grows with the number of near-duplicates, not with n². Common tokens
 and summary tokens still count in the score of a candidate pair.
 
-Measured on ``tests/fixtures/clusters/stories.json`` (72 entries, 45 stories,
+Measured on ``tests/data/clusters/stories.json`` (72 entries, 45 stories,
 English and Chinese) with ``bench/cluster_quality.py`` at the default
 threshold: pairwise precision 1.00, recall 0.875. The misses are mostly an
 English report of a story otherwise told in Chinese: titles in different

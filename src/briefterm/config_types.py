@@ -96,7 +96,7 @@ class BriefConfig:
     title_similarity: float = 0.25
     """Similarity (0-1) above which two reports tell the same story: a weighted
     Dice score over title words and the summary's opening (character bigrams
-    for CJK); 0.25 is tuned on tests/fixtures/clusters."""
+    for CJK); 0.25 is tuned on tests/data/clusters."""
     title: str = "Morning brief"
     """Heading of the brief."""
 

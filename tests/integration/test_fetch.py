@@ -9,7 +9,10 @@ import tracemalloc
 import zlib
 
 import pytest
-from loopback import (
+
+from briefterm.config_types import MIB, PollConfig
+from briefterm.fetch import fetch, make_client, parse_retry_after
+from tests.support.loopback import (
     LoopbackServer,
     Reply,
     free_port_refusing,
@@ -18,9 +21,6 @@ from loopback import (
     trickle,
     zeros,
 )
-
-from briefterm.config_types import MIB, PollConfig
-from briefterm.fetch import fetch, make_client, parse_retry_after
 
 BODY = b"<?xml version='1.0'?><rss version='2.0'><channel><title>T</title></channel></rss>"
 FAST = PollConfig(timeout=2.0, connect_timeout=1.0, max_bytes=1 * MIB)

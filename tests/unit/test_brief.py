@@ -48,8 +48,9 @@ def parsed(key: str, title: str, *, hour: float, summary: str = "", link: str = 
 
 
 @pytest.fixture
-def store() -> Store:
-    s = Store(":memory:")
+def store(store: Store) -> Store:
+    """The shared empty store, filled with the 10 March edition."""
+    s = store
     wire = s.ensure_feed(WIRE, "Wire")
     ledger = s.ensure_feed(LEDGER, "Ledger")
     circuit = s.ensure_feed(CIRCUIT, "Circuit")

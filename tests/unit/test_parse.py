@@ -14,7 +14,6 @@ import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -29,8 +28,9 @@ from briefterm.parse import (
     parse_feed,
 )
 from briefterm.sanitize import is_safe
+from tests import support
 
-FEEDS = Path(__file__).parent / "fixtures" / "feeds"
+FEEDS = support.DATA / "feeds"
 
 # name → (url the feed was fetched from, HTTP content type)
 GOLDEN = {

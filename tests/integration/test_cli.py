@@ -14,16 +14,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from loopback import LoopbackServer, Reply
 
 from briefterm import paths
 from briefterm.cli import main, parse_day, parse_since
 from briefterm.config import load_config
 from briefterm.config_types import Config
 from briefterm.store import Store
+from tests import support
+from tests.support.loopback import LoopbackServer, Reply
 
-REPO = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).parent / "fixtures" / "opml"
+REPO = support.REPO
+FIXTURES = support.DATA / "opml"
 
 
 def rss(title: str, items: list[tuple[str, str]]) -> bytes:

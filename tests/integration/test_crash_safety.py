@@ -24,9 +24,9 @@ import time
 from pathlib import Path
 
 import pytest
-from loopback import LoopbackServer, Reply
 
 from briefterm.store import EntryFilter, Store
+from tests.support.loopback import LoopbackServer, Reply
 
 FEEDS = 150
 ITEMS = 20

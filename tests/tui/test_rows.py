@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from rich.cells import cell_len
-from tui_fixtures import NOW, fill_store
 
 from briefterm.models import Cluster
 from briefterm.store import Store
@@ -22,6 +21,7 @@ from briefterm.tui.rows import (
 )
 from briefterm.tui.timefmt import long_age, short_age
 from briefterm.tui.widgets.entry_list import fit
+from tests.support.tui_data import NOW, fill_store
 
 
 def test_row_model_navigation_and_flags() -> None:

@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from textual.widgets import Input, OptionList
-from tui_fixtures import NOW, clock, fill_store, fixture_brief, key_of, make_config, settle
 
 from briefterm.config_types import Config, ExportConfig, UIConfig
 from briefterm.models import ParsedEntry
@@ -17,6 +16,15 @@ from briefterm.store import Store
 from briefterm.tui.app import BriefApp, SelectionStatus
 from briefterm.tui.rows import VIEW_SEARCH
 from briefterm.tui.screens.export import ExportChooser
+from tests.support.tui_data import (
+    NOW,
+    clock,
+    fill_store,
+    fixture_brief,
+    key_of,
+    make_config,
+    settle,
+)
 
 SIZE = (160, 45)
 pytestmark = pytest.mark.usefixtures("utc")
@@ -386,13 +394,19 @@ async def test_esc_clears_the_selection_after_reading_in_the_wide_layout(store: 
 
 async def test_marking_by_hand_cancels_the_delayed_read(store: Store) -> None:
     app = make_app(store, make_config(mark_read="after"))
-    app.config = Config(feeds=app.config.feeds, ui=UIConfig(mark_read="after", mark_read_delay=0.3))
+    # A delay no test run reaches: the timer is driven by hand below, so a
+    # loaded machine cannot fire it between the key presses.
+    app.config = Config(
+        feeds=app.config.feeds, ui=UIConfig(mark_read="after", mark_read_delay=3600)
+    )
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         lead = app.model.lead_id(app.entries.cursor)
         await pilot.press("enter")
+        timer = app._read_timer
+        assert timer is not None  # the delayed read is pending
         await pilot.press("m", "m")  # read, then unread again: the user's choice
-        await pilot.pause(0.6)  # past the delay
+        assert app._read_timer is None  # marking by hand cancelled it
         assert store.flags([lead])[lead][0] is False
 
 

@@ -2,7 +2,7 @@
 
 Usage::
 
-    from loopback import LoopbackServer, Reply, redirect  # tests/ is on sys.path
+    from tests.support.loopback import LoopbackServer, Reply, redirect  # tests/ is on sys.path
 
     with LoopbackServer() as server:
         server.route("/feed.xml", Reply(body=rss_bytes))

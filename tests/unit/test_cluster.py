@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from pathlib import Path
 
 import pytest
 
 from briefterm.cluster import DEFAULT_THRESHOLD, canonical_url, cluster_entries, tokens
 from briefterm.models import Entry
+from tests import support
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = support.REPO
 
 
 def load_quality_module():

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from tui_fixtures import (
-    LONG_TITLE,
+
+from briefterm.config_types import Config, UIConfig
+from briefterm.models import ParsedEntry
+from briefterm.store import Store
+from briefterm.tui import browser
+from briefterm.tui.app import BriefApp
+from briefterm.tui.rows import READ, VIEW_FEEDS, VIEW_SEARCH
+from briefterm.tui.screens.help import HelpScreen
+from tests.support.tui_data import (
     NOW,
     TECH,
     clock,
@@ -18,15 +24,6 @@ from tui_fixtures import (
     make_config,
     settle,
 )
-
-from briefterm.config_types import Config, UIConfig
-from briefterm.models import ParsedEntry
-from briefterm.store import Store
-from briefterm.tui import browser
-from briefterm.tui.app import BriefApp
-from briefterm.tui.rows import READ, VIEW_FEEDS, VIEW_SEARCH
-from briefterm.tui.screens.help import HelpScreen
-from briefterm.tui.widgets.detail import DetailPane
 
 SIZE = (160, 45)
 pytestmark = pytest.mark.usefixtures("utc")
@@ -690,15 +687,3 @@ async def test_quit(store: Store) -> None:
         await pilot.press("q")
         await pilot.pause()
         assert not app.is_running
-
-
-def test_detail_pane_is_selectable() -> None:
-    assert DetailPane.ALLOW_SELECT
-    from textual.widgets import Static
-
-    assert Static.ALLOW_SELECT
-
-
-def test_long_title_fixture_is_long() -> None:
-    assert len(LONG_TITLE) > 19_000
-    assert Path(__file__).name.startswith("test_tui")

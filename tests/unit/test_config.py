@@ -19,8 +19,9 @@ from briefterm.config import (
     remove_subscription,
 )
 from briefterm.config_types import Config, FeedConfig, PollConfig
+from tests import support
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = support.REPO
 
 
 def write(path: Path, text: str) -> Path:

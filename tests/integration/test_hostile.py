@@ -20,12 +20,12 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
-from loopback import LoopbackServer, Reply, gzip_zeros, redirect, trickle, zeros
 
 from briefterm.config_types import MIB, Config, FeedConfig, PollConfig
 from briefterm.models import Entry, FeedState
 from briefterm.poller import FeedResult, poll, poll_async
 from briefterm.store import EntryFilter, Store
+from tests.support.loopback import LoopbackServer, Reply, gzip_zeros, redirect, trickle, zeros
 
 # Short limits so the slow cases cost seconds, not minutes.
 LIMITS = PollConfig(timeout=2.0, connect_timeout=1.0, max_bytes=16 * MIB, concurrency=4)

@@ -16,11 +16,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from loopback import LoopbackServer, Reply, Request
 
 from briefterm.config_types import Config, FeedConfig, PollConfig
 from briefterm.poller import poll
 from briefterm.store import EntryFilter, Store
+from tests.support.loopback import LoopbackServer, Reply, Request
 
 FEEDS = 80
 ITEMS = 25

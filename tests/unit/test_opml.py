@@ -12,8 +12,9 @@ import pytest
 
 from briefterm.config_types import FeedConfig
 from briefterm.opml import MAX_DEPTH, MAX_FEEDS, OpmlError, parse_opml, render_opml
+from tests import support
 
-FIXTURES = Path(__file__).parent / "fixtures" / "opml"
+FIXTURES = support.DATA / "opml"
 
 
 def fixture(name: str) -> bytes:

@@ -1,16 +1,16 @@
 """Snapshot tests of the reader (pytest-textual-snapshot), with a frozen clock and UTC.
 
 Regenerate after an intended visual change with
-``.venv/bin/pytest tests/test_tui_snapshots.py --snapshot-update``.
+``.venv/bin/pytest tests/tui/test_snapshots.py --snapshot-update``.
 """
 
 from __future__ import annotations
 
 import pytest
-from tui_fixtures import clock, fill_store, fixture_brief, make_config, settle
 
 from briefterm.store import Store
 from briefterm.tui.app import BriefApp
+from tests.support.tui_data import clock, fill_store, fixture_brief, make_config, settle
 
 pytestmark = pytest.mark.usefixtures("utc")
 

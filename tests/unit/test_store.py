@@ -20,11 +20,6 @@ def _entry(key: str, title: str = "", **kw: object) -> ParsedEntry:
     return ParsedEntry(key, title=title or f"Title {key}", **kw)  # type: ignore[arg-type]
 
 
-@pytest.fixture
-def store() -> Store:
-    return Store(":memory:")
-
-
 def test_new_database_has_current_schema_version(store: Store) -> None:
     assert store.query("PRAGMA user_version")[0][0] == SCHEMA_VERSION == len(MIGRATIONS)
 

@@ -9,7 +9,6 @@ import time
 from xml.sax.saxutils import escape
 
 import pytest
-from loopback import LoopbackServer, Reply, Request, gzip_zeros, redirect, trickle, zeros
 
 from briefterm.config_types import MIB, Config, FeedConfig, PollConfig
 from briefterm.parse import UnsafeFeedError, parse_feed
@@ -22,6 +21,15 @@ from briefterm.poller import (
     poll_async,
 )
 from briefterm.store import EntryFilter, Store
+from tests.support.loopback import (
+    LoopbackServer,
+    Reply,
+    Request,
+    gzip_zeros,
+    redirect,
+    trickle,
+    zeros,
+)
 
 NOW = 1_800_000_000.0
 HOUR = 3600.0
@@ -55,12 +63,6 @@ GZIP = {"Content-Encoding": "gzip"}
 def server():
     with LoopbackServer() as srv:
         yield srv
-
-
-@pytest.fixture
-def store():
-    with Store(":memory:") as st:
-        yield st
 
 
 def config_for(*urls: str, poll: PollConfig = FAST, **feed_kw) -> Config:
