@@ -24,14 +24,14 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, tzinfo
-from datetime import time as dtime
+from datetime import date, timedelta, tzinfo
 
 from briefterm.cluster import cluster_entries
 from briefterm.config_types import Config
 from briefterm.models import Brief, Cluster, Entry, Section
 from briefterm.sections import SectionRules
 from briefterm.store import EntryFilter, Store
+from briefterm.timefmt import day_label, local_datetime, midnight, next_midnight, short_time_label
 
 LAST_BRIEF_META = "last_brief_finished"
 """Meta key holding the POSIX time the reader last finished a brief."""
@@ -39,23 +39,6 @@ LAST_BRIEF_META = "last_brief_finished"
 DEFAULT_SINCE_HOURS = 24.0
 """A first "since last brief" edition covers this many hours."""
 
-_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-MONTH_ABBREVIATIONS = tuple(m[:3] for m in _MONTHS)
 
 # Score weights (see the module docstring). A second source is worth more
 # than the full recency range, so multi-outlet stories lead the key list.
@@ -63,31 +46,6 @@ _W_SOURCES = 3.0
 _W_PRIORITY = 1.0
 _W_STARRED = 2.0
 _W_RECENCY = 1.5
-
-
-def local_datetime(ts: float, tz: tzinfo | None = None) -> datetime:
-    """An aware datetime for ``ts`` in ``tz`` (None: the system's local zone)."""
-    if tz is not None:
-        return datetime.fromtimestamp(ts, tz)
-    return datetime.fromtimestamp(ts).astimezone()
-
-
-def _midnight(d: date, tz: tzinfo | None) -> float:
-    """POSIX time of local midnight starting day ``d``."""
-    if tz is not None:
-        return datetime.combine(d, dtime(0), tzinfo=tz).timestamp()
-    return datetime.combine(d, dtime(0)).astimezone().timestamp()
-
-
-def day_label(d: date) -> str:
-    """ "Tuesday 10 March 2026" (English, independent of the C locale)."""
-    return f"{_DAYS[d.weekday()]} {d.day} {_MONTHS[d.month - 1]} {d.year}"
-
-
-def short_time_label(ts: float, tz: tzinfo | None = None) -> str:
-    """ "Mon 9 Mar 08:00" in local time."""
-    dt = local_datetime(ts, tz)
-    return f"{_DAYS[dt.weekday()][:3]} {dt.day} {_MONTHS[dt.month - 1][:3]} {dt:%H:%M}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,8 +92,8 @@ class EditionWindow:
     @classmethod
     def for_date(cls, d: date, tz: tzinfo | None = None) -> EditionWindow:
         """The edition of calendar day ``d``: local midnight to midnight."""
-        start = _midnight(d, tz)
-        end = _midnight(d + timedelta(days=1), tz)
+        start = midnight(d, tz)
+        end = next_midnight(d, tz)
         return cls(start, end, day_label(d), "day", day=d, tz=tz)
 
     @classmethod

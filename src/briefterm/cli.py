@@ -14,13 +14,14 @@ import os
 import sys
 import time
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from briefterm import __version__, paths
 from briefterm.errors import BrieftermError, UsageError
 from briefterm.sanitize import clean_line
+from briefterm.timefmt import age_label, due_label, iso_utc
 
 if TYPE_CHECKING:
     from briefterm.config_types import Config
@@ -282,36 +283,6 @@ def _console(stderr: bool = False):
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
-def _iso(ts: float | None) -> str | None:
-    if ts is None:
-        return None
-    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-def _age(ts: float | None, now: float) -> str:
-    """'5m ago' style age of a past time."""
-    if ts is None:
-        return "never"
-    return _span(now - ts) + " ago" if now >= ts else "just now"
-
-
-def _span(seconds: float) -> str:
-    seconds = max(0.0, seconds)
-    if seconds < 60:
-        return f"{int(seconds)}s"
-    if seconds < 3600:
-        return f"{int(seconds // 60)}m"
-    if seconds < 86400 * 2:
-        return f"{int(seconds // 3600)}h"
-    return f"{int(seconds // 86400)}d"
-
-
-def _due(ts: float | None, now: float) -> str:
-    if ts is None or ts <= now:
-        return "now"
-    return "in " + _span(ts - now)
-
-
 def _json_dump(value: object) -> None:
     _out(json.dumps(value, ensure_ascii=False, indent=2))
 
@@ -500,8 +471,9 @@ def _print_poll_report(report: Any, config: Config) -> None:
 
 def cmd_add(args: argparse.Namespace) -> int:
     """``briefterm add URL``: subscribe, discovering the feed on an HTML page."""
-    from briefterm.config import add_subscription, is_http_url
+    from briefterm.config import add_subscription
     from briefterm.config_types import FeedConfig
+    from briefterm.urls import is_http_url
 
     url = args.url.strip()
     if not is_http_url(url):
@@ -657,9 +629,9 @@ def cmd_feeds(args: argparse.Namespace) -> int:
                 "last_error": (state.last_error if state and state.error_count else None),
                 "last_status": state.last_status if state else None,
                 "error_count": state.error_count if state else 0,
-                "last_success": _iso(state.last_success if state else None),
-                "last_attempt": _iso(state.last_attempt if state else None),
-                "next_due": _iso(state.next_due if state else None),
+                "last_success": iso_utc(state.last_success if state else None),
+                "last_attempt": iso_utc(state.last_attempt if state else None),
+                "next_due": iso_utc(state.next_due if state else None),
                 "fetch_url": (state.fetch_url or None) if state else None,
                 "site_link": (state.site_link or None) if state else None,
                 "entries": state.entry_count if state else 0,
@@ -696,8 +668,8 @@ def cmd_feeds(args: argparse.Namespace) -> int:
             Text(clean_line(row["name"] or feed.url)),
             Text(clean_line(feed.section)),
             Text(row["status"], style=style),
-            _age(state.last_success if state else None, now),
-            _due(state.next_due if state else None, now),
+            age_label(state.last_success if state else None, now),
+            due_label(state.next_due if state else None, now),
             str(row["entries"]),
             str(row["unread"]),
             str(row["starred"]),
@@ -719,8 +691,8 @@ def _entry_json(entry: Entry) -> dict[str, Any]:
         "feed_url": entry.feed_url,
         "read": entry.read,
         "starred": entry.starred,
-        "published": _iso(entry.published),
-        "first_seen": _iso(entry.first_seen),
+        "published": iso_utc(entry.published),
+        "first_seen": iso_utc(entry.first_seen),
         "author": entry.author,
         "categories": list(entry.categories),
         "summary": entry.summary,
@@ -848,7 +820,7 @@ def cmd_export_opml(args: argparse.Namespace) -> int:
     """``briefterm export-opml [FILE]``: subscriptions as OPML (stdout without FILE)."""
     from dataclasses import replace
 
-    from briefterm.config import atomic_write_text
+    from briefterm.fsutil import atomic_write_text
     from briefterm.opml import render_opml
 
     config = _load(args)
@@ -1010,7 +982,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def _write_output(text: str, output: str | None) -> None:
     if output and output != "-":
-        from briefterm.config import atomic_write_text
+        from briefterm.fsutil import atomic_write_text
 
         atomic_write_text(Path(output).expanduser(), text if text.endswith("\n") else text + "\n")
         _err(f"wrote {output}")

@@ -48,83 +48,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from itertools import chain
-from urllib.parse import parse_qsl, urlencode
 
 from briefterm.models import Cluster, Entry
-
-# -- canonical URLs --------------------------------------------------------
-
-# Only parameters that never select content: dropping a real one ("id",
-# "p", "cid" on some sites) would merge different articles.
-_TRACKING_PARAMS = frozenset(
-    (  # noqa: SIM905 - a word list reads better as text
-        "fbclid gclid dclid gbraid wbraid msclkid yclid twclid mc_cid mc_eid igshid igsh "
-        "ref ref_src ref_url spm from cmpid ocid smid sr_share s_cid ncid guccounter "
-        "guce_referrer guce_referrer_sig _ga _gl mkt_tok wt.mc_id at_medium at_campaign "
-        "amp outputtype __twitter_impression"
-    ).split()
-)
-_TRACKING_PREFIXES = ("utm_", "_hs", "hsa_", "pk_", "mtm_", "itm_", "stm_")
-_HOST_PREFIXES = ("www.", "m.", "amp.", "mobile.")
-_DEFAULT_PORTS = {"http": "80", "https": "443"}
-_AMP_SEGMENT = re.compile(r"/amp(?=/|$)")
-
-
-@lru_cache(maxsize=65536)
-def canonical_url(url: str) -> str:
-    """A comparison key for a link: the same article gives the same key.
-
-    Drops the scheme, ``www.``/``m.``/``amp.`` host prefixes, default ports,
-    fragments, trailing slashes, tracking parameters (``utm_*``, ``fbclid``,
-    ``ref``, ``spm``…) and AMP variants (``/amp/``, ``/amp``, ``?amp``,
-    ``.amp.html``); lowercases the host and sorts the remaining query
-    parameters. Returns '' for an empty link.
-    """
-    url = url.strip()
-    if not url:
-        return ""
-    # Plain string surgery rather than urlsplit: this runs for every entry
-    # of every brief, and the general parser is several times slower.
-    url = url.partition("#")[0]
-    scheme, sep, rest = url.partition("://")
-    if not sep:
-        scheme, rest = "", url.lstrip("/")
-    rest, _, query = rest.partition("?")
-    host, slash, path = rest.partition("/")
-    host = host.rpartition("@")[2].lower()
-    if not host.startswith("["):  # leave IPv6 literals alone
-        name, colon, port = host.partition(":")
-        if colon and port == _DEFAULT_PORTS.get(scheme.lower(), ""):
-            host = name
-    changed = True
-    while changed:
-        changed = False
-        for prefix in _HOST_PREFIXES:
-            if host.startswith(prefix) and host.count(".") >= 2:
-                host = host[len(prefix) :]
-                changed = True
-
-    path = slash + path
-    if path.endswith(".amp.html"):
-        path = path[: -len(".amp.html")] + ".html"
-    elif path.endswith(".amp"):
-        path = path[: -len(".amp")]
-    if "/amp" in path:
-        path = _AMP_SEGMENT.sub("", path)
-    path = path.rstrip("/")
-
-    key = host + path
-    if query:
-        params = [
-            (k, v)
-            for k, v in parse_qsl(query, keep_blank_values=True)
-            if k.lower() not in _TRACKING_PARAMS and not k.lower().startswith(_TRACKING_PREFIXES)
-        ]
-        if params:
-            params.sort()
-            key += "?" + urlencode(params)
-    return key
-
+from briefterm.urls import canonical_url
 
 # -- tokens ------------------------------------------------------------------
 

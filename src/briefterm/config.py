@@ -18,12 +18,10 @@ Array-of-tables indexes in messages count from 1 (``feeds[3]`` is the third
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import os
 import re
 import shlex
-import tempfile
 import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
@@ -40,7 +38,9 @@ from briefterm.config_types import (
     SectionConfig,
     UIConfig,
 )
-from briefterm.errors import BrieftermError
+from briefterm.errors import ConfigError
+from briefterm.fsutil import atomic_write_text
+from briefterm.urls import is_http_url
 
 SUBSCRIPTIONS_HEADER = (
     "# Managed by briefterm (`briefterm add`, `remove`, `import-opml`).\n"
@@ -52,12 +52,6 @@ MARK_READ_MODES = ("never", "on-open", "after")
 EXPORT_FORMATS = ("md", "text", "links", "json")
 CLIPBOARD_MODES = ("auto", "osc52", "native")
 _MAX_CONFIG_BYTES = 8 * 1024 * 1024  # a config bigger than this is a mistake, not a config
-
-
-class ConfigError(BrieftermError):
-    """The configuration is invalid; the message names file, key and expectation."""
-
-    exit_code = 2
 
 
 # -- value checkers ------------------------------------------------------------
@@ -176,17 +170,6 @@ def _http_url(value: Any) -> str:
 
 def _optional_interval(value: Any) -> int:
     return _integer(1, what="minutes")(value)
-
-
-def is_http_url(url: str) -> bool:
-    """True for an ``http://`` or ``https://`` URL with a host and no whitespace."""
-    lower = url.lower()
-    for scheme in ("http://", "https://"):
-        if lower.startswith(scheme):
-            rest = url[len(scheme) :]
-            host = re.split(r"[/?#]", rest, maxsplit=1)[0]
-            return bool(host) and not any(ch.isspace() for ch in url)
-    return False
 
 
 _FEED_KEYS: dict[str, Checker] = {
@@ -400,19 +383,6 @@ def _browser(ctx: _Ctx, raw: Any) -> str:
     return raw
 
 
-def browser_command(template: str, url: str) -> list[str]:
-    """The argv that opens ``url`` with a ``browser`` template.
-
-    The template is split with ``shlex`` *before* the URL is substituted, so
-    the URL is always exactly one argument (never parsed by a shell). Without
-    ``{url}`` in the template the URL is appended as the last argument.
-    """
-    argv = shlex.split(template)
-    if not any("{url}" in arg for arg in argv):
-        return [*argv, url]
-    return [arg.replace("{url}", url) for arg in argv]
-
-
 def _read_toml(path: Path, label: str) -> dict[str, Any]:
     ctx = _Ctx(label)
     try:
@@ -545,36 +515,6 @@ def _feed_to_toml(feed: FeedConfig) -> dict[str, Any]:
         if f.name == "url" or value != f.default:
             out[f.name] = value
     return out
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file and ``os.replace``.
-
-    Readers see either the old or the new file, never a half-written one.
-    A symlink is followed (its target is replaced, the link stays), and the
-    file keeps its permissions, or gets the umask's for a new file (mkstemp
-    alone would make every export private, 0600).
-    """
-    path = path.resolve()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        raise
 
 
 def _write_subscriptions(path: Path, feeds: list[FeedConfig]) -> None:

@@ -17,12 +17,12 @@ import json
 import re
 import unicodedata
 from collections.abc import Sequence
-from datetime import UTC, datetime, tzinfo
-from urllib.parse import urlsplit
+from datetime import tzinfo
 
-from briefterm.brief import MONTH_ABBREVIATIONS, local_datetime
 from briefterm.models import Brief, Cluster, Entry, Section
-from briefterm.sanitize import safe_url, strip_controls
+from briefterm.sanitize import strip_controls
+from briefterm.timefmt import clock_label, iso_utc
+from briefterm.urls import host_of, safe_url
 
 JSON_SCHEMA_VERSION = 1
 """Bumped whenever a field of the JSON export changes meaning or goes away."""
@@ -71,15 +71,6 @@ def short_summary(text: str, limit: int = SUMMARY_CHARS) -> str:
     return out
 
 
-def _time_label(ts: float, tz: tzinfo | None) -> str:
-    dt = local_datetime(ts, tz)
-    return f"{dt.day} {MONTH_ABBREVIATIONS[dt.month - 1]} {dt:%H:%M}"  # locale-independent
-
-
-def _iso(ts: float | None) -> str | None:
-    return datetime.fromtimestamp(ts, UTC).isoformat() if ts is not None else None
-
-
 def _headline(entry: Entry) -> str:
     return " ".join(entry.title.split()) or short_summary(entry.summary, 100) or "(untitled)"
 
@@ -89,7 +80,7 @@ def _attribution_parts(entry: Entry, tz: tzinfo | None) -> list[str]:
     parts = [entry.outlet]
     if entry.author:
         parts.append(f"by {entry.author}")
-    parts.append(_time_label(entry.time, tz))
+    parts.append(clock_label(entry.time, tz))
     return [" ".join(p.split()) for p in parts]
 
 
@@ -148,14 +139,6 @@ def _md_link(text: str, url: str) -> str:
     return f"[{md_escape(text)}]({target})" if target else md_escape(text)
 
 
-def _host(url: str) -> str:
-    """The host name of ``url`` for a link label, or the URL itself."""
-    try:
-        return urlsplit(url).hostname or url
-    except ValueError:  # malformed, e.g. from a cache written by an older version
-        return url
-
-
 def _md_item(cluster: Cluster, tz: tzinfo | None) -> list[str]:
     lead = cluster.lead
     lines = [f"- **{md_escape(_headline(lead))}**"]
@@ -169,7 +152,7 @@ def _md_item(cluster: Cluster, tz: tzinfo | None) -> list[str]:
     lines.append(f"  *{attribution}*")
     related = [u for u in (md_url(r) for r in lead.related) if u][:3]
     if related:
-        links = ", ".join(f"[{md_escape(_host(u))}]({u})" for u in related)
+        links = ", ".join(f"[{md_escape(host_of(u) or u)}]({u})" for u in related)
         lines.append(f"  *Related: {links}*")
     if cluster.others:
         others = ", ".join(_md_link(e.outlet, e.link) for e in cluster.others)
@@ -337,10 +320,10 @@ def entry_to_dict(entry: Entry, *, section: str = "", cluster_lead: int | None =
         "summary": entry.summary,
         "content_html": entry.content_html,
         "author": entry.author,
-        "published": _iso(entry.published),
-        "updated": _iso(entry.updated),
-        "first_seen": _iso(entry.first_seen),
-        "time": _iso(entry.time),
+        "published": iso_utc(entry.published),
+        "updated": iso_utc(entry.updated),
+        "first_seen": iso_utc(entry.first_seen),
+        "time": iso_utc(entry.time),
         "categories": list(entry.categories),
         "comments": entry.comments,
         "enclosures": [
@@ -349,8 +332,8 @@ def entry_to_dict(entry: Entry, *, section: str = "", cluster_lead: int | None =
         "related": list(entry.related),
         "read": entry.read,
         "starred": entry.starred,
-        "read_at": _iso(entry.read_at),
-        "starred_at": _iso(entry.starred_at),
+        "read_at": iso_utc(entry.read_at),
+        "starred_at": iso_utc(entry.starred_at),
         "section": section,
         "cluster_lead": cluster_lead if cluster_lead is not None else entry.id,
     }
@@ -364,8 +347,8 @@ def brief_to_dict(source: BriefLike) -> dict:
         "schema_version": JSON_SCHEMA_VERSION,
         "title": brief.title,
         "label": brief.label,
-        "start": _iso(brief.start),
-        "end": _iso(brief.end),
+        "start": iso_utc(brief.start),
+        "end": iso_utc(brief.end),
         "key_stories": [c.lead.id for c in brief.key_stories],
         "sections": [
             {

@@ -37,6 +37,7 @@ import httpx
 from briefterm import __version__
 from briefterm.config_types import MIB, PollConfig
 from briefterm.sanitize import clean_line
+from briefterm.urls import is_http_url
 
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
@@ -138,14 +139,6 @@ def _size(n: int) -> str:
     if n >= MIB:
         return f"{n / MIB:.1f} MiB"
     return f"{n} bytes"
-
-
-def _is_http(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
 def parse_retry_after(value: str | None, cap: float, now: float | None = None) -> float | None:
@@ -340,7 +333,7 @@ async def _fetch(
     limits: PollConfig,
 ) -> None:
     url = result.url
-    if not _is_http(url):
+    if not is_http_url(url):
         raise _FetchError(f"not an http(s) URL: {_show_url(url)}")
     seen = {url}
     hops: list[int] = []
@@ -365,7 +358,7 @@ async def _fetch(
                     raise _FetchError("the server redirected to an invalid URL") from exc
                 if len(hops) >= limits.max_redirects:
                     raise _FetchError(f"too many redirects (more than {limits.max_redirects})")
-                if not _is_http(target):
+                if not is_http_url(target):
                     raise _FetchError(
                         f"redirect to a non-http(s) URL was refused: {_show_url(target)}"
                     )

@@ -29,7 +29,8 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from briefterm.sanitize import safe_url, strip_controls, truncate
+from briefterm.sanitize import strip_controls, truncate
+from briefterm.urls import safe_url
 
 __all__ = ["html_to_markdown", "html_to_text"]
 

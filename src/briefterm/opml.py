@@ -28,10 +28,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from email.utils import formatdate
 
-from briefterm.config import is_http_url
 from briefterm.config_types import FeedConfig
-from briefterm.errors import BrieftermError
+from briefterm.errors import OpmlError
 from briefterm.sanitize import clean_line
+from briefterm.urls import is_http_url
 
 MAX_DEPTH = 8
 """Outline nesting (folders) deeper than this is skipped."""
@@ -44,10 +44,6 @@ _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _ENTITY_DECL_UTF16 = tuple(
     "<!ENTITY".encode(codec) for codec in ("utf-16-le", "utf-16-be")
 ) + tuple("<!entity".encode(codec) for codec in ("utf-16-le", "utf-16-be"))
-
-
-class OpmlError(BrieftermError):
-    """The OPML file cannot be read; the message says why."""
 
 
 @dataclass(slots=True)

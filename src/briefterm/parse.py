@@ -41,9 +41,11 @@ from urllib.parse import urljoin
 import lxml.html
 from lxml import etree
 
+from briefterm.errors import FeedParseError, UnsafeFeedError
 from briefterm.htmltext import html_to_text
 from briefterm.models import Enclosure, ParsedEntry, ParsedFeed
-from briefterm.sanitize import clean_line, safe_url, strip_controls, truncate
+from briefterm.sanitize import clean_line, strip_controls, truncate
+from briefterm.urls import safe_url
 
 __all__ = [
     "FeedParseError",
@@ -69,14 +71,6 @@ MAX_ENTRIES = 10_000
 # html_to_text only needs enough HTML to yield a 600-character blurb.
 _SUMMARY_INPUT = 8_000
 _DERIVED_TITLE = 80
-
-
-class FeedParseError(ValueError):
-    """The document is not a usable feed; ``str(err)`` is a one-line user message."""
-
-
-class UnsafeFeedError(FeedParseError):
-    """The document declares XML entities (entity bomb / XXE protection)."""
 
 
 # --------------------------------------------------------------------------

@@ -42,13 +42,13 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Literal
-from urllib.parse import urlsplit
 
 from briefterm.config_types import Config, FeedConfig
 from briefterm.fetch import FetchResult, fetch, make_client
 from briefterm.models import FeedState, ParsedFeed
-from briefterm.sanitize import clean_line, safe_url
+from briefterm.sanitize import clean_line
 from briefterm.store import Store, StoreError
+from briefterm.urls import host_and_port, safe_url
 
 MAX_BACKOFF = 24 * 3600
 """Longest wait between attempts of a failing feed, in seconds."""
@@ -201,19 +201,11 @@ def select_feeds(
     return _interleave_hosts(jobs), skipped
 
 
-def _host(url: str) -> str:
-    try:
-        parts = urlsplit(url)
-        return (parts.hostname or "") + ":" + str(parts.port or "")
-    except ValueError:
-        return ""
-
-
 def _interleave_hosts(jobs: list[_Job]) -> list[_Job]:
     """Round-robin over hosts so one big host cannot hold every slot in line."""
     by_host: dict[str, deque[_Job]] = defaultdict(deque)
     for job in jobs:
-        by_host[_host(job.state.effective_url)].append(job)
+        by_host[host_and_port(job.state.effective_url)].append(job)
     queues = list(by_host.values())
     out: list[_Job] = []
     while queues:
@@ -432,7 +424,7 @@ class _Poll:
     async def _poll_one(self, job: _Job) -> FeedResult:
         state = job.state
         url = state.effective_url
-        host = _host(url)
+        host = host_and_port(url)
         sem = self.hosts.setdefault(host, asyncio.Semaphore(self.per_host))
         async with sem, self.net:
             fetched = await fetch(

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import urlsplit
 
 # C0 controls except \t and \n, DEL, C1 controls (U+0080-U+009F), bidi
 # embeddings/overrides/isolates, line/paragraph separators (which some
@@ -92,38 +91,3 @@ def truncate(text: str, max_length: int | None) -> str:
     if max_length is None or len(text) <= max_length:
         return text
     return text[: max_length - 1].rstrip() + "…"
-
-
-def is_safe(text: str) -> bool:
-    """True when ``text`` contains nothing :func:`strip_controls` would remove."""
-    return not _UNSAFE.search(text) and "\x1b" not in text
-
-
-_URL_SCHEMES_OPENABLE = ("http://", "https://")
-
-
-def safe_url(url: str | None, *, allow_mailto: bool = False) -> str:
-    """Return ``url`` cleaned if it is http(s) (or mailto when allowed), else ''.
-
-    Used for every link we store or open: ``javascript:``, ``file:``,
-    ``data:`` and shell-looking values never survive.
-    """
-    if not url:
-        return ""
-    if len(url) > 4096:
-        return ""
-    url = clean_line(url, max_length=None)
-    # Whitespace inside a URL is never valid and can smuggle arguments.
-    url = url.replace(" ", "%20")
-    lower = url.lower()
-    if lower.startswith(_URL_SCHEMES_OPENABLE):
-        # A URL Python cannot take apart ("http://[oops/") would break every
-        # consumer that does; no host means nothing to open.
-        try:
-            host = urlsplit(url).hostname
-        except ValueError:
-            return ""
-        return url if host else ""
-    if allow_mailto and lower.startswith("mailto:"):
-        return url
-    return ""

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from briefterm import paths
-from briefterm.cluster import canonical_url, cluster_entries
+from briefterm.cluster import cluster_entries
 from briefterm.config_types import Config
 from briefterm.demo import (
     DemoServer,
@@ -28,6 +28,7 @@ from briefterm.errors import BrieftermError
 from briefterm.parse import discover_feed_links, parse_feed
 from briefterm.poller import FeedResult, poll
 from briefterm.store import EntryFilter, Store
+from briefterm.urls import canonical_url
 
 CHINESE_TITLE = "启明发布新一代开源大模型，推理成本下降四成"
 MARKUP_TITLE = "Markup 101: in terminal styling, [bold] opens a tag and [/] closes it"

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from briefterm import links
 from briefterm.config_types import Config, UIConfig
 from briefterm.models import ParsedEntry
 from briefterm.store import Store
-from briefterm.tui import browser
 from briefterm.tui.app import BriefApp
 from briefterm.tui.rows import READ, VIEW_FEEDS, VIEW_SEARCH
 from briefterm.tui.screens.help import HelpScreen
@@ -563,7 +563,7 @@ async def test_open_link_uses_argv_without_shell(
     def fake_popen(argv, **kwargs):  # type: ignore[no-untyped-def]
         calls.append((argv, kwargs))
 
-    monkeypatch.setattr(browser.subprocess, "Popen", fake_popen)
+    monkeypatch.setattr(links.subprocess, "Popen", fake_popen)
     config = Config(feeds=make_config().feeds, browser="firefox --new-tab {url}")
     app = make_app(store, config)
     async with app.run_test(size=SIZE) as pilot:
@@ -581,12 +581,12 @@ async def test_open_link_default_browser_and_javascript_refused(
 ) -> None:
     opened: list[str] = []
 
-    class GraphicalBrowser(browser.webbrowser.BackgroundBrowser):
+    class GraphicalBrowser(links.webbrowser.BackgroundBrowser):
         def open(self, url: str, new: int = 0, autoraise: bool = True) -> bool:
             opened.append(url)
             return True
 
-    monkeypatch.setattr(browser.webbrowser, "get", lambda: GraphicalBrowser("xdg-open"))
+    monkeypatch.setattr(links.webbrowser, "get", lambda: GraphicalBrowser("xdg-open"))
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -606,9 +606,9 @@ def test_console_browser_is_refused_rather_than_run_on_the_readers_terminal(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Over SSH, webbrowser falls back to lynx/w3m in the foreground.
-    monkeypatch.setattr(browser.webbrowser, "get", lambda: browser.webbrowser.GenericBrowser("w3m"))
-    with pytest.raises(browser.BrowserError, match="No graphical web browser"):
-        browser.open_link("https://news.example.com/chip")
+    monkeypatch.setattr(links.webbrowser, "get", lambda: links.webbrowser.GenericBrowser("w3m"))
+    with pytest.raises(links.BrowserError, match="No graphical web browser"):
+        links.open_link("https://news.example.com/chip")
 
 
 # -- polling -----------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from rich.cells import cell_len
 
 from briefterm.models import Cluster
 from briefterm.store import Store
-from briefterm.tui.browser import BrowserError, browser_argv, open_link
+from briefterm.timefmt import long_age, short_age
 from briefterm.tui.rows import (
     HEADER,
     READ,
@@ -19,7 +19,6 @@ from briefterm.tui.rows import (
     build_entry_model,
     build_search_model,
 )
-from briefterm.tui.timefmt import long_age, short_age
 from briefterm.tui.widgets.entry_list import fit
 from tests.support.tui_data import NOW, fill_store
 
@@ -103,40 +102,6 @@ def test_ages() -> None:
     assert short_age(NOW - 2 * 86400, NOW) == "2d"
     assert long_age(NOW - 3 * 3600, NOW) == "3 h ago"
     assert long_age(NOW - 86400, NOW) == "1 day ago"
-
-
-def test_browser_argv_keeps_url_one_element() -> None:
-    url = "https://example.com/a b;rm -rf ~&x=$(id)"
-    argv = browser_argv("firefox --new-tab {url}", url)
-    assert argv == ["firefox", "--new-tab", url]
-    assert browser_argv("'/opt/My Browser/run'", url) == ["/opt/My Browser/run", url]
-    assert browser_argv("open --args={url}", "https://e.com") == ["open", "--args=https://e.com"]
-    with pytest.raises(BrowserError):
-        browser_argv("firefox 'unclosed", url)
-    with pytest.raises(BrowserError):
-        browser_argv("   ", url)
-
-
-def test_open_link_refuses_non_http(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[list[str]] = []
-    monkeypatch.setattr(
-        "briefterm.tui.browser.subprocess.Popen", lambda argv, **kw: calls.append(argv)
-    )
-    for bad in ("javascript:alert(1)", "file:///etc/passwd", "data:text/html,x", ""):
-        with pytest.raises(BrowserError, match="refused"):
-            open_link(bad, "firefox {url}")
-    assert calls == []
-    argv = open_link("https://example.com/x y", "firefox {url}")
-    assert argv == ["firefox", "https://example.com/x%20y"] and calls == [argv]
-
-
-def test_open_link_reports_missing_browser(monkeypatch: pytest.MonkeyPatch) -> None:
-    def missing(argv, **kw):  # type: ignore[no-untyped-def]
-        raise FileNotFoundError(2, "No such file or directory")
-
-    monkeypatch.setattr("briefterm.tui.browser.subprocess.Popen", missing)
-    with pytest.raises(BrowserError, match="Could not start 'nobrowser'"):
-        open_link("https://example.com", "nobrowser")
 
 
 # -- selection, copying, attribution ---------------------------------------------------

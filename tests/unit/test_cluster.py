@@ -7,8 +7,9 @@ import sys
 
 import pytest
 
-from briefterm.cluster import DEFAULT_THRESHOLD, canonical_url, cluster_entries, tokens
+from briefterm.cluster import DEFAULT_THRESHOLD, cluster_entries, tokens
 from briefterm.models import Entry
+from briefterm.urls import canonical_url
 from tests import support
 
 ROOT = support.REPO

@@ -12,7 +12,6 @@ from briefterm.config import (
     ConfigError,
     add_subscription,
     add_subscriptions,
-    browser_command,
     example_config_text,
     init_config,
     load_config,
@@ -241,16 +240,6 @@ def test_not_utf8_and_directory(tmp_path: Path) -> None:
         load_config(tmp_path)
 
 
-def test_browser_command_keeps_url_one_argument() -> None:
-    hostile = "https://e.com/a b;rm -rf ~ $(id)"
-    assert browser_command("firefox --new-tab {url}", hostile) == ["firefox", "--new-tab", hostile]
-    assert browser_command("w3m", hostile) == ["w3m", hostile]
-    assert browser_command("'my browser' --url={url}", "https://e.com") == [
-        "my browser",
-        "--url=https://e.com",
-    ]
-
-
 # -- subscriptions.toml ----------------------------------------------------------------
 
 HAND_WRITTEN = """\
@@ -383,7 +372,7 @@ def test_config_warnings(tmp_path: Path) -> None:
 
 
 def test_atomic_write_keeps_mode_and_follows_symlinks(tmp_path: Path) -> None:
-    from briefterm.config import atomic_write_text
+    from briefterm.fsutil import atomic_write_text
 
     target = tmp_path / "real.md"
     target.write_text("old", encoding="utf-8")

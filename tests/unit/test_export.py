@@ -187,13 +187,13 @@ def test_links_one_safe_url_per_line(brief) -> None:
 def test_json_has_every_field_and_a_schema_version(brief) -> None:
     data = json.loads(render_json(brief))
     assert data["schema_version"] == 1 and data["title"] == "Morning brief"
-    assert data["start"] == "2026-03-10T00:00:00+00:00"
+    assert data["start"] == "2026-03-10T00:00:00Z"
     companies = next(s for s in data["sections"] if s["name"] == "Companies")
     cluster = companies["clusters"][0]
     assert cluster["source_count"] == 2 and len(cluster["ids"]) == 2
     lead = cluster["entries"][0]
     assert lead["title"] == "Corvid Software to buy Tessellate for $2.1 billion"
-    assert lead["published"] == "2026-03-10T10:00:00+00:00"
+    assert lead["published"] == "2026-03-10T10:00:00Z"
     assert lead["publisher"] == "Original Times" and lead["feed"] == "Northwind Wire"
     assert lead["enclosures"] == [
         {"url": "https://x.example/a.mp3", "type": "audio/mpeg", "length": 123}

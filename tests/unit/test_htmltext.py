@@ -9,7 +9,8 @@ import pytest
 from markdown_it import MarkdownIt
 
 from briefterm.htmltext import html_to_markdown, html_to_text
-from briefterm.sanitize import clean_line, is_safe
+from briefterm.sanitize import clean_line
+from tests.support import is_safe
 
 BASE = "https://news.example.com/world/story.html"
 

@@ -27,8 +27,8 @@ from briefterm.parse import (
     parse_date,
     parse_feed,
 )
-from briefterm.sanitize import is_safe
 from tests import support
+from tests.support import is_safe
 
 FEEDS = support.DATA / "feeds"
 

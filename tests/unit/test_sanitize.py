@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from briefterm.sanitize import clean_line, clean_text, is_safe, safe_url, strip_controls, truncate
+from briefterm.sanitize import clean_line, clean_text, strip_controls, truncate
+from briefterm.urls import safe_url
+from tests.support import is_safe
 
 HOSTILE = [
     ("osc0 title", "a\x1b]0;pwned\x07b", "ab"),

@@ -20,8 +20,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefterm.errors import SchemaTooNewError, StoreError
 from briefterm.models import Enclosure, Entry, FeedState, ParsedEntry
-from briefterm.store.schema import SchemaTooNewError, migrate
+from briefterm.store.schema import migrate
 from briefterm.store.search import fts_query, index_text
 
 BUSY_TIMEOUT_MS = 30_000
@@ -35,10 +36,6 @@ _LIST_COLUMNS = """
     e.categories, e.comments, e.enclosures, e.related, {content}, e.read,
     e.starred, e.read_at, e.starred_at
 """
-
-
-class StoreError(RuntimeError):
-    """The cache cannot be opened or used; the message says what to do."""
 
 
 @dataclass(slots=True)

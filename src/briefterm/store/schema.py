@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
+from briefterm.errors import SchemaTooNewError
+
 
 def _run_script(db: sqlite3.Connection, script: str) -> None:
     """Run several statements inside the caller's transaction.
@@ -108,10 +110,6 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1_initial]
 """``MIGRATIONS[i]`` takes the schema from version i to i + 1."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
-
-
-class SchemaTooNewError(RuntimeError):
-    """The database was written by a newer briefterm."""
 
 
 def migrate(db: sqlite3.Connection) -> int:

@@ -26,10 +26,10 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Markdown, Static
 
+from briefterm import links
 from briefterm.clipboard import native_copy
 from briefterm.config_types import Config
 from briefterm.store import Store
-from briefterm.tui import browser
 from briefterm.tui.commands import READER_COMMANDS
 from briefterm.tui.copying import CopyOutcome, native_tool_name, osc52_fits
 from briefterm.tui.messages import (
@@ -366,7 +366,7 @@ class BriefApp(App[int]):
         clock: Callable[[], float] = time.time,
         brief_loader: BriefLoader = load_brief,
         poller: Callable[..., object] | None = None,
-        opener: Callable[[str, str], object] = browser.open_link,
+        opener: Callable[[str, str], object] = links.open_link,
         native_copier: Callable[[str], bool] = native_copy,
     ) -> None:
         super().__init__()
@@ -1027,7 +1027,7 @@ class BriefApp(App[int]):
             self._open_url(entries[0].link)
 
     def _open_url(self, url: str) -> None:
-        from briefterm.sanitize import safe_url
+        from briefterm.urls import safe_url
 
         if not safe_url(url):
             self.notify(
@@ -1043,7 +1043,7 @@ class BriefApp(App[int]):
         # webbrowser may wait for a slow helper; keep it off the UI thread.
         try:
             self.opener(url, self.config.browser)
-        except browser.BrowserError as exc:
+        except links.BrowserError as exc:
             self.post_message(Notice(str(exc), "error", timeout=8))
 
     # -- views --------------------------------------------------------------------

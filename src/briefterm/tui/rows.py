@@ -22,6 +22,7 @@ from briefterm.brief import EditionWindow, build_brief
 from briefterm.config_types import Config
 from briefterm.models import Brief, Cluster, Entry
 from briefterm.store import Store
+from briefterm.timefmt import relative_day_label
 
 # Row kinds.
 HEADER = 0
@@ -270,16 +271,6 @@ def _cluster_flags(cluster: Cluster) -> int:
 # -- builders -------------------------------------------------------------------
 
 
-def day_label(day: datetime, today: datetime) -> str:
-    """ "Today", "Yesterday" or e.g. "Mon 16 Nov 2026" for a local date."""
-    delta = (today.date() - day.date()).days
-    if delta == 0:
-        return "Today"
-    if delta == 1:
-        return "Yesterday"
-    return day.strftime("%a %d %b %Y")
-
-
 def build_entry_model(store: Store, view: str, now: float | None = None) -> RowModel:
     """Rows for the Unread, Starred, All and By-feed views.
 
@@ -312,7 +303,7 @@ def build_entry_model(store: Store, view: str, now: float | None = None) -> RowM
             day = datetime.fromtimestamp(sort_time)
             midnight = day.replace(hour=0, minute=0, second=0, microsecond=0)
             day_start = midnight.timestamp()
-            model.begin_group(day_label(day, today))
+            model.begin_group(relative_day_label(day, today))
         model.add_entry(eid, bool(read), bool(starred))
     return model
 

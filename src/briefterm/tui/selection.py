@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from briefterm.brief import day_label
 from briefterm.models import Entry
+from briefterm.timefmt import day_label
 from briefterm.tui.rows import RowModel
 
 NONE = 0

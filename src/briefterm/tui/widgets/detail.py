@@ -20,8 +20,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Markdown, Static
 
 from briefterm.models import Entry
-from briefterm.sanitize import clean_line, clean_text, safe_url
-from briefterm.tui.timefmt import local_time, long_age
+from briefterm.sanitize import clean_line, clean_text
+from briefterm.timefmt import local_time, long_age
+from briefterm.urls import safe_url
 
 
 def body_markdown(entry: Entry) -> str:

@@ -28,9 +28,9 @@ from textual.strip import Strip
 from briefterm.models import Entry
 from briefterm.sanitize import clean_line
 from briefterm.store import Store
+from briefterm.timefmt import short_age
 from briefterm.tui.rows import CLUSTER, ENTRY, HEADER, READ, STAR, RowModel
 from briefterm.tui.selection import FULL, NONE, Selection
-from briefterm.tui.timefmt import short_age
 from briefterm.tui.widgets.base_list import CursorList
 
 PAGE_SIZE = 200

@@ -6,11 +6,8 @@ import shlex
 import subprocess
 import webbrowser
 
-from briefterm.sanitize import safe_url
-
-
-class BrowserError(Exception):
-    """A link cannot be opened; the message is one sentence for the user."""
+from briefterm.errors import BrowserError
+from briefterm.urls import safe_url
 
 
 def browser_argv(template: str, url: str) -> list[str]:
