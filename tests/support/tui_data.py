@@ -12,6 +12,7 @@ from briefterm.config_types import Config, FeedConfig, UIConfig
 from briefterm.models import Brief, Cluster, Enclosure, ParsedEntry, Section
 from briefterm.store import EntryFilter, Store
 from briefterm.tui.app import BriefApp
+from tests.support.sql import raw_write
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC).timestamp()
 
@@ -119,7 +120,7 @@ def fill_store(store: Store) -> dict[str, int]:
     )
     # The "js" entry gets a javascript: link written raw, as if sanitize had
     # been bypassed, so the opener's own check is exercised.
-    with store.write() as db:
+    with raw_write(store) as db:
         db.execute("UPDATE entries SET link = 'javascript:alert(1)' WHERE entry_key = 'js'")
     return {"tech": tech, "policy": policy, "markets": markets}
 

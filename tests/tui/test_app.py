@@ -14,6 +14,7 @@ from briefterm.store import Store
 from briefterm.tui.app import BriefApp
 from briefterm.tui.rows import READ, VIEW_FEEDS, VIEW_SEARCH
 from briefterm.tui.screens.help import HelpScreen
+from tests.support.sql import entry_ids, raw_write
 from tests.support.tui_data import (
     NOW,
     TECH,
@@ -43,7 +44,7 @@ def make_app(store: Store, config: Config | None = None, **kwargs: object) -> Br
 
 
 def flags_of(store: Store, key: str) -> tuple[bool, bool]:
-    (eid,) = store.query("SELECT id FROM entries WHERE entry_key = ?", (key,))[0]
+    (eid,) = entry_ids(store, key)
     return store.flags([eid])[eid]
 
 
@@ -79,7 +80,7 @@ async def test_brief_rows_render_feed_text_literally(store: Store) -> None:
 async def test_escape_sequences_from_feed_never_reach_output(store: Store) -> None:
     feed_id = store.ensure_feed(TECH)
     store.upsert_entries(feed_id, [ParsedEntry("raw", title="x")], now=NOW)
-    with store.write() as db:  # bypass sanitize, as a corrupt cache would
+    with raw_write(store) as db:  # bypass sanitize, as a corrupt cache would
         db.execute(
             "UPDATE entries SET title = ?, author = ?, summary = ? WHERE entry_key = 'raw'",
             (
@@ -96,9 +97,7 @@ async def test_escape_sequences_from_feed_never_reach_output(store: Store) -> No
         rendered = "".join(seg.text for strip in strips for seg in strip)
         assert "Evil" in rendered and "title" in rendered
         assert "\x1b" not in rendered and "\x9b" not in rendered and "\x07" not in rendered
-        row = app.model.row_of_entry(
-            store.query("SELECT id FROM entries WHERE entry_key='raw'")[0][0]
-        )
+        row = app.model.row_of_entry(entry_ids(store, "raw")[0])
         app.entries.cursor = row
         await pilot.press("enter")
         await pilot.pause()
@@ -233,9 +232,7 @@ async def test_open_and_back_and_scroll_detail(store: Store) -> None:
         await pilot.press("h")
         assert app.focused is app.entries
         # Long body: open the 20k-character title entry and scroll with j/k.
-        app.entries.cursor = app.model.row_of_entry(
-            store.query("SELECT id FROM entries WHERE entry_key='long'")[0][0]
-        )
+        app.entries.cursor = app.model.row_of_entry(entry_ids(store, "long")[0])
         await pilot.press("l")
         await pilot.pause(0.2)
         assert detail.max_scroll_y > 0
@@ -593,9 +590,7 @@ async def test_open_link_default_browser_and_javascript_refused(
         await pilot.press("o")
         await settle(app, pilot)
         assert opened == ["https://news.example.com/chip"]
-        app.entries.cursor = app.model.row_of_entry(
-            store.query("SELECT id FROM entries WHERE entry_key='js'")[0][0]
-        )
+        app.entries.cursor = app.model.row_of_entry(entry_ids(store, "js")[0])
         await pilot.press("o")
         await settle(app, pilot)
         assert opened == ["https://news.example.com/chip"]

@@ -16,6 +16,7 @@ from briefterm.store import Store
 from briefterm.tui.app import BriefApp, SelectionStatus
 from briefterm.tui.rows import VIEW_SEARCH
 from briefterm.tui.screens.export import ExportChooser
+from tests.support.sql import entry_ids
 from tests.support.tui_data import (
     NOW,
     clock,
@@ -80,8 +81,7 @@ def make_app(store: Store, config: Config | None = None, **kwargs: object) -> Br
 
 
 def ids_of(store: Store, *keys: str) -> set[int]:
-    marks = ",".join("?" * len(keys))
-    return {r[0] for r in store.query(f"SELECT id FROM entries WHERE entry_key IN ({marks})", keys)}
+    return set(entry_ids(store, *keys))
 
 
 def status_text(app: BriefApp) -> str:

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from briefterm.errors import SchemaTooNewError
 from briefterm.models import Enclosure, ParsedEntry
 from briefterm.store import EntryFilter, Store, StoreError
-from briefterm.store.schema import MIGRATIONS, SCHEMA_VERSION, SchemaTooNewError, migrate
+from briefterm.store.schema import MIGRATIONS, SCHEMA_VERSION, migrate
+from tests.support.sql import raw_write, rows
 
 NOW = 1_790_000_000.0
 
@@ -21,7 +23,7 @@ def _entry(key: str, title: str = "", **kw: object) -> ParsedEntry:
 
 
 def test_new_database_has_current_schema_version(store: Store) -> None:
-    assert store.query("PRAGMA user_version")[0][0] == SCHEMA_VERSION == len(MIGRATIONS)
+    assert rows(store, "PRAGMA user_version")[0][0] == SCHEMA_VERSION == len(MIGRATIONS)
 
 
 def test_migrate_is_idempotent_and_reports_start_version(tmp_path: Path) -> None:
@@ -51,8 +53,8 @@ def test_corrupt_file_gives_store_error(tmp_path: Path) -> None:
 
 def test_disk_store_uses_wal(tmp_path: Path) -> None:
     with Store(tmp_path / "c.db") as s:
-        assert s.query("PRAGMA journal_mode")[0][0] == "wal"
-        assert s.query("PRAGMA busy_timeout")[0][0] >= 5000
+        assert rows(s, "PRAGMA journal_mode")[0][0] == "wal"
+        assert rows(s, "PRAGMA busy_timeout")[0][0] >= 5000
 
 
 def test_upsert_counts_new_updated_unchanged(store: Store) -> None:
@@ -250,7 +252,7 @@ def test_feed_bookkeeping_and_counts(store: Store) -> None:
 
 def test_failed_transaction_rolls_back(store: Store) -> None:
     fid = store.ensure_feed("http://example.com/feed")
-    with pytest.raises(RuntimeError), store.write() as db:
+    with pytest.raises(RuntimeError), raw_write(store) as db:
         db.execute("UPDATE feeds SET title = 'x' WHERE id = ?", (fid,))
         raise RuntimeError("boom")
     assert store.feeds()[0].title == ""

@@ -97,9 +97,10 @@ class Store:
     serialises use of the single connection.
     """
 
-    def __init__(self, path: str | Path = ":memory:") -> None:
+    def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False) -> None:
         self.path = str(path)
-        if self.path != ":memory:":
+        self.read_only = read_only
+        if self.path != ":memory:" and not read_only:
             try:
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
@@ -118,7 +119,12 @@ class Store:
                 # only an OS crash can lose the last transactions.
                 self._db.execute("PRAGMA synchronous = NORMAL")
             self._db.execute("PRAGMA foreign_keys = ON")
-            migrate(self._db)
+            if read_only:
+                # The writer that opened the file migrated it; this
+                # connection may only read (a bug cannot write through it).
+                self._db.execute("PRAGMA query_only = ON")
+            else:
+                migrate(self._db)
         except SchemaTooNewError as exc:
             raise StoreError(str(exc)) from exc
         except sqlite3.DatabaseError as exc:
@@ -129,6 +135,19 @@ class Store:
         self._lock = threading.RLock()
 
     # -- plumbing ---------------------------------------------------------
+
+    def reader(self) -> Store:
+        """A second, read-only connection to the same cache, for the reader's UI.
+
+        Reads through it never wait for this store's lock, so a poll writing
+        through this store cannot stall the interface; WAL lets it read while
+        the writer commits. An in-memory cache has only one connection, so
+        there it is this store itself. The caller closes what it gets (closing
+        ``self`` is harmless for the in-memory case: check ``is``).
+        """
+        if self.path == ":memory:":
+            return self
+        return Store(self.path, read_only=True)
 
     def close(self) -> None:
         """Close the connection (checkpointing the WAL)."""

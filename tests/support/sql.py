@@ -1,0 +1,39 @@
+"""Raw SQL for tests that inspect or corrupt the cache the way nothing else can.
+
+Production code keeps SQL inside ``briefterm.store``; tests reach past the
+facade only through these two helpers, so the day the store's plumbing
+changes there is one place to follow it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from briefterm.store import Store
+
+
+def rows(store: Store, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+    """Run a read query on ``store``'s connection and return every row."""
+    return store.query(sql, params)
+
+
+@contextmanager
+def raw_write(store: Store) -> Iterator[sqlite3.Connection]:
+    """A write transaction on ``store``'s connection, bypassing every check."""
+    with store.write() as db:
+        yield db
+
+
+def entry_ids(store: Store, *keys: str) -> list[int]:
+    """The ids of the entries with these entry keys, in the order given."""
+    found = dict(
+        rows(
+            store,
+            f"SELECT entry_key, id FROM entries WHERE entry_key IN ({','.join('?' * len(keys))})",
+            keys,
+        )
+    )
+    return [found[k] for k in keys]
