@@ -424,6 +424,26 @@ class Store:
             sql += f" LIMIT {int(flt.limit)}"
         return [r[0] for r in self.query(sql, params)]
 
+    def entry_index(
+        self, *, unread: bool | None = None, starred: bool | None = None
+    ) -> list[tuple[int, int, bool, bool, float]]:
+        """``(id, feed_id, read, starred, sort_time)`` of entries, newest first.
+
+        Only what a list view needs to lay out its rows: the text of a row is
+        loaded when it scrolls into sight.
+        """
+        clauses = []
+        if unread is not None:
+            clauses.append("read = 0" if unread else "read = 1")
+        if starred is not None:
+            clauses.append("starred = 1" if starred else "starred = 0")
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self.query(
+            "SELECT id, feed_id, read, starred, sort_time FROM entries"
+            f"{where} ORDER BY sort_time DESC, id DESC"
+        )
+        return [(eid, fid, bool(r), bool(st), t) for eid, fid, r, st, t in rows]
+
     def list_entries(
         self, flt: EntryFilter = EntryFilter(), *, with_content: bool = False
     ) -> list[Entry]:

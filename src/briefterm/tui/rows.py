@@ -279,21 +279,20 @@ def build_entry_model(store: Store, view: str, now: float | None = None) -> RowM
     their text lazily when they scroll into sight.
     """
     now = time.time() if now is None else now
-    where = {VIEW_UNREAD: " WHERE read = 0", VIEW_STARRED: " WHERE starred = 1"}.get(view, "")
-    rows = store.query(
-        "SELECT id, feed_id, read, starred, sort_time FROM entries"
-        f"{where} ORDER BY sort_time DESC, id DESC"
+    rows = store.entry_index(
+        unread=True if view == VIEW_UNREAD else None,
+        starred=True if view == VIEW_STARRED else None,
     )
     model = RowModel(view=view, title=VIEW_TITLES[view])
     if view == VIEW_FEEDS:
         names = {f.id: (f.title or f.url) for f in store.feeds(with_counts=False)}
-        by_feed: dict[int, list[tuple]] = {}
+        by_feed: dict[int, list[tuple[int, int, bool, bool, float]]] = {}
         for row in rows:
             by_feed.setdefault(row[1], []).append(row)
         for feed_id in sorted(by_feed, key=lambda fid: names.get(fid, "").casefold()):
             model.begin_group(names.get(feed_id, "?"))
             for eid, _fid, read, starred, _t in by_feed[feed_id]:
-                model.add_entry(eid, bool(read), bool(starred))
+                model.add_entry(eid, read, starred)
         model.label = f"{len(by_feed)} feeds"
         return model
     today = datetime.fromtimestamp(now)
@@ -304,7 +303,7 @@ def build_entry_model(store: Store, view: str, now: float | None = None) -> RowM
             midnight = day.replace(hour=0, minute=0, second=0, microsecond=0)
             day_start = midnight.timestamp()
             model.begin_group(relative_day_label(day, today))
-        model.add_entry(eid, bool(read), bool(starred))
+        model.add_entry(eid, read, starred)
     return model
 
 
