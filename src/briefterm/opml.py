@@ -37,6 +37,16 @@ from briefterm.urls import is_http_url
 if TYPE_CHECKING:
     from lxml import etree
 
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "MAX_FEEDS",
+    "OpmlError",
+    "OpmlImport",
+    "parse_opml",
+    "render_opml",
+]
+
 MAX_DEPTH = 8
 """Outline nesting (folders) deeper than this is skipped."""
 MAX_FEEDS = 5000

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from briefterm.htmltext import html_to_markdown, html_to_text
 from briefterm.sanitize import clean_line
@@ -14,9 +15,9 @@ from tests.support.scaling import LINEAR_FOR_4X, cpu_seconds, growth
 BASE = "https://news.example.com/world/story.html"
 
 
-def _tokens(markdown: str) -> list:
+def _tokens(markdown: str) -> list[Token]:
     """All block and inline tokens CommonMark produces for ``markdown``."""
-    out = []
+    out: list[Token] = []
     for token in MarkdownIt("commonmark").parse(markdown):
         out.append(token)
         out.extend(token.children or [])
@@ -24,7 +25,7 @@ def _tokens(markdown: str) -> list:
 
 
 def _links(markdown: str) -> list[str]:
-    return [t.attrs["href"] for t in _tokens(markdown) if t.type == "link_open"]
+    return [str(t.attrs["href"]) for t in _tokens(markdown) if t.type == "link_open"]
 
 
 def _assert_no_active_markup(markdown: str) -> None:

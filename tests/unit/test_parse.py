@@ -56,7 +56,7 @@ GOLDEN = {
 }
 
 
-def _as_json(feed: ParsedFeed) -> dict:
+def _as_json(feed: ParsedFeed) -> dict[str, object]:
     def convert(value: object) -> object:
         if isinstance(value, datetime):
             return value.isoformat()
