@@ -480,7 +480,8 @@ def html_to_markdown(fragment: str | None, base_url: str = "") -> str:
     # Plain lxml.etree elements, not lxml.html's: its per-element class lookup
     # costs a third of the walk.
     try:
-        root = etree.fromstring(f"<div>{fragment}</div>", _html_parser())
+        # lxml's stubs say an element, but an HTML parse may yield no document.
+        root: etree._Element | None = etree.fromstring(f"<div>{fragment}</div>", _html_parser())
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return ""
     if root is None:

@@ -11,9 +11,10 @@ Import rules (chosen for briefterm's flat list of sections):
   ``exec:``, ``filter:`` and ``query:`` feeds, ``file:``, ``javascript:`` and
   every other scheme are skipped with a reason, as are duplicates.
 * Hostile files are bounded: a DOCTYPE declaring entities (billion laughs,
-  XXE) is refused before parsing, lxml never resolves entities or touches
-  the network, folders deeper than :data:`MAX_DEPTH` and feeds beyond
-  :data:`MAX_FEEDS` are skipped, and files over :data:`MAX_BYTES` refused.
+  XXE) is refused before parsing, the parser is :mod:`briefterm.xmlsafe`'s
+  (it never resolves entities or touches the network), folders deeper than
+  :data:`MAX_DEPTH` and feeds beyond :data:`MAX_FEEDS` are skipped, and
+  files over :data:`MAX_BYTES` refused.
 
 Export writes sections as folders and feeds as
 ``<outline type="rss" text=... title=... xmlUrl=...>``, escaped by the XML
@@ -22,16 +23,29 @@ serializer (never by string formatting).
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from email.utils import formatdate
+from typing import TYPE_CHECKING
 
 from briefterm.config_types import FeedConfig
 from briefterm.errors import OpmlError
 from briefterm.sanitize import clean_line
 from briefterm.urls import is_http_url
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "MAX_FEEDS",
+    "OpmlError",
+    "OpmlImport",
+    "parse_opml",
+    "render_opml",
+]
 
 MAX_DEPTH = 8
 """Outline nesting (folders) deeper than this is skipped."""
@@ -39,11 +53,6 @@ MAX_FEEDS = 5000
 """Feeds imported from one file at most; the rest are reported as skipped."""
 MAX_BYTES = 32 * 1024 * 1024
 """OPML files larger than this are refused."""
-
-_ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
-_ENTITY_DECL_UTF16 = tuple(
-    "<!ENTITY".encode(codec) for codec in ("utf-16-le", "utf-16-be")
-) + tuple("<!entity".encode(codec) for codec in ("utf-16-le", "utf-16-be"))
 
 
 @dataclass(slots=True)
@@ -55,22 +64,11 @@ class OpmlImport:
     title: str = ""
 
 
-def _refuse_entities(data: bytes) -> None:
-    """Refuse DOCTYPEs that declare entities before any parser sees them."""
-    head = data
-    if _ENTITY_DECL.search(head) or any(marker in head for marker in _ENTITY_DECL_UTF16):
-        raise OpmlError(
-            "the OPML file declares XML entities in a DOCTYPE, which can be used to attack "
-            "the parser; remove the DOCTYPE and try again"
-        )
-
-
-def _attr(outline: ET.Element | object, *names: str) -> str:
-    get = outline.get  # type: ignore[attr-defined]
+def _attr(outline: etree._Element, *names: str) -> str:
     for name in names:
-        value = get(name)
+        value = outline.get(name)
         if value:
-            return str(value)
+            return value
     return ""
 
 
@@ -95,25 +93,29 @@ def _skip_reason(url: str) -> str | None:
     return None
 
 
-def _parse_tree(data: bytes):
+_ENTITIES = (
+    "the OPML file declares XML entities in a DOCTYPE, which can be used to attack "
+    "the parser; remove the DOCTYPE and try again"
+)
+
+
+def _parse_tree(data: bytes) -> etree._Element:
+    """The root element of ``data``, refusing entity declarations before and after parsing."""
+    # Imported here, not at the top: exporting OPML never needs lxml.
     from lxml import etree
 
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-        recover=False,
-    )
+    from briefterm import xmlsafe
+
+    if xmlsafe.declares_entities(data):
+        raise OpmlError(_ENTITIES)
     try:
-        root = etree.fromstring(data, parser)
+        root = xmlsafe.fromstring(data)
     except etree.XMLSyntaxError as exc:
-        raise OpmlError(f"the file is not valid XML: {exc}") from None
-    dtd = root.getroottree().docinfo.internalDTD
-    if dtd is not None and any(True for _ in dtd.iterentities()):
-        raise OpmlError("the OPML file declares XML entities in a DOCTYPE; refusing to read it")
+        # exc.msg, not str(exc): the latter ends in "(<string>, line 1)".
+        reason = clean_line(exc.msg or str(exc), max_length=300)
+        raise OpmlError(f"the file is not valid XML: {reason}") from None
+    if xmlsafe.tree_declares_entities(root):
+        raise OpmlError(_ENTITIES)
     return root
 
 
@@ -125,10 +127,10 @@ def parse_opml(data: bytes) -> OpmlImport:
     """
     if len(data) > MAX_BYTES:
         raise OpmlError(f"the OPML file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
-    _refuse_entities(data)
     root = _parse_tree(data)
-    if not isinstance(root.tag, str) or root.tag.rsplit("}", 1)[-1].lower() != "opml":
-        raise OpmlError(f"not an OPML file (the root element is <{root.tag}>, not <opml>)")
+    tag = root.tag if isinstance(root.tag, str) else ""
+    if tag.rsplit("}", 1)[-1].lower() != "opml":
+        raise OpmlError(f"not an OPML file (the root element is <{tag}>, not <opml>)")
     result = OpmlImport()
     head_title = root.find("head/title")
     if head_title is not None and head_title.text:
@@ -140,7 +142,7 @@ def parse_opml(data: bytes) -> OpmlImport:
     seen: set[str] = set()
     over_limit = 0
 
-    def feed_outline(outline, section: str) -> None:
+    def feed_outline(outline: etree._Element, section: str) -> None:
         nonlocal over_limit
         raw_url = _attr(outline, "xmlUrl", "xmlurl", "xmlURL")
         name = clean_line(_attr(outline, "title", "text"), max_length=200)
@@ -210,10 +212,9 @@ def render_opml(
         section = clean_line(feed.section)
         parent = body
         if section:
-            parent = folders.get(section)  # type: ignore[assignment]
-            if parent is None:
-                parent = ET.SubElement(body, "outline", text=section, title=section)
-                folders[section] = parent
+            if section not in folders:
+                folders[section] = ET.SubElement(body, "outline", text=section, title=section)
+            parent = folders[section]
         name = clean_line(feed.name) or feed.url
         attrs = {"type": "rss", "text": name, "title": name, "xmlUrl": feed.url}
         if site_links.get(feed.url):

@@ -1,0 +1,119 @@
+"""Feed bytes → :class:`~briefterm.models.ParsedFeed` (RSS 0.9x/1.0/2.0, Atom 1.0/0.3).
+
+Why not just feedparser? Measured on this machine, feedparser needs 60–90 ms
+for a 50-item feed with ~1.7 KB of HTML per item (17 ms with sanitizing off),
+which makes a first poll of 1,000 feeds take a minute or more. Walking the
+RSS/RDF/Atom elements of an lxml tree directly takes about 1–2 ms for the same
+feed. So there are two paths:
+
+1. **Fast path** (:mod:`._tree`, :mod:`._rss`, :mod:`._atom`) — lxml with
+   the locked-down parser of :mod:`briefterm.xmlsafe` (no entity resolution,
+   no network, no DTD loading, no huge trees) and small walkers for the
+   three dialects. Handles every well-formed feed.
+2. **Fallback** (:mod:`._fallback`) — feedparser when lxml cannot parse the
+   bytes: not well-formed XML (undeclared ``&nbsp;``, stray ``&``,
+   truncation) or an unknown root; then lxml's *recover* mode.
+
+Before either path runs, the bytes are decoded in Python (:mod:`._decode`),
+and a DOCTYPE that declares entities is refused outright: feedparser's loose
+parser expands entities, so a 130 KB "billion laughs" feed would grow to
+gigabytes, and SYSTEM entities are XXE. Both paths fill the same raw model
+(:mod:`._raw`), and :mod:`._normalize` turns it into the result, so every
+string in it has passed :mod:`briefterm.sanitize`.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from briefterm import xmlsafe
+from briefterm.errors import FeedParseError, UnsafeFeedError
+from briefterm.models import ParsedFeed
+from briefterm.parse._dates import parse_date
+from briefterm.parse._decode import decode, has_xml_illegal, strip_xml_illegal, xml_bytes
+from briefterm.parse._fallback import read_lenient
+from briefterm.parse._normalize import (
+    MAX_AUTHOR,
+    MAX_CATEGORIES,
+    MAX_CATEGORY,
+    MAX_CONTENT,
+    MAX_FEED_DESCRIPTION,
+    MAX_ID,
+    MAX_LINKS,
+    MAX_SUMMARY,
+    MAX_TITLE,
+    finish,
+)
+from briefterm.parse._raw import MAX_ENTRIES
+from briefterm.parse._sniff import FEED_ROOTS, HTML, JSON, not_a_feed, sniff
+from briefterm.parse._tree import parse_xml, walk_tree
+from briefterm.parse.discover import discover_feed_links
+
+__all__ = [
+    "MAX_AUTHOR",
+    "MAX_CATEGORIES",
+    "MAX_CATEGORY",
+    "MAX_CONTENT",
+    "MAX_ENTRIES",
+    "MAX_FEED_DESCRIPTION",
+    "MAX_ID",
+    "MAX_LINKS",
+    "MAX_SUMMARY",
+    "MAX_TITLE",
+    "FeedParseError",
+    "UnsafeFeedError",
+    "discover_feed_links",
+    "looks_like_feed",
+    "parse_date",
+    "parse_feed",
+]
+
+
+def looks_like_feed(data: bytes) -> bool:
+    """True when ``data`` starts like an RSS, RDF or Atom document (cheap sniff)."""
+    if not data:
+        return False
+    text, _ = decode(data[:16384], None)
+    return sniff(text) in FEED_ROOTS
+
+
+def parse_feed(data: bytes, *, url: str = "", content_type: str | None = None) -> ParsedFeed:
+    """Parse feed bytes into a :class:`ParsedFeed` with sanitized strings.
+
+    ``url`` (the feed's address) resolves relative links; ``content_type``
+    (the HTTP header) supplies a charset when the document declares none.
+    Raises :class:`UnsafeFeedError` for a DOCTYPE declaring entities and
+    :class:`FeedParseError` (one-line message) when the bytes are not a feed.
+    Recoverable problems (invalid bytes, a truncated document, duplicate ids)
+    are reported in ``ParsedFeed.warnings``.
+    """
+    if not data or not data.strip():
+        raise FeedParseError("the server returned an empty document instead of a feed")
+    text, warnings = decode(data, content_type)
+    if xmlsafe.declares_entities(text):
+        raise UnsafeFeedError(
+            "the feed declares XML entities, which briefterm refuses to expand "
+            "(entity bomb protection); ask the publisher to remove the DOCTYPE"
+        )
+    text, xml = xml_bytes(text)
+    kind = sniff(text)
+
+    root = parse_xml(xml, recover=False)
+    if root is None and has_xml_illegal(text):
+        # Raw C0 controls (ESC sequences, NUL) or references to them make XML
+        # 1.0 ill-formed; without them the feed stays on the fast path.
+        text = strip_xml_illegal(text)
+        xml = text.encode("utf-8", "replace")
+        root = parse_xml(xml, recover=False)
+    if root is not None:
+        raw_feed = walk_tree(root, url)
+        if raw_feed is not None:
+            return finish(raw_feed, warnings)
+        raise not_a_feed(HTML if etree.QName(root).localname.lower() == "html" else kind)
+    if kind in (HTML, JSON):
+        raise not_a_feed(kind)
+
+    # Not well-formed XML: the slow, lenient path.
+    raw_feed, keep, warning = read_lenient(xml, text, url=url, kind=kind, content_type=content_type)
+    warnings.append(warning)
+    return finish(raw_feed, warnings, keep)

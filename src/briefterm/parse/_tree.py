@@ -1,0 +1,32 @@
+"""The fast path: parse with the hardened lxml parser and hand the root to its dialect's walker."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from briefterm import xmlsafe
+from briefterm.parse._atom import walk_atom
+from briefterm.parse._elements import NS_ATOM03, NS_ATOM10, NS_RDF
+from briefterm.parse._raw import RawFeed
+from briefterm.parse._rss import walk_rss
+
+
+def parse_xml(data: bytes, *, recover: bool) -> etree._Element | None:
+    """The root of ``data`` (lxml's *recover* mode if asked), or None when it is not XML."""
+    try:
+        return xmlsafe.fromstring(data, recover=recover)
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+
+
+def walk_tree(root: etree._Element, url: str) -> RawFeed | None:
+    """Read an RSS, RDF or Atom root; None for any other document."""
+    if not isinstance(root.tag, str):
+        return None
+    qname = etree.QName(root)
+    local = qname.localname.lower()
+    if local in ("rss", "channel") or (local == "rdf" and qname.namespace == NS_RDF):
+        return walk_rss(root, url)
+    if local == "feed" and qname.namespace in (NS_ATOM10, NS_ATOM03):
+        return walk_atom(root, url)
+    return None
