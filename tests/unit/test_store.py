@@ -12,7 +12,7 @@ import pytest
 from briefterm.errors import SchemaTooNewError
 from briefterm.models import Enclosure, ParsedEntry
 from briefterm.store import EntryFilter, Store, StoreError
-from briefterm.store.schema import MIGRATIONS, SCHEMA_VERSION, migrate
+from briefterm.store._schema import MIGRATIONS, SCHEMA_VERSION, migrate
 from tests.support.sql import raw_write, rows
 
 NOW = 1_790_000_000.0
@@ -322,7 +322,7 @@ def test_search_cjk_substrings_and_single_characters(store: Store) -> None:
 
 
 def test_index_text_and_query_shapes() -> None:
-    from briefterm.store.search import fts_query, index_text
+    from briefterm.store._search import fts_query, index_text
 
     assert index_text("plain ascii") == "plain ascii"
     assert index_text("国产芯片") == " 国产 产芯 芯片 "
@@ -330,3 +330,46 @@ def test_index_text_and_query_shapes() -> None:
     assert fts_query("出货量") == ('"出货 货量"', [])
     assert fts_query("芯") == (None, ["芯"])
     assert fts_query("NOT ^x:y") == ('"NOT"* AND "x"* AND "y"*', [])
+
+
+def test_upsert_feed_fields_pass_the_same_allowlist_as_update_feed(store: Store) -> None:
+    fid = store.ensure_feed("http://example.com/feed")
+    with pytest.raises(ValueError, match="unknown feed fields"):
+        store.upsert_entries(fid, [_entry("a")], now=NOW, feed_fields={"url": "x"})
+    assert store.entry_count() == 0  # the whole transaction rolled back
+    assert store.feeds()[0].url == "http://example.com/feed"
+
+
+def test_entry_index_lays_out_a_view_newest_first(store: Store) -> None:
+    fid = store.ensure_feed("http://example.com/feed")
+    store.upsert_entries(
+        fid,
+        [
+            _entry("old", published=datetime(2026, 1, 1, tzinfo=UTC)),
+            _entry("new", published=datetime(2026, 6, 1, tzinfo=UTC)),
+        ],
+        now=NOW,
+    )
+    new, old = store.entry_ids()
+    store.set_read([old])
+    store.set_starred([new])
+    june = datetime(2026, 6, 1, tzinfo=UTC).timestamp()
+    january = datetime(2026, 1, 1, tzinfo=UTC).timestamp()
+    assert store.entry_index() == [(new, fid, False, True, june), (old, fid, True, False, january)]
+    assert [row[0] for row in store.entry_index(unread=True)] == [new]
+    assert [row[0] for row in store.entry_index(starred=False)] == [old]
+
+
+def test_reader_is_a_read_only_connection_that_sees_commits(tmp_path: Path) -> None:
+    with Store(tmp_path / "c.db") as writer, writer.reader() as reader:
+        assert reader is not writer and reader.read_only
+        fid = writer.ensure_feed("http://example.com/feed")
+        writer.upsert_entries(fid, [_entry("a")], now=NOW)
+        assert [e.entry_key for e in reader.list_entries()] == ["a"]
+        with pytest.raises(sqlite3.Error):
+            reader.set_read(reader.entry_ids())
+        assert writer.unread_count() == 1
+
+
+def test_in_memory_reader_is_the_store_itself(store: Store) -> None:
+    assert store.reader() is store
