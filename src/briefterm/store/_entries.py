@@ -50,40 +50,24 @@ _UPDATE = (
     + ", sort_time = coalesce(:published, first_seen) WHERE id = :id"
 )
 
-# Entry field name -> the expression that fills it in a list query.
-_ENTRY_COLUMNS = {
-    **{
-        name: f"e.{name}"
-        for name in (
-            "id",
-            "feed_id",
-            "entry_key",
-            "title",
-            "link",
-            "summary",
-            "author",
-            "published",
-            "updated",
-            "first_seen",
-            "source_title",
-            "source_url",
-            "categories",
-            "comments",
-            "enclosures",
-            "related",
-            "read",
-            "starred",
-            "read_at",
-            "starred_at",
-        )
-    },
-    "feed_url": "f.url",
-    "feed_title": "f.title",
-}
+_LISTED = (
+    "id",
+    "feed_id",
+    "entry_key",
+    "first_seen",
+    *(name for name in _FEED_DATA if name not in ("content", "content_hash")),
+    "read",
+    "starred",
+    "read_at",
+    "starred_at",
+)
+"""Entry columns a list query reads under their own name: ids, feed data
+(minus the body, loaded only for the detail pane, and the hash) and user state."""
 
 
 def _select_entries(with_content: bool) -> str:
-    columns = [f"{expr} AS {name}" for name, expr in _ENTRY_COLUMNS.items()]
+    columns = [f"e.{name} AS {name}" for name in _LISTED]
+    columns += ["f.url AS feed_url", "f.title AS feed_title"]
     columns.append(("e.content" if with_content else "''") + " AS content_html")
     return f"SELECT {', '.join(columns)} FROM entries e JOIN feeds f ON f.id = e.feed_id"
 

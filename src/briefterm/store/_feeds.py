@@ -51,26 +51,12 @@ def update_feed_row(db: sqlite3.Connection, feed_id: int, fields: Mapping[str, o
 
 
 def _row_to_feed(row: sqlite3.Row, counts: tuple[int, int, int]) -> FeedState:
+    # Column names are FeedState field names (_FEED_COLUMNS): a field without
+    # a column, or the reverse, fails here instead of shifting values.
     total, unread, starred = counts
-    return FeedState(
-        id=row["id"],
-        url=row["url"],
-        fetch_url=row["fetch_url"],
-        title=row["title"],
-        site_link=row["site_link"],
-        etag=row["etag"],
-        last_modified=row["last_modified"],
-        last_attempt=row["last_attempt"],
-        last_success=row["last_success"],
-        next_due=row["next_due"],
-        error_count=row["error_count"],
-        last_error=row["last_error"],
-        last_status=row["last_status"],
-        gone=bool(row["gone"]),
-        entry_count=total,
-        unread_count=unread,
-        starred_count=starred,
-    )
+    values = dict(row)
+    values["gone"] = bool(values["gone"])
+    return FeedState(**values, entry_count=total, unread_count=unread, starred_count=starred)
 
 
 class FeedsMixin(StoreBase):
