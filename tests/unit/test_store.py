@@ -138,7 +138,10 @@ def test_filters(store: Store) -> None:
     ids = {e.entry_key: e.id for e in store.list_entries()}
     store.set_read([ids["a"]])
     store.set_starred([ids["b"]])
-    keys = lambda flt: sorted(e.entry_key for e in store.list_entries(flt))  # noqa: E731
+
+    def keys(flt: EntryFilter) -> list[str]:
+        return sorted(e.entry_key for e in store.list_entries(flt))
+
     assert keys(EntryFilter(unread=True)) == ["b", "c"]
     assert keys(EntryFilter(unread=False)) == ["a"]
     assert keys(EntryFilter(starred=True)) == ["b"]
@@ -207,9 +210,10 @@ def test_search_english_chinese_prefix_and_operators(store: Store) -> None:
         ],
         now=NOW,
     )
-    keys = lambda q: sorted(  # noqa: E731
-        e.entry_key for e in store.entries_by_ids(store.search(q))
-    )
+
+    def keys(query: str) -> list[str]:
+        return sorted(e.entry_key for e in store.entries_by_ids(store.search(query)))
+
     assert keys("chip") == ["en"]  # a prefix of "Chipmaker"
     assert keys("ACCELERATOR") == ["en"]  # case-insensitive, summary
     assert keys("芯片") == ["zh"]  # a two-character CJK word: one bigram
@@ -310,9 +314,10 @@ def test_search_cjk_substrings_and_single_characters(store: Store) -> None:
         ],
         now=NOW,
     )
-    keys = lambda q: sorted(  # noqa: E731
-        e.entry_key for e in store.entries_by_ids(store.search(q))
-    )
+
+    def keys(query: str) -> list[str]:
+        return sorted(e.entry_key for e in store.entries_by_ids(store.search(query)))
+
     assert keys("片出货") == ["zh"]  # a substring spanning former word boundaries
     assert keys("发布") == ["mixed"]
     assert keys("huawei 手机") == ["mixed"]
