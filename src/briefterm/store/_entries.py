@@ -9,6 +9,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from briefterm.models import Enclosure, Entry, ParsedEntry
 from briefterm.store._base import StoreBase, chunked, marks
@@ -171,7 +172,7 @@ def _index_fts(db: sqlite3.Connection, rowid: int, entry: ParsedEntry, *, new: b
         )
 
 
-def _row_to_entry(row: sqlite3.Row) -> Entry:
+def _row_to_entry(row: dict[str, Any]) -> Entry:
     return Entry(
         id=row["id"],
         feed_id=row["feed_id"],
@@ -268,19 +269,13 @@ class EntriesMixin(StoreBase):
                     continue
                 params = _entry_params(entry, digest, now)
                 if old is None:
-                    cur = db.execute(
-                        _INSERT,
-                        {
-                            **params,
-                            "feed_id": feed_id,
-                            "entry_key": entry.entry_id,
-                            "first_seen": now,
-                        },
-                    )
+                    params.update(feed_id=feed_id, entry_key=entry.entry_id, first_seen=now)
+                    cur = db.execute(_INSERT, params)
                     _index_fts(db, int(cur.lastrowid or 0), entry, new=True)
                     result.new += 1
                 else:
-                    db.execute(_UPDATE, {**params, "id": old[0]})
+                    params["id"] = old[0]
+                    db.execute(_UPDATE, params)
                     _index_fts(db, old[0], entry, new=False)
                     result.updated += 1
             if feed_fields:
@@ -318,7 +313,7 @@ class EntriesMixin(StoreBase):
     ) -> list[Entry]:
         """Matching entries, newest first (content omitted unless asked for)."""
         where, params = _where(flt)
-        rows = self._query(f"{_select_entries(with_content)}{where}{_order(flt)}", params)
+        rows = self._records(f"{_select_entries(with_content)}{where}{_order(flt)}", params)
         return [_row_to_entry(row) for row in rows]
 
     def entries_by_ids(self, ids: Sequence[int], *, with_content: bool = False) -> list[Entry]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from briefterm.models import FeedState
 from briefterm.store._base import StoreBase
@@ -50,13 +51,16 @@ def update_feed_row(db: sqlite3.Connection, feed_id: int, fields: Mapping[str, o
         )
 
 
-def _row_to_feed(row: sqlite3.Row, counts: tuple[int, int, int]) -> FeedState:
+def _row_to_feed(row: dict[str, Any], counts: tuple[int, int, int]) -> FeedState:
     # Column names are FeedState field names (_FEED_COLUMNS): a field without
     # a column, or the reverse, fails here instead of shifting values.
     total, unread, starred = counts
-    values = dict(row)
-    values["gone"] = bool(values["gone"])
-    return FeedState(**values, entry_count=total, unread_count=unread, starred_count=starred)
+    return FeedState(
+        **{**row, "gone": bool(row["gone"])},
+        entry_count=total,
+        unread_count=unread,
+        starred_count=starred,
+    )
 
 
 class FeedsMixin(StoreBase):
@@ -86,14 +90,14 @@ class FeedsMixin(StoreBase):
         """Every feed row, ordered by URL, with entry/unread/starred counts."""
         counts: dict[int, tuple[int, int, int]] = {}
         if with_counts:
-            for row in self._query(
+            for row in self._records(
                 "SELECT feed_id, count(*) AS total, sum(read = 0) AS unread,"
                 " sum(starred) AS starred FROM entries GROUP BY feed_id"
             ):
                 counts[row["feed_id"]] = (row["total"], row["unread"] or 0, row["starred"] or 0)
         return [
             _row_to_feed(row, counts.get(row["id"], (0, 0, 0)))
-            for row in self._query(f"SELECT {_FEED_COLUMNS} FROM feeds ORDER BY url")
+            for row in self._records(f"SELECT {_FEED_COLUMNS} FROM feeds ORDER BY url")
         ]
 
     def get_feed(self, url: str) -> FeedState | None:
