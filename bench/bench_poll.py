@@ -32,6 +32,7 @@ from feedgen import ServerProcess
 from briefterm import poller
 from briefterm.config_types import Config, FeedConfig, PollConfig
 from briefterm.fetch import fetch, make_client
+from briefterm.poller import _parsers
 from briefterm.store import Store
 
 
@@ -49,13 +50,14 @@ async def _download_all(urls: list[str], limits: PollConfig) -> tuple[float, int
 
 
 def _poll_once(store: Store, config: Config, mode: str) -> poller.PollReport:
-    old = poller.PROCESS_POOL_AFTER
+    # The threshold is read by each poll's Parsers, so it is set where they read it.
+    old = _parsers.PROCESS_POOL_AFTER
     if mode == "processes":
-        poller.PROCESS_POOL_AFTER = 0
+        _parsers.PROCESS_POOL_AFTER = 0
     try:
         return poller.poll(store, config, force=True, use_processes=mode != "inprocess")
     finally:
-        poller.PROCESS_POOL_AFTER = old
+        _parsers.PROCESS_POOL_AFTER = old
 
 
 def main() -> None:
@@ -73,7 +75,7 @@ def main() -> None:
         ctx = multiprocessing.get_context(args.start_method)
         if args.start_method == "forkserver":
             ctx.set_forkserver_preload(["briefterm.parse"])
-        poller._mp_context = lambda: ctx
+        _parsers._mp_context = lambda: ctx  # type: ignore[assignment]  # a bench-only override
 
     # Every feed is on 127.0.0.1, so the per-host cap would be the whole
     # concurrency; lift it to match, as a poll of many hosts would.

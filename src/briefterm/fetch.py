@@ -158,9 +158,7 @@ def parse_retry_after(value: str | None, cap: float, now: float | None = None) -
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    if when is None:
-        return None
+        return None  # since Python 3.10 an unreadable date raises instead of giving None
     now = time.time() if now is None else now
     try:
         delay = when.timestamp() - now

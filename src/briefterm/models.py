@@ -8,14 +8,7 @@ re-poll can never touch the latter.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-
-
-def utc_from_timestamp(ts: float | None) -> datetime | None:
-    """Return an aware UTC datetime for a POSIX timestamp, or None."""
-    if ts is None:
-        return None
-    return datetime.fromtimestamp(ts, UTC)
+from datetime import datetime
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ import itertools
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -85,7 +86,7 @@ print("done", flush=True)
 """
 
 
-def changing_feed(n: int) -> object:
+def changing_feed(n: int) -> Callable[[Request], Reply]:
     """A route whose every response rewrites the titles: each poll updates entries."""
     counter = itertools.count()
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import email.utils
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -241,9 +241,10 @@ class Case:
     """Route the hostile reply at ``path`` (and any helper routes)."""
     expect: str
     """"ok": stored without error; "error": a per-feed error; "any": either."""
-    check: Callable[[Ctx], None] | None = None
+    check: Callable[[Ctx], bool | None] | None = None
+    """Case-specific expectations: asserts, or returns False when they fail."""
     max_seconds: float = 8.0
-    marks: tuple = field(default_factory=tuple)
+    marks: tuple[pytest.MarkDecorator, ...] = field(default_factory=tuple)
 
 
 def serve(reply_or_body: Reply | bytes | list[Reply]) -> Setup:
@@ -600,7 +601,7 @@ CASES = [
         marks=(pytest.mark.slow,),
     ),
     # -- redirects ------------------------------------------------------------------------
-    Case("redirect-loop", redirect_loop, "error", lambda c: "loop" in c.result.error),
+    Case("redirect-loop", redirect_loop, "error", lambda c: "loop" in (c.result.error or "")),
     Case("redirect-to-file", serve(redirect("file:///etc/passwd")), "error", check_no_leak),
     Case("redirect-to-ftp", serve(redirect("ftp://127.0.0.1/feed.xml")), "error"),
     Case("moved-permanently-301", moved(301), "ok", check_moved(301)),
@@ -703,7 +704,7 @@ CASES = [
 
 
 @pytest.fixture(scope="module")
-def server():
+def server() -> Iterator[LoopbackServer]:
     with LoopbackServer() as srv:
         yield srv
 

@@ -215,7 +215,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True  # the client gave up: expected in cap tests
         finally:
             if hasattr(chunks, "close"):
-                chunks.close()  # type: ignore[union-attr]
+                chunks.close()
 
 
 class _Server(ThreadingHTTPServer):

@@ -17,7 +17,7 @@ from briefterm.store import Store
 
 def rows(store: Store, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
     """Run a read query on ``store``'s connection and return every row."""
-    return store.query(sql, params)
+    return store._tuples(sql, params)
 
 
 @contextmanager

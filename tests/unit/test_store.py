@@ -12,7 +12,7 @@ import pytest
 from briefterm.errors import SchemaTooNewError
 from briefterm.models import Enclosure, ParsedEntry
 from briefterm.store import EntryFilter, Store, StoreError
-from briefterm.store.schema import MIGRATIONS, SCHEMA_VERSION, migrate
+from briefterm.store._schema import MIGRATIONS, SCHEMA_VERSION, migrate
 from tests.support.sql import raw_write, rows
 
 NOW = 1_790_000_000.0
@@ -138,7 +138,10 @@ def test_filters(store: Store) -> None:
     ids = {e.entry_key: e.id for e in store.list_entries()}
     store.set_read([ids["a"]])
     store.set_starred([ids["b"]])
-    keys = lambda flt: sorted(e.entry_key for e in store.list_entries(flt))  # noqa: E731
+
+    def keys(flt: EntryFilter) -> list[str]:
+        return sorted(e.entry_key for e in store.list_entries(flt))
+
     assert keys(EntryFilter(unread=True)) == ["b", "c"]
     assert keys(EntryFilter(unread=False)) == ["a"]
     assert keys(EntryFilter(starred=True)) == ["b"]
@@ -207,9 +210,10 @@ def test_search_english_chinese_prefix_and_operators(store: Store) -> None:
         ],
         now=NOW,
     )
-    keys = lambda q: sorted(  # noqa: E731
-        e.entry_key for e in store.entries_by_ids(store.search(q))
-    )
+
+    def keys(query: str) -> list[str]:
+        return sorted(e.entry_key for e in store.entries_by_ids(store.search(query)))
+
     assert keys("chip") == ["en"]  # a prefix of "Chipmaker"
     assert keys("ACCELERATOR") == ["en"]  # case-insensitive, summary
     assert keys("芯片") == ["zh"]  # a two-character CJK word: one bigram
@@ -310,9 +314,10 @@ def test_search_cjk_substrings_and_single_characters(store: Store) -> None:
         ],
         now=NOW,
     )
-    keys = lambda q: sorted(  # noqa: E731
-        e.entry_key for e in store.entries_by_ids(store.search(q))
-    )
+
+    def keys(query: str) -> list[str]:
+        return sorted(e.entry_key for e in store.entries_by_ids(store.search(query)))
+
     assert keys("片出货") == ["zh"]  # a substring spanning former word boundaries
     assert keys("发布") == ["mixed"]
     assert keys("huawei 手机") == ["mixed"]
@@ -322,7 +327,7 @@ def test_search_cjk_substrings_and_single_characters(store: Store) -> None:
 
 
 def test_index_text_and_query_shapes() -> None:
-    from briefterm.store.search import fts_query, index_text
+    from briefterm.store._search import fts_query, index_text
 
     assert index_text("plain ascii") == "plain ascii"
     assert index_text("国产芯片") == " 国产 产芯 芯片 "
@@ -330,3 +335,46 @@ def test_index_text_and_query_shapes() -> None:
     assert fts_query("出货量") == ('"出货 货量"', [])
     assert fts_query("芯") == (None, ["芯"])
     assert fts_query("NOT ^x:y") == ('"NOT"* AND "x"* AND "y"*', [])
+
+
+def test_upsert_feed_fields_pass_the_same_allowlist_as_update_feed(store: Store) -> None:
+    fid = store.ensure_feed("http://example.com/feed")
+    with pytest.raises(ValueError, match="unknown feed fields"):
+        store.upsert_entries(fid, [_entry("a")], now=NOW, feed_fields={"url": "x"})
+    assert store.entry_count() == 0  # the whole transaction rolled back
+    assert store.feeds()[0].url == "http://example.com/feed"
+
+
+def test_entry_index_lays_out_a_view_newest_first(store: Store) -> None:
+    fid = store.ensure_feed("http://example.com/feed")
+    store.upsert_entries(
+        fid,
+        [
+            _entry("old", published=datetime(2026, 1, 1, tzinfo=UTC)),
+            _entry("new", published=datetime(2026, 6, 1, tzinfo=UTC)),
+        ],
+        now=NOW,
+    )
+    new, old = store.entry_ids()
+    store.set_read([old])
+    store.set_starred([new])
+    june = datetime(2026, 6, 1, tzinfo=UTC).timestamp()
+    january = datetime(2026, 1, 1, tzinfo=UTC).timestamp()
+    assert store.entry_index() == [(new, fid, False, True, june), (old, fid, True, False, january)]
+    assert [row[0] for row in store.entry_index(unread=True)] == [new]
+    assert [row[0] for row in store.entry_index(starred=False)] == [old]
+
+
+def test_reader_is_a_read_only_connection_that_sees_commits(tmp_path: Path) -> None:
+    with Store(tmp_path / "c.db") as writer, writer.reader() as reader:
+        assert reader is not writer and reader.read_only
+        fid = writer.ensure_feed("http://example.com/feed")
+        writer.upsert_entries(fid, [_entry("a")], now=NOW)
+        assert [e.entry_key for e in reader.list_entries()] == ["a"]
+        with pytest.raises(sqlite3.Error):
+            reader.set_read(reader.entry_ids())
+        assert writer.unread_count() == 1
+
+
+def test_in_memory_reader_is_the_store_itself(store: Store) -> None:
+    assert store.reader() is store

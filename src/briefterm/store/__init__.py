@@ -1,5 +1,26 @@
-"""The SQLite cache behind one facade: :class:`Store`."""
+"""The SQLite cache behind one facade: :class:`Store`.
 
-from briefterm.store.database import EntryFilter, Store, StoreError, UpsertResult
+``Store`` is assembled from one mixin per kind of row, the way lemon24/reader
+assembles its storage: :mod:`._base` (connection, transactions, metadata),
+:mod:`._feeds`, :mod:`._entries`, :mod:`._state` (read/starred flags) and
+:mod:`._search`; :mod:`._schema` holds the DDL and migrations. No SQL lives
+outside this package.
+"""
+
+from briefterm.errors import StoreError
+from briefterm.store._base import StoreBase
+from briefterm.store._entries import EntriesMixin, EntryFilter, UpsertResult
+from briefterm.store._feeds import FeedsMixin
+from briefterm.store._search import SearchMixin
+from briefterm.store._state import StateMixin
 
 __all__ = ["EntryFilter", "Store", "StoreError", "UpsertResult"]
+
+
+class Store(FeedsMixin, EntriesMixin, StateMixin, SearchMixin, StoreBase):
+    """The SQLite cache. ``Store(":memory:")`` works for tests.
+
+    One ``Store`` may be used from several threads (Textual workers): a lock
+    serialises use of the single connection. :meth:`reader` opens a second,
+    read-only connection for a UI that must not wait for a writer.
+    """

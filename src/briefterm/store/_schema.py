@@ -93,7 +93,7 @@ def _v1_initial(db: sqlite3.Connection) -> None:
         );
 
         -- Search index with its own copy of the text: CJK runs are stored as
-        -- bigrams (see store/search.py), so it cannot be an external-content
+        -- bigrams (see store/_search.py), so it cannot be an external-content
         -- table over `entries`. Rows are written by Store.upsert_entries.
         CREATE VIRTUAL TABLE entries_fts USING fts5 (
             title, summary, author,
@@ -112,6 +112,10 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1_initial]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+def _user_version(db: sqlite3.Connection) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
 def migrate(db: sqlite3.Connection) -> int:
     """Bring ``db`` to :data:`SCHEMA_VERSION`; return the version it had.
 
@@ -119,7 +123,7 @@ def migrate(db: sqlite3.Connection) -> int:
     the ``user_version`` bump, so an interrupted upgrade leaves a consistent
     older version behind.
     """
-    (version,) = db.execute("PRAGMA user_version").fetchone()
+    version = _user_version(db)
     start = version
     if version > SCHEMA_VERSION:
         raise SchemaTooNewError(
@@ -129,7 +133,7 @@ def migrate(db: sqlite3.Connection) -> int:
     while version < SCHEMA_VERSION:
         db.execute("BEGIN IMMEDIATE")
         try:
-            (current,) = db.execute("PRAGMA user_version").fetchone()
+            current = _user_version(db)
             if current != version:  # another process migrated meanwhile
                 db.execute("ROLLBACK")
                 version = current

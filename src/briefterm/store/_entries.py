@@ -1,0 +1,340 @@
+"""Entry rows: the feed data a poll writes, and the reads every view makes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from briefterm.models import Enclosure, Entry, ParsedEntry
+from briefterm.store._base import StoreBase, chunked, marks
+from briefterm.store._feeds import update_feed_row
+from briefterm.store._search import index_text
+
+# Dates further ahead than this are clamped to "now" so that a feed with a
+# bogus year-2999 date cannot pin an entry to the top forever.
+FUTURE_CLAMP_SECONDS = 2 * 86400
+
+_FEED_DATA = (
+    "title",
+    "link",
+    "summary",
+    "content",
+    "author",
+    "published",
+    "updated",
+    "source_title",
+    "source_url",
+    "categories",
+    "comments",
+    "enclosures",
+    "related",
+    "content_hash",
+)
+"""The columns a re-poll may rewrite: every key of :func:`_entry_params`."""
+
+# sort_time is published, else first_seen: also when a re-poll still has no date.
+_INSERT = (
+    f"INSERT INTO entries (feed_id, entry_key, first_seen, sort_time, {', '.join(_FEED_DATA)})"
+    " VALUES (:feed_id, :entry_key, :first_seen, coalesce(:published, :first_seen), "
+    + ", ".join(f":{name}" for name in _FEED_DATA)
+    + ")"
+)
+_UPDATE = (
+    "UPDATE entries SET "
+    + ", ".join(f"{name} = :{name}" for name in _FEED_DATA)
+    + ", sort_time = coalesce(:published, first_seen) WHERE id = :id"
+)
+
+_LISTED = (
+    "id",
+    "feed_id",
+    "entry_key",
+    "first_seen",
+    *(name for name in _FEED_DATA if name not in ("content", "content_hash")),
+    "read",
+    "starred",
+    "read_at",
+    "starred_at",
+)
+"""Entry columns a list query reads under their own name: ids, feed data
+(minus the body, loaded only for the detail pane, and the hash) and user state."""
+
+
+def _select_entries(with_content: bool) -> str:
+    columns = [f"e.{name} AS {name}" for name in _LISTED]
+    columns += ["f.url AS feed_url", "f.title AS feed_title"]
+    columns.append(("e.content" if with_content else "''") + " AS content_html")
+    return f"SELECT {', '.join(columns)} FROM entries e JOIN feeds f ON f.id = e.feed_id"
+
+
+@dataclass(slots=True)
+class UpsertResult:
+    """What one upsert did: counts of new and changed entries."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class EntryFilter:
+    """Which entries a list query returns; fields combine with AND."""
+
+    unread: bool | None = None
+    """True: only unread; False: only read; None: both."""
+    starred: bool | None = None
+    feed_ids: tuple[int, ...] | None = None
+    ids: tuple[int, ...] | None = None
+    since: float | None = None
+    """Only entries first seen at or after this time (brief windows)."""
+    until: float | None = None
+    """Only entries first seen before this time."""
+    limit: int | None = None
+
+
+def _content_hash(entry: ParsedEntry) -> str:
+    """Hash of the fields a re-poll may change, to skip no-op updates cheaply."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in (
+        entry.title,
+        entry.link,
+        entry.summary,
+        entry.content_html,
+        entry.author,
+        repr(entry.published),
+        repr(entry.updated),
+        entry.source_title,
+        entry.source_url,
+        "\x1f".join(entry.categories),
+        entry.comments,
+        repr(entry.enclosures),
+        "\x1f".join(entry.related),
+    ):
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\x1e")
+    return h.hexdigest()
+
+
+def _ts(value: datetime | None) -> float | None:
+    return value.timestamp() if value is not None else None
+
+
+def _entry_params(entry: ParsedEntry, digest: str, now: float) -> dict[str, object]:
+    """The feed-data columns of one entry (:data:`_FEED_DATA`) as named values."""
+    published = _ts(entry.published)
+    if published is not None and published > now + FUTURE_CLAMP_SECONDS:
+        published = now
+    return {
+        "title": entry.title,
+        "link": entry.link,
+        "summary": entry.summary,
+        "content": entry.content_html,
+        "author": entry.author,
+        "published": published,
+        "updated": _ts(entry.updated),
+        "source_title": entry.source_title,
+        "source_url": entry.source_url,
+        "categories": json.dumps(list(entry.categories), ensure_ascii=False),
+        "comments": entry.comments,
+        "enclosures": json.dumps(
+            [[e.url, e.type, e.length] for e in entry.enclosures], ensure_ascii=False
+        ),
+        "related": json.dumps(list(entry.related), ensure_ascii=False),
+        "content_hash": digest,
+    }
+
+
+def _index_fts(db: sqlite3.Connection, rowid: int, entry: ParsedEntry, *, new: bool) -> None:
+    """Write the search-index row of entry ``rowid`` (see ``_search.index_text``)."""
+    text = {
+        "rowid": rowid,
+        "title": index_text(entry.title),
+        "summary": index_text(entry.summary),
+        "author": index_text(entry.author),
+    }
+    if new:
+        db.execute(
+            "INSERT INTO entries_fts (rowid, title, summary, author)"
+            " VALUES (:rowid, :title, :summary, :author)",
+            text,
+        )
+    else:
+        db.execute(
+            "UPDATE entries_fts SET title = :title, summary = :summary, author = :author"
+            " WHERE rowid = :rowid",
+            text,
+        )
+
+
+def _row_to_entry(row: dict[str, Any]) -> Entry:
+    return Entry(
+        id=row["id"],
+        feed_id=row["feed_id"],
+        feed_url=row["feed_url"],
+        feed_title=row["feed_title"] or row["feed_url"],
+        entry_key=row["entry_key"],
+        title=row["title"],
+        link=row["link"],
+        summary=row["summary"],
+        author=row["author"],
+        published=row["published"],
+        updated=row["updated"],
+        first_seen=row["first_seen"],
+        source_title=row["source_title"],
+        source_url=row["source_url"],
+        categories=tuple(json.loads(row["categories"])),
+        comments=row["comments"],
+        enclosures=tuple(Enclosure(u, t, n) for u, t, n in json.loads(row["enclosures"])),
+        related=tuple(json.loads(row["related"])),
+        content_html=row["content_html"],
+        read=bool(row["read"]),
+        starred=bool(row["starred"]),
+        read_at=row["read_at"],
+        starred_at=row["starred_at"],
+    )
+
+
+def _where(flt: EntryFilter) -> tuple[str, list[object]]:
+    clauses: list[str] = []
+    params: list[object] = []
+    if flt.unread is not None:
+        clauses.append("e.read = ?")
+        params.append(0 if flt.unread else 1)
+    if flt.starred is not None:
+        clauses.append("e.starred = ?")
+        params.append(1 if flt.starred else 0)
+    if flt.feed_ids is not None:
+        clauses.append(f"e.feed_id IN ({marks(len(flt.feed_ids))})")
+        params.extend(flt.feed_ids)
+    if flt.ids is not None:
+        clauses.append(f"e.id IN ({marks(len(flt.ids))})")
+        params.extend(flt.ids)
+    if flt.since is not None:
+        clauses.append("e.first_seen >= ?")
+        params.append(flt.since)
+    if flt.until is not None:
+        clauses.append("e.first_seen < ?")
+        params.append(flt.until)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _order(flt: EntryFilter) -> str:
+    """Newest first (ties by id), with the filter's limit."""
+    limit = f" LIMIT {int(flt.limit)}" if flt.limit is not None else ""
+    return f" ORDER BY e.sort_time DESC, e.id DESC{limit}"
+
+
+class EntriesMixin(StoreBase):
+    """Write entries from a poll; read them for lists, briefs and the detail pane."""
+
+    def upsert_entries(
+        self,
+        feed_id: int,
+        entries: Sequence[ParsedEntry],
+        now: float | None = None,
+        feed_fields: Mapping[str, object] | None = None,
+    ) -> UpsertResult:
+        """Insert new entries and refresh changed ones, in one transaction.
+
+        Never touches read/starred flags or their timestamps, and never
+        deletes: entries that drop out of a feed stay. ``feed_fields`` are
+        written to the feed row in the same transaction, so a crash cannot
+        record a success without its entries (or the reverse).
+        """
+        now = time.time() if now is None else now
+        result = UpsertResult()
+        seen: set[str] = set()
+        with self.write() as db:
+            existing: dict[str, tuple[int, str]] = {
+                key: (eid, digest)
+                for eid, key, digest in db.execute(
+                    "SELECT id, entry_key, content_hash FROM entries WHERE feed_id = ?",
+                    (feed_id,),
+                )
+            }
+            for entry in entries:
+                if entry.entry_id in seen:  # duplicate id within one feed: first wins
+                    continue
+                seen.add(entry.entry_id)
+                digest = _content_hash(entry)
+                old = existing.get(entry.entry_id)
+                if old is not None and old[1] == digest:
+                    result.unchanged += 1
+                    continue
+                params = _entry_params(entry, digest, now)
+                if old is None:
+                    params.update(feed_id=feed_id, entry_key=entry.entry_id, first_seen=now)
+                    cur = db.execute(_INSERT, params)
+                    _index_fts(db, int(cur.lastrowid or 0), entry, new=True)
+                    result.new += 1
+                else:
+                    params["id"] = old[0]
+                    db.execute(_UPDATE, params)
+                    _index_fts(db, old[0], entry, new=False)
+                    result.updated += 1
+            if feed_fields:
+                update_feed_row(db, feed_id, feed_fields)
+        return result
+
+    def entry_ids(self, flt: EntryFilter = EntryFilter()) -> list[int]:
+        """Ids of matching entries, newest first: the compact index of a view."""
+        where, params = _where(flt)
+        rows = self._tuples(f"SELECT e.id FROM entries e{where}{_order(flt)}", params)
+        return [eid for (eid,) in rows]
+
+    def entry_index(
+        self, *, unread: bool | None = None, starred: bool | None = None
+    ) -> list[tuple[int, int, bool, bool, float]]:
+        """``(id, feed_id, read, starred, sort_time)`` of entries, newest first.
+
+        Only what a list view needs to lay out its rows: the text of a row is
+        loaded when it scrolls into sight.
+        """
+        clauses = []
+        if unread is not None:
+            clauses.append("read = 0" if unread else "read = 1")
+        if starred is not None:
+            clauses.append("starred = 1" if starred else "starred = 0")
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self._tuples(
+            "SELECT id, feed_id, read, starred, sort_time FROM entries"
+            f"{where} ORDER BY sort_time DESC, id DESC"
+        )
+        return [(eid, fid, bool(r), bool(st), t) for eid, fid, r, st, t in rows]
+
+    def list_entries(
+        self, flt: EntryFilter = EntryFilter(), *, with_content: bool = False
+    ) -> list[Entry]:
+        """Matching entries, newest first (content omitted unless asked for)."""
+        where, params = _where(flt)
+        rows = self._records(f"{_select_entries(with_content)}{where}{_order(flt)}", params)
+        return [_row_to_entry(row) for row in rows]
+
+    def entries_by_ids(self, ids: Sequence[int], *, with_content: bool = False) -> list[Entry]:
+        """Entries for ``ids`` in the order given (missing ids are skipped)."""
+        found: dict[int, Entry] = {}
+        for chunk in chunked(ids):
+            for entry in self.list_entries(
+                EntryFilter(ids=tuple(chunk)), with_content=with_content
+            ):
+                found[entry.id] = entry
+        return [found[i] for i in ids if i in found]
+
+    def get_entry(self, entry_id: int) -> Entry | None:
+        """One entry with its full content, or None."""
+        rows = self.entries_by_ids([entry_id], with_content=True)
+        return rows[0] if rows else None
+
+    def entry_count(self) -> int:
+        """Number of cached entries."""
+        return int(self._scalar("SELECT count(*) FROM entries"))
+
+    def unread_count(self) -> int:
+        """Number of unread entries."""
+        return int(self._scalar("SELECT count(*) FROM entries WHERE read = 0"))

@@ -1,0 +1,114 @@
+"""Feed rows: subscriptions and their fetch bookkeeping."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from briefterm.models import FeedState
+from briefterm.store._base import StoreBase
+
+FEED_FIELDS = frozenset(
+    {
+        "fetch_url",
+        "title",
+        "site_link",
+        "etag",
+        "last_modified",
+        "last_attempt",
+        "last_success",
+        "next_due",
+        "error_count",
+        "last_error",
+        "last_status",
+        "gone",
+    }
+)
+"""The feed columns a poll may set; ``id`` and ``url`` are the row's identity."""
+
+_FEED_COLUMNS = "id, url, " + ", ".join(sorted(FEED_FIELDS))
+
+
+def feed_assignments(fields: Mapping[str, object]) -> str:
+    """``name = :name, …`` for an ``UPDATE feeds`` of ``fields``.
+
+    The one check that column names built into SQL are feed bookkeeping
+    columns: a wrong name is a bug, reported before anything is written.
+    """
+    unknown = set(fields) - FEED_FIELDS
+    if unknown:
+        raise ValueError(f"unknown feed fields: {sorted(unknown)}")
+    return ", ".join(f"{name} = :{name}" for name in fields)
+
+
+def update_feed_row(db: sqlite3.Connection, feed_id: int, fields: Mapping[str, object]) -> None:
+    """Set ``fields`` on one feed row inside the caller's transaction."""
+    if fields:
+        db.execute(
+            f"UPDATE feeds SET {feed_assignments(fields)} WHERE id = :feed_id",
+            {**fields, "feed_id": feed_id},
+        )
+
+
+def _row_to_feed(row: dict[str, Any], counts: tuple[int, int, int]) -> FeedState:
+    # Column names are FeedState field names (_FEED_COLUMNS): a field without
+    # a column, or the reverse, fails here instead of shifting values.
+    total, unread, starred = counts
+    return FeedState(
+        **{**row, "gone": bool(row["gone"])},
+        entry_count=total,
+        unread_count=unread,
+        starred_count=starred,
+    )
+
+
+class FeedsMixin(StoreBase):
+    """Create, list, update and remove feed rows."""
+
+    def ensure_feed(self, url: str, title: str = "") -> int:
+        """Return the id of the feed with this URL, creating its row if needed."""
+        with self.write() as db:
+            row = db.execute("SELECT id FROM feeds WHERE url = ?", (url,)).fetchone()
+            if row:
+                return int(row[0])
+            cur = db.execute("INSERT INTO feeds (url, title) VALUES (?, ?)", (url, title))
+            return int(cur.lastrowid or 0)
+
+    def sync_feeds(self, urls: Iterable[str]) -> None:
+        """Make sure every subscribed URL has a row (removal is explicit)."""
+        with self.write() as db:
+            db.executemany("INSERT OR IGNORE INTO feeds (url) VALUES (?)", [(u,) for u in urls])
+
+    def remove_feed(self, url: str) -> bool:
+        """Delete a feed and its entries; True if it existed."""
+        with self.write() as db:
+            cur = db.execute("DELETE FROM feeds WHERE url = ?", (url,))
+            return cur.rowcount > 0
+
+    def feeds(self, with_counts: bool = True) -> list[FeedState]:
+        """Every feed row, ordered by URL, with entry/unread/starred counts."""
+        counts: dict[int, tuple[int, int, int]] = {}
+        if with_counts:
+            for row in self._records(
+                "SELECT feed_id, count(*) AS total, sum(read = 0) AS unread,"
+                " sum(starred) AS starred FROM entries GROUP BY feed_id"
+            ):
+                counts[row["feed_id"]] = (row["total"], row["unread"] or 0, row["starred"] or 0)
+        return [
+            _row_to_feed(row, counts.get(row["id"], (0, 0, 0)))
+            for row in self._records(f"SELECT {_FEED_COLUMNS} FROM feeds ORDER BY url")
+        ]
+
+    def get_feed(self, url: str) -> FeedState | None:
+        """The feed row for a subscribed URL, or None."""
+        for feed in self.feeds(with_counts=False):
+            if feed.url == url:
+                return feed
+        return None
+
+    def update_feed(self, feed_id: int, **fields: object) -> None:
+        """Set fetch bookkeeping columns of a feed (poller use)."""
+        if fields:  # an empty update has no unknown names and nothing to do
+            with self.write() as db:
+                update_feed_row(db, feed_id, fields)
