@@ -887,7 +887,7 @@ def parse_day(text: str, today: date | None = None) -> date:
 
 def _check_section(config: Config, name: str) -> str:
     """``name`` if some rule or feed can put entries in it, else a usage error."""
-    from briefterm.sections import OTHER
+    from briefterm.brief.sections import OTHER
 
     names = [s.name for s in config.sections] + [f.section for f in config.feeds if f.section]
     names.append(OTHER)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from briefterm import paths
-from briefterm.cluster import cluster_entries
+from briefterm.brief.cluster import cluster_entries
 from briefterm.config_types import Config
 from briefterm.demo import (
     DemoServer,
