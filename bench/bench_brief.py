@@ -22,8 +22,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from briefterm.brief import EditionWindow, assemble, build_brief
-from briefterm.cluster import DEFAULT_THRESHOLD
-from briefterm.config_types import BriefConfig, Config, FeedConfig, SectionConfig
+from briefterm.brief.cluster import DEFAULT_THRESHOLD
+from briefterm.config import BriefConfig, Config, FeedConfig, SectionConfig
 from briefterm.models import Cluster, ParsedEntry
 from briefterm.store import EntryFilter, Store
 

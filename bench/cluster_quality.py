@@ -8,7 +8,7 @@ Every pair of entries that carry the same ``story`` label in
 ``tests/data/clusters/stories.json`` should end up in one cluster; every
 other pair should not. Precision = correct merged pairs / merged pairs,
 recall = correct merged pairs / labelled pairs. ``-v`` lists the mistakes.
-``tests/test_cluster.py`` imports :func:`evaluate` and asserts the figures.
+``tests/unit/test_cluster.py`` imports :func:`evaluate` and asserts the figures.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from datetime import datetime
 from itertools import combinations
 from pathlib import Path
 
-from briefterm.cluster import DEFAULT_THRESHOLD, cluster_entries
+from briefterm.brief.cluster import DEFAULT_THRESHOLD, cluster_entries
 from briefterm.models import Entry
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,136 +1,32 @@
-"""Configuration as frozen dataclasses; field docstrings document every key.
+"""TEMPORARY re-export of :mod:`briefterm.config.types` for code not yet moved.
 
-``config.py`` loads TOML into these; everything else only reads them.
+The configuration dataclasses now live in ``briefterm/config/types.py``;
+import them from :mod:`briefterm.config`. This shim goes away once every
+import has been switched (issue 9).
 """
 
-from __future__ import annotations
+from briefterm.config.types import (
+    MARK_READ_MODES,
+    MIB,
+    BriefConfig,
+    Config,
+    ExportConfig,
+    FeedConfig,
+    MarkRead,
+    PollConfig,
+    SectionConfig,
+    UIConfig,
+)
 
-from dataclasses import dataclass, field
-from pathlib import Path
-
-MIB = 1024 * 1024
-
-
-@dataclass(frozen=True, slots=True)
-class FeedConfig:
-    """One subscription (``[[feeds]]`` in config.toml or subscriptions.toml)."""
-
-    url: str
-    """The feed's http(s) URL."""
-    name: str = ""
-    """Display name; empty means the feed's own title."""
-    section: str = ""
-    """Section the feed's entries go to when no section rule matches."""
-    interval: int | None = None
-    """Minutes between polls; None means ``poll.default_interval``."""
-    priority: int = 0
-    """Higher priority feeds lead story clusters and rank higher in key stories."""
-
-
-@dataclass(frozen=True, slots=True)
-class SectionConfig:
-    """A section of the brief and the rules that put entries in it."""
-
-    name: str
-    """Section heading, e.g. "Policy"."""
-    feeds: tuple[str, ...] = ()
-    """Feed names or URLs whose entries belong here."""
-    categories: tuple[str, ...] = ()
-    """Entry categories (case-insensitive) that belong here."""
-    keywords: tuple[str, ...] = ()
-    """Words or phrases matched case-insensitively in title and summary."""
-    patterns: tuple[str, ...] = ()
-    """Regular expressions (case-insensitive) matched against title and summary."""
-    authors: tuple[str, ...] = ()
-    """Author names (case-insensitive substring) that belong here."""
-    limit: int | None = None
-    """Show at most this many items, then "N more"; None means no cap."""
-
-
-@dataclass(frozen=True, slots=True)
-class PollConfig:
-    """How feeds are fetched (``[poll]``)."""
-
-    concurrency: int = 16
-    """Feeds fetched at once."""
-    per_host: int = 4
-    """Connections at once to any single host."""
-    timeout: float = 30.0
-    """Total deadline in seconds for one feed's whole download."""
-    connect_timeout: float = 10.0
-    """Seconds to wait for a connection."""
-    max_bytes: int = 16 * MIB
-    """Cap on a feed's size after decompression."""
-    max_redirects: int = 5
-    """Redirects followed per fetch."""
-    default_interval: int = 60
-    """Minutes between polls of a feed without its own interval."""
-    max_retry_after: int = 6 * 3600
-    """Cap in seconds on a server's Retry-After."""
-    user_agent: str = ""
-    """User-Agent header; empty means "briefterm/VERSION"."""
-
-
-@dataclass(frozen=True, slots=True)
-class UIConfig:
-    """Reader options (``[ui]``)."""
-
-    theme: str = "textual-dark"
-    """A Textual theme name, e.g. textual-dark, textual-light, nord, gruvbox."""
-    mark_read: str = "on-open"
-    """When opening an entry marks it read: "never", "on-open" or "after"."""
-    mark_read_delay: float = 3.0
-    """Seconds an entry must stay open before it is marked read (mark_read = "after")."""
-    wide_layout_min_width: int = 100
-    """Terminal width from which the three panes sit side by side."""
-
-
-@dataclass(frozen=True, slots=True)
-class BriefConfig:
-    """How briefs are assembled (``[brief]``)."""
-
-    key_stories: int = 5
-    """Number of key stories listed on top of a brief."""
-    cluster_window_hours: float = 48.0
-    """Reports further apart than this are never merged into one story."""
-    title_similarity: float = 0.25
-    """Similarity (0-1) above which two reports tell the same story: a weighted
-    Dice score over title words and the summary's opening (character bigrams
-    for CJK); 0.25 is tuned on tests/data/clusters."""
-    title: str = "Morning brief"
-    """Heading of the brief."""
-
-
-@dataclass(frozen=True, slots=True)
-class ExportConfig:
-    """Export and clipboard options (``[export]``)."""
-
-    format: str = "md"
-    """Default export format: md, text, links or json."""
-    clipboard: str = "auto"
-    """Clipboard delivery: auto (native tool and OSC 52), osc52, or native."""
-
-
-@dataclass(frozen=True, slots=True)
-class Config:
-    """The whole configuration."""
-
-    path: Path | None = None
-    """File this was loaded from (None for defaults)."""
-    feeds: tuple[FeedConfig, ...] = ()
-    sections: tuple[SectionConfig, ...] = ()
-    poll: PollConfig = field(default_factory=PollConfig)
-    ui: UIConfig = field(default_factory=UIConfig)
-    brief: BriefConfig = field(default_factory=BriefConfig)
-    export: ExportConfig = field(default_factory=ExportConfig)
-    keymap: dict[str, str] = field(default_factory=dict)
-    """Action name → comma-separated keys, passed to ``App.set_keymap``."""
-    browser: str = ""
-    """Command to open links, e.g. "firefox --new-tab {url}"; empty = system default."""
-
-    def feed(self, url: str) -> FeedConfig | None:
-        """The subscription with this URL, if any."""
-        for feed in self.feeds:
-            if feed.url == url:
-                return feed
-        return None
+__all__ = [
+    "MARK_READ_MODES",
+    "MIB",
+    "BriefConfig",
+    "Config",
+    "ExportConfig",
+    "FeedConfig",
+    "MarkRead",
+    "PollConfig",
+    "SectionConfig",
+    "UIConfig",
+]

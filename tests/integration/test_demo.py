@@ -14,15 +14,15 @@ from pathlib import Path
 import pytest
 
 from briefterm import paths
-from briefterm.cluster import cluster_entries
-from briefterm.config_types import Config
+from briefterm.brief.cluster import cluster_entries
+from briefterm.cli import main
+from briefterm.config import Config
 from briefterm.demo import (
     DemoServer,
     demo_config_text,
     feed_files,
     prepare_demo,
     render_feed,
-    run_demo,
 )
 from briefterm.errors import BrieftermError
 from briefterm.parse import discover_feed_links, parse_feed
@@ -314,8 +314,8 @@ def test_poll_now_in_the_demo_gets_304s_and_the_late_story(tmp_path: Path) -> No
     assert third.skipped == len(EXPECTED_COUNTS)  # now nothing is due
 
 
-def test_run_demo_without_app_prints_a_summary(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run_demo(["--no-app"]) == 0
+def test_demo_without_app_prints_a_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--no-app"]) == 0
     out, err = capsys.readouterr()
     assert out.startswith(f"7 feeds, {sum(EXPECTED_COUNTS.values())} entries")
     assert "科技晨报: 12 entries" in out

@@ -1,4 +1,4 @@
-"""The core never imports Textual; the CLI module starts without heavy imports.
+"""The core never imports Textual; the CLI and its --help start without heavy imports.
 
 Each check runs in a fresh interpreter so modules imported by other tests
 cannot hide (or fake) a leak.
@@ -52,10 +52,13 @@ def test_core_never_imports_textual() -> None:
     )
 
 
-def test_cli_module_imports_no_heavy_libraries() -> None:
+def test_cli_module_and_help_import_no_heavy_libraries() -> None:
     heavy = ["textual", "rich", "httpx", "lxml", "feedparser", "sqlite3"]
+    # `briefterm --help` builds the whole parser; the command modules stay unloaded.
     code = (
-        "import json, sys; import briefterm.cli\n"
+        "import contextlib, io, json, sys; import briefterm.cli\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert briefterm.cli.main(['--help']) == 0\n"
         f"print(json.dumps([m for m in {heavy!r} if m in sys.modules]))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

@@ -14,7 +14,7 @@ from briefterm.brief import (
     build_brief,
     finish_brief,
 )
-from briefterm.config_types import BriefConfig, Config, FeedConfig, SectionConfig
+from briefterm.config import BriefConfig, Config, FeedConfig, SectionConfig
 from briefterm.models import ParsedEntry
 from briefterm.store import EntryFilter, Store
 

@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-from briefterm.cluster import DEFAULT_THRESHOLD, cluster_entries, tokens
+from briefterm.brief._tokens import tokens
+from briefterm.brief.cluster import DEFAULT_THRESHOLD, cluster_entries
 from briefterm.models import Entry
 from briefterm.urls import canonical_url
 from tests import support

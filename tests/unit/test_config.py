@@ -9,7 +9,10 @@ import pytest
 
 from briefterm import paths
 from briefterm.config import (
+    Config,
     ConfigError,
+    FeedConfig,
+    PollConfig,
     add_subscription,
     add_subscriptions,
     example_config_text,
@@ -17,7 +20,6 @@ from briefterm.config import (
     load_config,
     remove_subscription,
 )
-from briefterm.config_types import Config, FeedConfig, PollConfig
 from tests import support
 
 REPO = support.REPO

@@ -9,9 +9,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from briefterm.brief import EditionWindow, build_brief
-from briefterm.config_types import BriefConfig, Config, FeedConfig
-from briefterm.export import md_escape, render, render_json, render_links, short_summary, wrap
+from briefterm.brief import EditionWindow, brief_from_entries, build_brief
+from briefterm.config import BriefConfig, Config, FeedConfig
+from briefterm.export import render
+from briefterm.export._parts import short_summary
+from briefterm.export.json import render_json
+from briefterm.export.links import render_links
+from briefterm.export.markdown import md_escape
+from briefterm.export.text import wrap
 from briefterm.models import Enclosure, ParsedEntry
 from briefterm.store import Store
 
@@ -204,15 +209,16 @@ def test_json_has_every_field_and_a_schema_version(brief) -> None:
     assert data["key_stories"][0] == lead["id"]
 
 
-def test_short_summary_and_unknown_format() -> None:
+def test_short_summary_and_unknown_format(brief) -> None:
     assert short_summary("One. Two. Three.") == "One. Two."
     assert short_summary("第一句。第二句。第三句。") == "第一句。第二句。"
     assert short_summary("x" * 1000).endswith("…")
     with pytest.raises(ValueError, match="unknown export format"):
-        render([], "pdf")
+        render(brief, "pdf")
 
 
-def test_a_bare_selection_of_clusters_renders(brief) -> None:
-    md = render(brief.clusters[:1], "md", tz=UTC0)
+def test_a_selection_of_stories_renders(brief) -> None:
+    picked = brief_from_entries(brief.clusters[0].members, CONFIG, title="Selected stories")
+    md = render(picked, "md", tz=UTC0)
     assert md.startswith("# Selected stories")
     assert "Corvid" in md

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from briefterm.config_types import Config, FeedConfig, SectionConfig
+from briefterm.brief.sections import OTHER, SectionRules
+from briefterm.config import Config, FeedConfig, SectionConfig
 from briefterm.models import Entry
-from briefterm.sections import OTHER, SectionRules
 
 
 def entry(

@@ -12,6 +12,9 @@ Precedence (first match wins):
 2. the feed's own ``section`` (``[[feeds]] section = "..."``);
 3. a configured section whose name equals one of the entry's categories;
 4. :data:`OTHER`.
+
+:func:`resolve_section_name` turns a name the user typed (``--section``)
+into the section's own spelling.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from briefterm.config_types import Config, SectionConfig
+from briefterm.config.types import Config, SectionConfig
+from briefterm.errors import UsageError
 from briefterm.models import Entry
 
 OTHER = "Other"
@@ -158,3 +162,17 @@ class SectionRules:
         rest = [n for n in present if n not in self._order and n != OTHER]
         tail = [OTHER] if OTHER in present else []
         return [*known, *rest, *tail]
+
+
+def resolve_section_name(config: Config, name: str) -> str:
+    """The section ``name`` denotes (case-insensitive) if a rule or feed can fill it.
+
+    Raises :class:`UsageError` listing the known sections otherwise.
+    """
+    names = [s.name for s in config.sections] + [f.section for f in config.feeds if f.section]
+    names.append(OTHER)
+    for known in names:
+        if known.casefold() == name.strip().casefold():
+            return known
+    listed = ", ".join(dict.fromkeys(names))
+    raise UsageError(f"no section {name!r} in the configuration (sections: {listed})")

@@ -42,144 +42,14 @@ languages share no tokens, and translating is out of scope.
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from functools import lru_cache
 from itertools import chain
 
+from briefterm.brief._tokens import features_and_figures
 from briefterm.models import Cluster, Entry
 from briefterm.urls import canonical_url
 
-# -- tokens ------------------------------------------------------------------
-
-_STOPWORDS = frozenset(
-    {
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "but",
-        "nor",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "for",
-        "from",
-        "by",
-        "with",
-        "as",
-        "into",
-        "onto",
-        "over",
-        "under",
-        "about",
-        "after",
-        "before",
-        "than",
-        "then",
-        "this",
-        "that",
-        "these",
-        "those",
-        "it",
-        "its",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "has",
-        "have",
-        "had",
-        "do",
-        "does",
-        "did",
-        "will",
-        "would",
-        "can",
-        "could",
-        "may",
-        "might",
-        "shall",
-        "should",
-        "must",
-        "not",
-        "no",
-        "yes",
-        "so",
-        "if",
-        "up",
-        "out",
-        "off",
-        "down",
-        "new",
-        "says",
-        "said",
-        "say",
-        "amid",
-        "via",
-        "per",
-        "vs",
-        "versus",
-        "how",
-        "why",
-        "what",
-        "when",
-        "where",
-        "who",
-        "whom",
-        "which",
-        "while",
-        "report",
-        "reports",
-        "reported",
-        "update",
-        "updates",
-        "live",
-        "i",
-        "we",
-        "you",
-        "he",
-        "she",
-        "they",
-        "them",
-        "his",
-        "her",
-        "their",
-        "our",
-        "your",
-        "my",
-        "me",
-        "us",
-        "just",
-        "more",
-        "most",
-        "also",
-        "first",
-        "last",
-        "year",
-        "years",
-        "week",
-        "day",
-        "today",
-        "s",
-    }
-)
-# CJK ideographs, kana and hangul: scripts written without spaces, compared by bigrams.
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af"
-# One pass, three kinds of token (findall gives one group per kind); the
-# apostrophe tail of English words ("apple's") is matched and dropped.
-_TOKEN = re.compile(rf"([{_CJK}]+)|(\d+(?:[.,]\d+)*)|([^\W\d_{_CJK}]+)(?:['’][^\W\d_]+)?")
-
-
-_SUMMARY_LEAD = 200  # characters of the summary that count towards similarity
 # Two reports that both quote figures but share none ("6.1 quake" / "5.4
 # quake", "February sales" / "January sales") are usually different events.
 NUMBER_CONFLICT_FACTOR = 0.3
@@ -187,107 +57,6 @@ DEFAULT_THRESHOLD = 0.25
 """Similarity at which two reports count as one story (tuned on the fixture set)."""
 AVERAGE_LINK_FACTOR = 0.65
 """Merging two groups needs their average cross similarity ≥ threshold × this."""
-
-
-@lru_cache(maxsize=65536)
-def _word(word: str) -> str:
-    """A normalized English word, or '' for a stopword or a single letter.
-
-    Plurals are folded so "prices" and "price" compare equal. Cached:
-    headlines reuse a small vocabulary, so most words are seen many times.
-    """
-    if len(word) < 2 or word in _STOPWORDS:
-        return ""
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
-
-
-# Typographic punctuation mapped to ASCII so that most English headlines
-# take the fast ASCII path in tokens().
-_ASCII_PUNCT = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "."})
-_ASCII_TOKEN = re.compile(r"([a-z]+)|(\d+(?:[.,]\d+)*)")
-
-
-def tokens(text: str) -> set[str]:
-    """Normalized comparison tokens of ``text``.
-
-    English words lose case, possessives, plurals and stopwords; numbers
-    lose thousands separators; CJK runs become overlapping character
-    bigrams (a lone ideograph stays a unigram).
-    """
-    out: set[str] = set()
-    if not text:
-        return out
-    text = text.lower().translate(_ASCII_PUNCT)
-    add = out.add
-    if text.isascii():
-        for word, number in _ASCII_TOKEN.findall(text):
-            if word:
-                word = _word(word)
-                if word:
-                    add(word)
-            else:
-                add(number.replace(",", ""))
-        return out
-    text = unicodedata.normalize("NFKC", text)
-    for cjk, number, word in _TOKEN.findall(text):
-        if word:
-            word = _word(word)
-            if word:
-                add(word)
-        elif number:
-            add(number.replace(",", ""))
-        elif len(cjk) == 1:
-            add(cjk)
-        else:
-            out.update([cjk[i : i + 2] for i in range(len(cjk) - 1)])
-    return out
-
-
-def _is_figure(token: str) -> bool:
-    """True for a number that identifies an event: "6.1", "32.1", "300", "2.75".
-
-    Small integers (months, quarters, "Fold 3") and years are left out: they
-    are shared by unrelated stories and differ between reports of one.
-    """
-    if not token[0].isdigit():
-        return False
-    if "." in token:
-        return True
-    value = int(token) if token.isdigit() else 0
-    return value >= 13 and not 1900 <= value <= 2100
-
-
-_FEATURE_CACHE: dict[tuple[str, str], tuple[dict[str, float], frozenset[str]]] = {}
-_FEATURE_CACHE_MAX = 50_000
-
-
-def _features_and_figures(entry: Entry) -> tuple[dict[str, float], frozenset[str]]:
-    """Token weights by field and the figures quoted, cached by text.
-
-    The reader rebuilds a brief after every poll and on every day switch,
-    and most entries' titles have not changed since. Callers must not mutate
-    the returned dict.
-    """
-    lead = entry.summary[:_SUMMARY_LEAD]
-    key = (entry.title, lead)
-    cached = _FEATURE_CACHE.get(key)
-    if cached is None:
-        feats = dict.fromkeys(tokens(lead), 0.5)
-        feats.update(dict.fromkeys(tokens(entry.title), 1.0))
-        figures = frozenset(t for t in feats if t[0].isdigit() and _is_figure(t))
-        if len(_FEATURE_CACHE) >= _FEATURE_CACHE_MAX:
-            _FEATURE_CACHE.clear()  # crude but bounded; a rebuild refills it
-        cached = _FEATURE_CACHE[key] = (feats, figures)
-    return cached
-
-
-def entry_features(entry: Entry) -> dict[str, float]:
-    """Token → field weight for one entry: title 1.0, summary lead 0.5."""
-    return _features_and_figures(entry)[0]
 
 
 # -- clustering ----------------------------------------------------------
@@ -323,7 +92,7 @@ class _TitleIndex:
 
     def __init__(self, entries: Sequence[Entry]) -> None:
         n = len(entries)
-        data = [_features_and_figures(e) for e in entries]
+        data = [features_and_figures(e) for e in entries]
         feats = [f for f, _ in data]
         self.figures = [figures for _, figures in data]
         df = Counter(chain.from_iterable(feats))  # counted in C
@@ -396,22 +165,6 @@ class _TitleIndex:
                     pairs.append((sim, j, i))
         pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
         return pairs
-
-
-def similar_pairs(
-    entries: Sequence[Entry], *, window_hours: float, threshold: float
-) -> list[tuple[float, int, int]]:
-    """(similarity, i, j) for entry pairs from different feeds that look alike.
-
-    Only pairs within ``window_hours`` of each other and scoring at least
-    ``threshold`` are returned, most similar first.
-    """
-    if len(entries) < 2:
-        return []
-    index = _TitleIndex(entries)
-    return index.pairs(
-        [e.time for e in entries], [e.feed_id for e in entries], window_hours * 3600.0, threshold
-    )
 
 
 def _lead_key(entry: Entry, priorities: Mapping[str, int]) -> tuple[float, float, int]:

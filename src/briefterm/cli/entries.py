@@ -1,0 +1,89 @@
+"""``briefterm list``, ``search`` and ``mark``: cached entries, one line or one JSON object each."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from datetime import datetime
+
+from briefterm.cli._common import open_store
+from briefterm.cli._output import fail, json_dump, out
+from briefterm.errors import UsageError
+from briefterm.export.json import entry_to_dict
+from briefterm.models import Entry
+from briefterm.sanitize import clean_line
+from briefterm.store import EntryFilter, Store
+
+_VERBS = {
+    "read": "marked read",
+    "unread": "marked unread",
+    "star": "starred",
+    "unstar": "unstarred",
+}
+
+
+def _entry_line(entry: Entry) -> str:
+    """One safe line per entry: id, flags, time, feed, title."""
+    flags = ("N" if not entry.read else " ") + ("*" if entry.starred else " ")
+    when = datetime.fromtimestamp(entry.time).strftime("%Y-%m-%d %H:%M")
+    feed = clean_line(entry.feed_title, max_length=20)
+    title = clean_line(entry.title, max_length=200) or "(untitled)"
+    return f"{entry.id:>7} {flags} {when}  {feed:<20}  {title}"
+
+
+def _print_entries(entries: Sequence[Entry], as_json: bool) -> None:
+    if as_json:
+        json_dump([entry_to_dict(entry) for entry in entries])
+        return
+    for entry in entries:
+        out(_entry_line(entry))
+
+
+def _feed_ids(store: Store, urls: Sequence[str]) -> tuple[int, ...]:
+    """The cache ids of the feeds with these URLs; a usage error for an unknown one."""
+    ids = []
+    for url in urls:
+        state = store.get_feed(url)
+        if state is None:
+            raise UsageError(f"no feed {url} in the cache (see `briefterm feeds`)")
+        ids.append(state.id)
+    return tuple(ids)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """``briefterm list``: cached entries, newest first."""
+    with open_store() as store:
+        flt = EntryFilter(
+            unread=True if args.unread else None,
+            starred=True if args.starred else None,
+            feed_ids=_feed_ids(store, args.feed) if args.feed else None,
+            limit=args.limit,
+        )
+        _print_entries(store.list_entries(flt), args.json)
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    """``briefterm search QUERY``: entries whose title, summary or author match."""
+    with open_store() as store:
+        ids = store.search(args.query, limit=args.limit)
+        _print_entries(store.entries_by_ids(ids), args.json)
+    return 0
+
+
+def cmd_mark(args: argparse.Namespace) -> int:
+    """``briefterm mark ID... --read|--unread|--star|--unstar``."""
+    ids = list(dict.fromkeys(args.ids))
+    with open_store() as store:
+        known = store.flags(ids)
+        present = [i for i in ids if i in known]
+        missing = [i for i in ids if i not in known]
+        if args.action in ("read", "unread"):
+            changed = store.set_read(present, args.action == "read")
+        else:
+            changed = store.set_starred(present, args.action == "star")
+    out(f"{_VERBS[args.action]}: {changed} of {len(present)} entries changed")
+    if missing:
+        plural = "entry" if len(missing) == 1 else "entries"
+        return fail(f"no {plural} with id {', '.join(map(str, missing))}", 1)
+    return 0

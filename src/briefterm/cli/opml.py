@@ -1,0 +1,65 @@
+"""``briefterm import-opml`` and ``export-opml``: subscriptions in and out as OPML."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from briefterm.cli._common import config_file, load, open_store
+from briefterm.cli._output import err, out
+from briefterm.config import add_subscriptions
+from briefterm.fsutil import atomic_write_text
+from briefterm.opml import parse_opml, render_opml
+from briefterm.sanitize import clean_line
+
+
+def cmd_import_opml(args: argparse.Namespace) -> int:
+    """``briefterm import-opml FILE``: subscribe to every usable feed in the file."""
+    if args.file == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        data = Path(args.file).expanduser().read_bytes()
+    result = parse_opml(data)
+    config = load(args)
+    already = [feed for feed in result.feeds if config.feed(feed.url)]
+    added = add_subscriptions(config_file(args), result.feeds)
+    with open_store() as store:
+        store.sync_feeds(feed.url for feed in added)
+        for feed in added:
+            if feed.name:
+                state = store.get_feed(feed.url)
+                if state is not None and not state.title:
+                    store.update_feed(state.id, title=feed.name)
+    skipped = [(feed.url, "already subscribed") for feed in already] + result.skipped
+    out(f"{len(added)} feeds added, {len(skipped)} skipped")
+    for what, why in skipped:
+        out(f"  skipped {clean_line(what, max_length=200)}: {why}")
+    if added:
+        out("run `briefterm poll` to fetch them")
+    return 0
+
+
+def cmd_export_opml(args: argparse.Namespace) -> int:
+    """``briefterm export-opml [FILE]``: subscriptions as OPML (stdout without FILE)."""
+    config = load(args)
+    with open_store() as store:
+        states = {state.url: state for state in store.feeds(with_counts=False)}
+    feeds = []
+    links = {}
+    for feed in config.feeds:
+        state = states.get(feed.url)
+        if state is not None:
+            if not feed.name and state.title:
+                feed = replace(feed, name=state.title)
+            if state.site_link:
+                links[feed.url] = state.site_link
+        feeds.append(feed)
+    text = render_opml(feeds, "briefterm subscriptions", site_links=links)
+    if args.file and args.file != "-":
+        atomic_write_text(Path(args.file).expanduser(), text)
+        err(f"wrote {len(feeds)} feeds to {args.file}")
+    else:
+        sys.stdout.write(text)
+    return 0

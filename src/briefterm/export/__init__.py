@@ -1,0 +1,70 @@
+"""Pure renderers: a brief → Markdown, text, links or JSON.
+
+Nothing here does I/O; the CLI prints the strings and the reader copies them.
+Every renderer runs :func:`briefterm.sanitize.strip_controls` over its final
+output, so whatever a feed put in its text, the result has no escape
+sequences or other control characters (only newlines) and cannot end a
+terminal's bracketed paste early.
+
+:class:`Format` is the one list of formats; ``markdown.py``, ``text.py``,
+``links.py`` and ``json.py`` hold one renderer each, and :func:`render`
+picks one by name.
+"""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from briefterm.models import Brief
+
+__all__ = ["FORMATS", "Format", "render"]
+
+
+class Format(StrEnum):
+    """An export format; a ``str`` (``Format.MD == "md"``), so TOML and argv values compare."""
+
+    MD = "md"
+    """Markdown that reads like a hand-written brief."""
+    TEXT = "text"
+    """Plain text, numbered and wrapped, for chat or email."""
+    LINKS = "links"
+    """One URL per line."""
+    JSON = "json"
+    """Every field, for scripts."""
+
+
+FORMATS: tuple[str, ...] = tuple(fmt.value for fmt in Format)
+"""The format names in display order: ``("md", "text", "links", "json")``."""
+
+_ALIASES = {"markdown": Format.MD, "txt": Format.TEXT}
+
+
+def render(brief: Brief, fmt: str, *, tz: tzinfo | None = None) -> str:
+    """Render in ``fmt``: a :class:`Format` ("md", "text", "links", "json"), "markdown" or "txt".
+
+    Raises ``ValueError`` for any other name.
+    """
+    # Imported on first use: the config and the CLI's parser read Format from
+    # here, and `briefterm --help` should not pay for the renderers.
+    from briefterm.export.json import render_json
+    from briefterm.export.links import render_links
+    from briefterm.export.markdown import render_markdown
+    from briefterm.export.text import render_text
+
+    name = fmt.lower()
+    try:
+        chosen = _ALIASES.get(name) or Format(name)
+    except ValueError:
+        raise ValueError(
+            f"unknown export format {name!r}; use one of: {', '.join(FORMATS)}"
+        ) from None
+    if chosen is Format.MD:
+        return render_markdown(brief, tz=tz)
+    if chosen is Format.TEXT:
+        return render_text(brief, tz=tz)
+    if chosen is Format.LINKS:
+        return render_links(brief)
+    return render_json(brief)

@@ -1,0 +1,102 @@
+"""Entries and briefs as JSON: the one shape of ``list --json``, ``brief`` and ``export``.
+
+Every timestamp is UTC in one style, ``2026-12-02T06:20:00Z``
+(:func:`briefterm.timefmt.iso_utc`).
+"""
+
+from __future__ import annotations
+
+import json
+
+from briefterm.models import Brief, Entry
+from briefterm.sanitize import strip_controls
+from briefterm.timefmt import iso_utc
+
+JSON_SCHEMA_VERSION = 1
+"""Bumped whenever a field of the JSON export changes meaning or goes away."""
+
+
+def _clean(value: object) -> object:
+    """Strip control characters from every string in a JSON-ready structure."""
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    return value
+
+
+def entry_to_dict(entry: Entry) -> dict[str, object]:
+    """Every field of an entry as JSON-ready data (times as ISO 8601 UTC)."""
+    return {
+        "id": entry.id,
+        "entry_key": entry.entry_key,
+        "feed_id": entry.feed_id,
+        "feed_url": entry.feed_url,
+        "feed": entry.feed_title,
+        "publisher": entry.publisher,
+        "source_title": entry.source_title,
+        "source_url": entry.source_url,
+        "title": entry.title,
+        "link": entry.link,
+        "summary": entry.summary,
+        "content_html": entry.content_html,
+        "author": entry.author,
+        "published": iso_utc(entry.published),
+        "updated": iso_utc(entry.updated),
+        "first_seen": iso_utc(entry.first_seen),
+        "time": iso_utc(entry.time),
+        "categories": list(entry.categories),
+        "comments": entry.comments,
+        "enclosures": [
+            {"url": e.url, "type": e.type, "length": e.length} for e in entry.enclosures
+        ],
+        "related": list(entry.related),
+        "read": entry.read,
+        "starred": entry.starred,
+        "read_at": iso_utc(entry.read_at),
+        "starred_at": iso_utc(entry.starred_at),
+    }
+
+
+def brief_to_dict(brief: Brief) -> dict[str, object]:
+    """The whole brief as JSON-ready data with a schema version.
+
+    Each entry also says which section it is in and which entry leads its
+    story (``cluster_lead``, its own id for a lead).
+    """
+    return {
+        "schema": "briefterm.brief",
+        "schema_version": JSON_SCHEMA_VERSION,
+        "title": brief.title,
+        "label": brief.label,
+        "start": iso_utc(brief.start),
+        "end": iso_utc(brief.end),
+        "key_stories": [c.lead.id for c in brief.key_stories],
+        "sections": [
+            {
+                "name": s.name,
+                "hidden_count": s.hidden_count,
+                "clusters": [
+                    {
+                        "lead": c.lead.id,
+                        "ids": c.ids,
+                        "source_count": c.source_count,
+                        "entries": [
+                            {**entry_to_dict(e), "section": s.name, "cluster_lead": c.lead.id}
+                            for e in c.members
+                        ],
+                    }
+                    for c in s.clusters
+                ],
+            }
+            for s in brief.sections
+        ],
+    }
+
+
+def render_json(brief: Brief) -> str:
+    """A brief as JSON: every field of every entry, clusters, sections, schema version."""
+    text = json.dumps(_clean(brief_to_dict(brief)), ensure_ascii=False, indent=2)
+    return strip_controls(text) + "\n"

@@ -1,0 +1,106 @@
+"""A brief as Markdown that reads like a hand-written morning brief.
+
+Markdown treats feed text as text: characters that would start a link,
+image, emphasis, code span, HTML tag or heading are backslash-escaped, and
+link targets are only ever http(s) URLs that passed ``safe_url``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import tzinfo
+
+from briefterm.export._parts import attribution_parts, heading, headline, short_summary, top_line
+from briefterm.models import Brief, Cluster
+from briefterm.sanitize import strip_controls
+from briefterm.urls import host_of, safe_url
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_MD_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+_MD_LINE_START = re.compile(r"^(\s*)([#+=>-]|\d+[.)])")
+
+
+def md_escape(text: str) -> str:
+    """Escape feed text so Markdown shows it literally.
+
+    Backslash-escapes everything that could open a link or image (``[``,
+    ``]``), emphasis (``*``, ``_``, ``~``), code (backtick), raw HTML or an
+    autolink (``<``, ``>``), a table cell (``|``), an entity (``&x;``), and
+    a heading, quote or list marker at the start of the text. Newlines
+    become spaces: an item's text is one paragraph.
+    """
+    # Controls go first: removing an escape sequence after escaping could
+    # take a backslash with it and expose a bare "[".
+    text = " ".join(strip_controls(text).split())
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = _MD_ENTITY.sub(r"\\&", text)
+    return _MD_LINE_START.sub(_escape_marker, text)
+
+
+def _escape_marker(match: re.Match[str]) -> str:
+    """``# x`` → ``\\# x``; ``1. x`` → ``1\\. x`` (a backslash before a digit is literal)."""
+    indent, marker = match.group(1), match.group(2)
+    if marker[0].isdigit():
+        return f"{indent}{marker[:-1]}\\{marker[-1]}"
+    return f"{indent}\\{marker}"
+
+
+def md_url(url: str) -> str:
+    """A link target safe inside ``(...)``: http(s) only, brackets and spaces encoded."""
+    url = safe_url(url)
+    for char, code in (("(", "%28"), (")", "%29"), ("<", "%3C"), (">", "%3E"), (" ", "%20")):
+        url = url.replace(char, code)
+    return url
+
+
+def _md_link(text: str, url: str) -> str:
+    target = md_url(url)
+    return f"[{md_escape(text)}]({target})" if target else md_escape(text)
+
+
+def _md_item(cluster: Cluster, tz: tzinfo | None) -> list[str]:
+    lead = cluster.lead
+    lines = [f"- **{md_escape(headline(lead))}**"]
+    summary = short_summary(lead.summary)
+    if summary:
+        lines.append(f"  {md_escape(summary)}")
+    attribution = " · ".join(md_escape(p) for p in attribution_parts(lead, tz))
+    target = md_url(lead.link)
+    if target:
+        attribution += f" · [link]({target})"
+    lines.append(f"  *{attribution}*")
+    related = [u for u in (md_url(r) for r in lead.related) if u][:3]
+    if related:
+        links = ", ".join(f"[{md_escape(host_of(u) or u)}]({u})" for u in related)
+        lines.append(f"  *Related: {links}*")
+    if cluster.others:
+        others = ", ".join(_md_link(e.outlet, e.link) for e in cluster.others)
+        lines.append(f"  *Also reported by: {others}*")
+    return lines
+
+
+def render_markdown(brief: Brief, *, tz: tzinfo | None = None) -> str:
+    """A brief as Markdown that reads like a hand-written morning brief."""
+    out = [f"# {md_escape(heading(brief))}", ""]
+    top = top_line(brief)
+    if top:
+        out += [md_escape(top) + ".", ""]
+    if brief.key_stories:
+        out += ["## Key stories", ""]
+        for n, cluster in enumerate(brief.key_stories, 1):
+            line = f"{n}. {_md_link(headline(cluster.lead), cluster.lead.link)}"
+            if cluster.source_count > 1:
+                line += f" ({cluster.source_count} sources)"
+            out.append(line)
+        out.append("")
+    for section in brief.sections:
+        if section.name:
+            out += [f"## {md_escape(section.name)}", ""]
+        for cluster in section.clusters:
+            out += _md_item(cluster, tz)
+        if section.hidden_count:
+            out.append(f"- *…and {section.hidden_count} more*")
+        out.append("")
+    if not brief.sections:
+        out += ["*No stories in this edition.*", ""]
+    return strip_controls("\n".join(out).rstrip() + "\n")

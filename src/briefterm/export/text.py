@@ -1,0 +1,100 @@
+"""A brief as plain text for chat or email: no markup, numbered, wrapped."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import tzinfo
+
+from briefterm.export._parts import attribution_parts, heading, headline, short_summary, top_line
+from briefterm.models import Brief
+from briefterm.sanitize import strip_controls
+from briefterm.urls import safe_url
+
+TEXT_WIDTH = 78
+
+
+def _cell_width(char: str) -> int:
+    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
+
+
+def wrap(text: str, width: int = TEXT_WIDTH, indent: str = "") -> list[str]:
+    """Wrap ``text`` to ``width`` terminal cells, breaking CJK runs between characters.
+
+    URLs and other long words are never broken (a broken URL does not work).
+    """
+    units: list[tuple[str, bool]] = []  # (piece, space before it)
+    for word in text.split():
+        space = True
+        if any(_cell_width(c) == 2 for c in word):
+            # Wide characters may break anywhere; keep ASCII runs inside whole.
+            for piece in re.findall(r"[\x21-\x7e]+|.", word):
+                units.append((piece, space))
+                space = False
+        else:
+            units.append((word, True))
+    lines: list[str] = []
+    current = indent
+    current_w = len(indent)
+    for piece, space in units:
+        pw = sum(_cell_width(c) for c in piece)
+        sep = " " if space and current_w > len(indent) else ""
+        if current_w > len(indent) and current_w + len(sep) + pw > width:
+            lines.append(current)
+            current, current_w, sep = indent, len(indent), ""
+        current += sep + piece
+        current_w += len(sep) + pw
+    if current_w > len(indent):
+        lines.append(current)
+    return lines
+
+
+def _numbered(number: int, text: str, width: int) -> list[str]:
+    """``text`` wrapped under a right-aligned ``NN.`` in a four-cell margin."""
+    lines = wrap(text, width, " " * 4)
+    lines[0] = f"{number:>2}. " + lines[0][4:]
+    return lines
+
+
+def render_text(brief: Brief, *, tz: tzinfo | None = None, width: int = TEXT_WIDTH) -> str:
+    """A brief as plain text for chat or email: no markup, numbered, wrapped."""
+    title = heading(brief)
+    out = [title, "=" * min(width, len(title)), ""]
+    top = top_line(brief)
+    if top:
+        out += [*wrap(f"In brief: {top}.", width), ""]
+    if brief.key_stories:
+        out += ["KEY STORIES", ""]
+        for n, cluster in enumerate(brief.key_stories, 1):
+            text = headline(cluster.lead)
+            if cluster.source_count > 1:
+                text += f" ({cluster.source_count} sources)"
+            out += _numbered(n, text, width)
+        out.append("")
+    number = 0
+    for section in brief.sections:
+        if section.name:
+            out += [section.name.upper(), "-" * min(width, len(section.name)), ""]
+        for cluster in section.clusters:
+            number += 1
+            lead = cluster.lead
+            out += _numbered(number, headline(lead), width)
+            summary = short_summary(lead.summary)
+            if summary:
+                out += wrap(summary, width, " " * 4)
+            out += wrap(", ".join(attribution_parts(lead, tz)), width, " " * 4)
+            link = safe_url(lead.link)
+            if link:
+                out.append(f"    {link}")
+            if cluster.others:
+                others = ", ".join(
+                    f"{e.outlet} ({safe_url(e.link)})" if safe_url(e.link) else e.outlet
+                    for e in cluster.others
+                )
+                out += wrap(f"Also reported by: {others}", width, " " * 4)
+            out.append("")
+        if section.hidden_count:
+            out += [f"    …and {section.hidden_count} more", ""]
+    if not brief.sections:
+        out += ["No stories in this edition.", ""]
+    return strip_controls("\n".join(out).rstrip() + "\n")
