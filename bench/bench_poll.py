@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from feedgen import ServerProcess
 
 from briefterm import poller
-from briefterm.config_types import Config, FeedConfig, PollConfig
+from briefterm.config import Config, FeedConfig, PollConfig
 from briefterm.fetch import fetch, make_client
 from briefterm.poller import _parsers
 from briefterm.store import Store

@@ -2,7 +2,7 @@
 
 :func:`fetch` never raises for a network or server problem: it returns a
 :class:`FetchResult` whose ``error`` is one sentence. The limits come from
-:class:`~briefterm.config_types.PollConfig`:
+:class:`~briefterm.config.PollConfig`:
 
 * one **total deadline** (``timeout``) around connect, every redirect and the
   whole body, so a server that trickles one byte per second is cut off;
@@ -35,7 +35,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from briefterm import __version__
-from briefterm.config_types import MIB, PollConfig
+from briefterm.config import MIB, PollConfig
 from briefterm.sanitize import clean_line
 from briefterm.urls import is_http_url
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from email.utils import formatdate
 from typing import TYPE_CHECKING
 
-from briefterm.config_types import FeedConfig
+from briefterm.config import FeedConfig
 from briefterm.errors import OpmlError
 from briefterm.sanitize import clean_line
 from briefterm.urls import is_http_url

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from briefterm.config_types import Config, FeedConfig, PollConfig
+from briefterm.config import Config, FeedConfig, PollConfig
 from briefterm.poller import poll
 from briefterm.store import EntryFilter, Store
 from tests.support.loopback import LoopbackServer, Reply, Request
@@ -29,7 +29,7 @@ SECONDS = 4.0
 
 POLLER = """
 import json, sys, time
-from briefterm.config_types import Config, FeedConfig, PollConfig
+from briefterm.config import Config, FeedConfig, PollConfig
 from briefterm.poller import poll
 from briefterm.store import Store
 

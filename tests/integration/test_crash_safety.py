@@ -36,7 +36,7 @@ SEED = 20261122
 # The child: build the config from the URL list, poll once, report.
 CHILD = """
 import json, sys, time
-from briefterm.config_types import Config, FeedConfig, PollConfig
+from briefterm.config import Config, FeedConfig, PollConfig
 from briefterm.poller import poll
 from briefterm.store import Store
 

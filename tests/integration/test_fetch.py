@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from briefterm.config_types import MIB, PollConfig
+from briefterm.config import MIB, PollConfig
 from briefterm.fetch import FetchResult, fetch, make_client, parse_retry_after
 from tests.support.loopback import (
     LoopbackServer,

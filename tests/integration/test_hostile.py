@@ -21,7 +21,7 @@ from xml.sax.saxutils import escape
 
 import pytest
 
-from briefterm.config_types import MIB, Config, FeedConfig, PollConfig
+from briefterm.config import MIB, Config, FeedConfig, PollConfig
 from briefterm.models import Entry, FeedState
 from briefterm.poller import FeedResult, poll, poll_async
 from briefterm.store import EntryFilter, Store

@@ -12,7 +12,7 @@ from xml.sax.saxutils import escape
 
 import pytest
 
-from briefterm.config_types import MIB, Config, FeedConfig, PollConfig
+from briefterm.config import MIB, Config, FeedConfig, PollConfig
 from briefterm.models import Entry, FeedState
 from briefterm.parse import UnsafeFeedError, parse_feed
 from briefterm.poller import (

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from briefterm import xmlsafe
-from briefterm.config_types import FeedConfig
+from briefterm.config import FeedConfig
 from briefterm.opml import MAX_DEPTH, MAX_FEEDS, OpmlError, parse_opml, render_opml
 from tests import support
 from tests.support.scaling import LINEAR_FOR_4X, growth

@@ -20,7 +20,7 @@ from typing import ParamSpec, TypedDict, TypeVar, Unpack
 
 import httpx
 
-from briefterm.config_types import Config
+from briefterm.config import Config
 from briefterm.fetch import FetchResult, fetch, make_client
 from briefterm.models import ParsedFeed
 from briefterm.poller._parsers import Parsers

@@ -22,7 +22,7 @@ from collections import defaultdict, deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from briefterm.config_types import Config, FeedConfig
+from briefterm.config import Config, FeedConfig
 from briefterm.models import FeedState
 from briefterm.poller.report import FeedResult
 from briefterm.store import Store
