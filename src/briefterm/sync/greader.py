@@ -95,7 +95,7 @@ class GReaderClient:
         self._user = username
         self._password = password
         self._http = Transport(self._base + "/", limits)
-        self._where = f"the Google Reader API at {self._http.where}"
+        self._where = f"The Google Reader API at {self._http.where}"
         self._auth: str | None = None
         self._token: str | None = None
         self._lock = asyncio.Lock()
