@@ -8,6 +8,9 @@ after a grace period); then ``pg_ctl stop`` for the private cluster. Nothing
 is ever looked up or killed by name. A directory without the starter's
 marker file is left alone.
 
+``ttrss_down.py --php-only BASE`` stops only the web server (the instance stays,
+for tests of an unreachable server; ``ttrss_up.py --php-only BASE`` restarts it).
+
 ``ttrss_down.py --when-gone PID BASE`` is the watchdog the starter spawns:
 it waits (on a pidfd, no polling) until PID exits, then does the same.
 """
@@ -127,8 +130,13 @@ def main(argv: list[str]) -> int:
     if len(argv) == 3 and argv[0] == "--when-gone":
         _when_gone(int(argv[1]), Path(argv[2]))
         return 0
+    if len(argv) == 2 and argv[0] == "--php-only":
+        base = Path(argv[1])
+        if (base / MARKER).exists():
+            _stop_group(int((base / "run" / "php.pid").read_text().strip()))
+        return 0
     if len(argv) != 1:
-        print("usage: ttrss_down.py BASE | --when-gone PID BASE", file=sys.stderr)
+        print("usage: ttrss_down.py BASE | --php-only BASE | --when-gone PID BASE", file=sys.stderr)
         return 2
     stop(Path(argv[0]))
     return 0

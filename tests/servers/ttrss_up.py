@@ -24,6 +24,9 @@ killed test run leaves nothing running.
 Prints ``KEY=VALUE`` lines (also written to ``BASE/env``): TTRSS_BASE,
 TTRSS_URL, TTRSS_API_URL, TTRSS_USER, TTRSS_PASSWORD, TTRSS_FEED_DIR,
 TTRSS_FEED_URL, TTRSS_PGHOST, TTRSS_PGPORT, TTRSS_PGUSER, TTRSS_DB.
+``--php-only BASE`` starts only php -S again (after ``ttrss_down.py --php-only
+BASE``), on the same port, for tests of a server that went away and came back.
+
 Exit 0 when the server answers ``op=login``; 1 with one line on stderr (and
 nothing left running) otherwise; 3 when the packages cannot be installed.
 """
@@ -391,13 +394,34 @@ def start(parent: Path | None = None, watch_pid: int | None = None) -> dict[str,
     return facts
 
 
+def restart_php(base: Path) -> None:
+    """Start php -S again on the instance's port (tests of an unreachable server)."""
+    facts = dict(line.split("=", 1) for line in (base / "env").read_text().splitlines())
+    url = facts["TTRSS_URL"]
+    php = _start_php(base, int(url.rsplit(":", 1)[1].strip("/")))
+    _wait_for_login(url, php, base / "php.log")
+
+
 def main(argv: list[str]) -> int:
     """Command line: see the module docstring."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--parent", type=Path, default=os.environ.get("TTRSS_PARENT"))
     parser.add_argument("--watch-pid", type=int, default=None)
     parser.add_argument("-q", "--quiet", action="store_true")
+    parser.add_argument(
+        "--php-only",
+        type=Path,
+        metavar="BASE",
+        help="start php -S again for the instance BASE (after ttrss_down.py --php-only)",
+    )
     args = parser.parse_args(argv)
+    if args.php_only:
+        try:
+            restart_php(args.php_only)
+        except (StartError, OSError) as exc:
+            print(f"ttrss_up: {exc}", file=sys.stderr)
+            return 1
+        return 0
     reason = ttrss_install.ensure(quiet=args.quiet)
     if reason:
         print(f"ttrss_up: {reason}", file=sys.stderr)

@@ -152,6 +152,20 @@ class TtrssServer:
         tmp.replace(path)
         return f"{self.facts['TTRSS_FEED_URL']}{name}.xml"
 
+    def stop_php(self) -> None:
+        """Stop only the web server: the API becomes unreachable, the data stays."""
+        subprocess.run(
+            [sys.executable, str(SERVERS / "ttrss_down.py"), "--php-only", str(self.base)],
+            check=True,
+        )
+
+    def start_php(self) -> None:
+        """Start the web server again on the same port (sessions live in the database)."""
+        subprocess.run(
+            [sys.executable, str(SERVERS / "ttrss_up.py"), "--php-only", str(self.base)],
+            check=True,
+        )
+
     def stop(self) -> None:
         """Stop the instance and remove its directory (idempotent)."""
         if not self.stopped:
