@@ -191,9 +191,14 @@ class GReaderClient:
                 headers=self._headers(auth),
             )
             if reply.status == 401 and attempt == 0:
-                if reply.headers.get("x-reader-google-bad-token", "").lower() != "true":
+                # A new token first; only when that is refused too is Auth stale.
+                try:
+                    token = await self._token_for(auth, stale=token)
+                except SyncError as exc:
+                    if exc.reason != "login":
+                        raise
                     auth = await self._login(stale=auth)
-                token = await self._token_for(auth, stale=token)
+                    token = await self._token_for(auth, stale=None)
                 continue
             self._check(reply, path)
             return reply.text()
