@@ -15,7 +15,7 @@ from tests.support.fake_ttrss import FakeTtrss, Script, headline
 from tests.support.greader_server import GReaderServer, _Handler
 
 HOSTILE_TITLE = "\x1b]0;pwned\x07\x1b[2JHello\x9b31m [bold red]world[/] \u202eevil\x00\x08"
-FAST = Limits(timeout=0.5, connect_timeout=0.5, max_reply=1024 * 1024)
+FAST = Limits(timeout=0.2, connect_timeout=0.2, max_reply=1024 * 1024)
 
 
 def one_sentence(err: SyncError) -> str:
@@ -109,7 +109,7 @@ async def test_ttrss_slow_server_times_out() -> None:
             with pytest.raises(SyncError) as err:
                 await client.categories()
     assert err.value.reason == "unreachable"
-    assert "did not answer within 0.5 s" in one_sentence(err.value)
+    assert "did not answer within 0.2 s" in one_sentence(err.value)
 
 
 async def test_ttrss_relogs_in_once_then_gives_up() -> None:
@@ -255,4 +255,4 @@ async def test_greader_slow_server_times_out(server: GReaderServer) -> None:
             with pytest.raises(SyncError) as err:
                 await client.login()
     assert err.value.reason == "unreachable"
-    assert "did not answer within 0.5 s" in one_sentence(err.value)
+    assert "did not answer within 0.2 s" in one_sentence(err.value)
