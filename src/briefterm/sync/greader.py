@@ -20,7 +20,6 @@ shared/reviews/sync.md §3.2):
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 from collections.abc import AsyncIterator, Collection, Sequence
 from typing import Any
@@ -32,6 +31,7 @@ from briefterm.sync.models import (
     Flag,
     PushResult,
     RemoteCategory,
+    RemoteCounters,
     RemoteEntry,
     RemoteFeed,
     RemoteState,
@@ -266,7 +266,7 @@ class GReaderClient:
 
     async def unsubscribe(self, feed_id: str) -> None:
         """``subscription/edit ac=unsubscribe s=feed/<id>``."""
-        stream = feed_id if feed_id.startswith("feed/") else f"feed/{feed_id}"
+        stream = _stream(feed_id)
         answer = await self._post("subscription/edit", [("ac", "unsubscribe"), ("s", stream)])
         if answer.strip() != "OK":
             raise SyncError(f"{self._where} could not unsubscribe {stream}.", "refused")
@@ -346,19 +346,28 @@ class GReaderClient:
                 newest = max(newest, parsed[1])
         return entries, newest
 
-    async def state(self) -> RemoteState:
-        """Unread (reading list minus read) and starred ids."""
-        unread, starred = await asyncio.gather(
-            self.item_ids(READING_LIST, exclude=READ), self.item_ids(STARRED)
+    async def state(self, feeds: Collection[str] | None = None) -> RemoteState:
+        """Unread (reading list, or ``feeds``, minus read) and starred ids."""
+        streams = [READING_LIST] if feeds is None else [_stream(f) for f in feeds]
+        *unread, starred = await asyncio.gather(
+            *(self.item_ids(s, exclude=READ) for s in streams), self.item_ids(STARRED)
         )
-        return RemoteState(frozenset(unread), frozenset(starred))
+        covered = None if feeds is None else frozenset(streams)
+        return RemoteState(frozenset().union(*unread), frozenset(starred), covered)
 
-    async def fingerprint(self) -> str | None:
-        """A digest of ``unread-count`` (FreshRSS); None where the server has none."""
+    async def counters(self) -> RemoteCounters | None:
+        """``unread-count`` (FreshRSS, Inoreader); None where there is none (Miniflux)."""
         content = await self._get("unread-count", [])
-        if not isinstance(content, dict) or "unreadcounts" not in content:
+        rows = content.get("unreadcounts") if isinstance(content, dict) else None
+        if not isinstance(rows, list):
             return None  # Miniflux: 200 [] for an unknown path
-        return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+        unread: dict[str, int] = {}
+        for row in rows:
+            stream = row.get("id") if isinstance(row, dict) else None
+            count = clean.decimal_id(row.get("count")) if isinstance(row, dict) else None
+            if isinstance(stream, str) and stream.startswith("feed/") and count:
+                unread[clean.line(stream, 300)] = int(count)
+        return RemoteCounters(unread, None)
 
     async def push(self, flag: Flag, ids: Sequence[str]) -> PushResult:
         """``edit-tag`` in batches; a batch counts when the server answers ``OK``."""
@@ -372,6 +381,10 @@ class GReaderClient:
             if answer.strip() != "OK":
                 raise SyncError(f"{self._where} did not confirm edit-tag.", "reply")
         return PushResult(frozenset(wanted))
+
+
+def _stream(feed_id: str) -> str:
+    return feed_id if feed_id.startswith("feed/") else f"feed/{feed_id}"
 
 
 def _label(tag_id: object) -> str:

@@ -10,7 +10,7 @@ kept (capped) for conversion at display time.
 from __future__ import annotations
 
 import enum
-from collections.abc import AsyncIterator, Collection, Sequence
+from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol, runtime_checkable
@@ -116,6 +116,24 @@ class RemoteState:
 
     unread: frozenset[str] = field(default_factory=frozenset)
     starred: frozenset[str] = field(default_factory=frozenset)
+    feeds: frozenset[str] | None = None
+    """The feeds ``unread`` covers when it was asked for some only; None: all.
+    A stored entry of another feed that is not listed is not known to be read."""
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteCounters:
+    """Cheap counts: what changed since the last sync, without listing ids."""
+
+    unread: Mapping[str, int]
+    """Unread articles by feed id (feeds with none may be left out)."""
+    starred: int | None
+    """Starred articles in all, or None when the API does not tell."""
+
+    def changed_feeds(self, before: RemoteCounters) -> frozenset[str]:
+        """Feeds whose unread count differs from ``before``'s."""
+        feeds = set(self.unread) | set(before.unread)
+        return frozenset(f for f in feeds if self.unread.get(f, 0) != before.unread.get(f, 0))
 
 
 @runtime_checkable
@@ -148,14 +166,19 @@ class SyncService(Protocol):
     async def entries_by_id(self, ids: Sequence[str]) -> list[RemoteEntry]:
         """Full entries for these ids (unknown ids are left out)."""
 
-    async def state(self) -> RemoteState:
-        """The ids unread and starred now, for reconciling changes made elsewhere."""
+    async def state(self, feeds: Collection[str] | None = None) -> RemoteState:
+        """The ids unread and starred now, for reconciling changes made elsewhere.
 
-    async def fingerprint(self) -> str | None:
-        """A cheap digest of the server's counters, or None where the API has none.
+        With ``feeds``, unread ids only of those feeds (the ones whose counter
+        changed); starred ids are always complete.
+        """
 
-        When it equals the previous sync's, :meth:`state` has most likely not
-        changed and a quick sync may skip it.
+    async def counters(self) -> RemoteCounters | None:
+        """Unread counts by feed and the starred total, or None where the API has none.
+
+        Equal counters mean :meth:`state` has most likely not changed (a swap
+        inside one feed can hide), so a quick sync lists ids only of the
+        feeds whose count changed, and a full one now and then lists all.
         """
 
     async def push(self, flag: Flag, ids: Sequence[str]) -> PushResult:

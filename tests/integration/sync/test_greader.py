@@ -170,18 +170,24 @@ async def test_unreachable_server() -> None:
     assert str(err.value).startswith("Cannot reach the sync server at 127.0.0.1:")
 
 
-async def test_fingerprint_only_where_unread_count_exists(
+async def test_counters_only_where_unread_count_exists(
     server: GReaderServer, client: GReaderClient
 ) -> None:
-    feed = server.add_feed("http://f.test/feed", "F")
-    item = server.add_item(feed, "x")
-    first = await client.fingerprint()
+    one = server.add_feed("http://f.test/one", "One")
+    two = server.add_feed("http://f.test/two", "Two")
+    item = server.add_item(one, "x")
+    other = server.add_item(two, "y")
+    first = await client.counters()
     if server.flavour == "miniflux":
         assert first is None  # unknown path: 200 [] (no unread-count)
         return
-    assert first is not None
+    assert first is not None and first.unread == {one.stream: 1, two.stream: 1}
     server.items[int(item)].read = True
-    assert await client.fingerprint() != first
+    after = await client.counters()
+    assert after is not None and after.changed_feeds(first) == {one.stream}
+    state = await client.state(after.changed_feeds(first))
+    assert state.feeds == {one.stream} and state.unread == set()
+    assert (await client.state()).unread == {other}
 
 
 def test_canonical_ids() -> None:
