@@ -9,8 +9,9 @@ measures, interleaving the variants and printing medians:
 * the latency of one API call (getApiLevel) through the client;
 * a whole first sync (``entries_since(None)``, content included), by
   concurrency;
-* a sync with nothing new: ``entries_since(watermark)`` + ``fingerprint()``,
-  and the full ``state()`` id lists a reconciliation needs.
+* a sync with nothing new: ``entries_since(watermark)`` + ``counters()``;
+  one article changed elsewhere: ``counters()`` + ``state()`` of its feed;
+  and the full ``state()`` id lists a complete reconciliation needs.
 """
 
 from __future__ import annotations
@@ -75,14 +76,29 @@ async def first_sync(
         return time.perf_counter() - started, count, mark
 
 
-async def quick(server: TtrssServer, user: TtrssUser, mark: str) -> tuple[float, float, float]:
+async def quick(
+    server: TtrssServer, user: TtrssUser, mark: str
+) -> tuple[float, float, float, float]:
+    """Nothing new; one article read elsewhere; the full id lists; one call."""
     async with TtrssClient(server.url, user.login, user.password) as client:
         await client.login()
+        before = await client.counters()
         started = time.perf_counter()
         nothing = [b async for b in client.entries_since(mark)]
-        await client.fingerprint()
+        now = await client.counters()
         quick_sync = time.perf_counter() - started
-        assert not any(b.entries for b in nothing)
+        assert not any(b.entries for b in nothing) and now == before and before
+        (one,) = [e for b in nothing for e in b.entries] or [
+            e async for b in client.entries_since(str(int(mark) - 1)) for e in b.entries
+        ]
+        AdminSession(server, user).set_flag([int(one.id)], 2, 1 if one.read else 0)
+        started = time.perf_counter()
+        after = await client.counters()
+        assert after is not None
+        changed = after.changed_feeds(before)
+        partial = await client.state(changed)
+        one_change = time.perf_counter() - started
+        assert len(changed) == 1 and partial.unread
         started = time.perf_counter()
         state = await client.state()
         full_state = time.perf_counter() - started
@@ -91,7 +107,7 @@ async def quick(server: TtrssServer, user: TtrssUser, mark: str) -> tuple[float,
         for _ in range(30):
             await client.call("getApiLevel")
         per_call = (time.perf_counter() - started) / 30
-        return quick_sync, full_state, per_call
+        return quick_sync, one_change, full_state, per_call
 
 
 def main(argv: list[str]) -> int:
@@ -99,6 +115,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 2, 4, 8])
     args = parser.parse_args(argv)
     started = time.perf_counter()
     server = ttrss.start()
@@ -111,7 +128,7 @@ def main(argv: list[str]) -> int:
         started = time.perf_counter()
         fill(server, user, args.entries)
         print(f"tt-rss fetched {args.entries} articles in {time.perf_counter() - started:.1f} s")
-        results: dict[int, list[float]] = {1: [], 2: [], 4: [], 8: []}
+        results: dict[int, list[float]] = {c: [] for c in args.concurrency}
         mark = ""
         for _ in range(args.runs):
             for concurrency in results:
@@ -124,9 +141,10 @@ def main(argv: list[str]) -> int:
             print(f"first sync, {args.entries} entries, concurrency {concurrency}:", end=" ")
             print(f"median {median:.2f} s (runs {runs})")
         quicks = [asyncio.run(quick(server, user, mark)) for _ in range(args.runs)]
-        nothing, state, call = (statistics.median(q[i] for q in quicks) for i in range(3))
-        print(f"nothing new (entries_since + fingerprint): median {nothing:.3f} s")
-        print(f"state() with {args.entries} unread: median {state:.2f} s")
+        nothing, one, state, call = (statistics.median(q[i] for q in quicks) for i in range(4))
+        print(f"nothing new (entries_since + counters): median {nothing:.3f} s")
+        print(f"one article changed elsewhere (counters + state of its feed): median {one:.3f} s")
+        print(f"full state() with ~{args.entries} unread: median {state:.2f} s")
         print(f"one API call (getApiLevel): median {call * 1000:.1f} ms")
     finally:
         server.stop()
