@@ -327,8 +327,6 @@ def _start_php(base: Path, port: int) -> subprocess.Popen[bytes]:
         [
             *_as("www-data"),
             "php",
-            "-d",
-            "opcache.enable_cli=1",
             "-S",
             f"127.0.0.1:{port}",
             "-t",

@@ -212,7 +212,7 @@ class TtrssClient:
 
     async def subscribe(self, url: str, category: str = "") -> RemoteFeed:
         """``subscribeToFeed`` (level 5+), in the category titled ``category``."""
-        self._need_level(5, "subscribing")
+        await self._need_level(5, "subscribing")
         cat_id = "0"
         if category:
             found = [c.id for c in await self.categories() if c.title == category]
@@ -242,11 +242,13 @@ class TtrssClient:
 
     async def unsubscribe(self, feed_id: str) -> None:
         """``unsubscribeFeed`` (level 5+); an unknown feed is an error."""
-        self._need_level(5, "unsubscribing")
+        await self._need_level(5, "unsubscribing")
         await self.call("unsubscribeFeed", feed_id=clean.need_id(feed_id, "the caller", "a feed"))
 
-    def _need_level(self, level: int, what: str) -> None:
-        if self._sid is not None and self.api_level < level:
+    async def _need_level(self, level: int, what: str) -> None:
+        if self._sid is None:
+            await self.login()
+        if self.api_level < level:
             raise SyncError(
                 f"{self._where} (API level {self.api_level}) is too old for {what}.", "refused"
             )
