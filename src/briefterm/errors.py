@@ -52,3 +52,18 @@ class OpmlError(BrieftermError):
 
 class BrowserError(BrieftermError):
     """A link cannot be opened; the message is one sentence for the user."""
+
+
+class SyncError(BrieftermError):
+    """An aggregator (tt-rss, a Google Reader API server) cannot be synced with.
+
+    ``str(err)`` is one sentence for the user; ``reason`` is one word a caller
+    can act on: ``unreachable`` (also timeouts; try again later), ``login``
+    (wrong user or password), ``disabled`` (the API is off for this account),
+    ``refused`` (the server declined one request, such as a subscription), or
+    ``reply`` (the server answered something that is not the protocol).
+    """
+
+    def __init__(self, message: str, reason: str = "reply") -> None:
+        super().__init__(message)
+        self.reason = reason
