@@ -15,13 +15,14 @@ from typing import ClassVar
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown, Static
 
 from briefterm.models import Entry
 from briefterm.sanitize import clean_line, clean_text
 from briefterm.timefmt import local_time, long_age
+from briefterm.tui.keys import bindings_for
 from briefterm.urls import safe_url
 
 
@@ -37,11 +38,14 @@ def body_markdown(entry: Entry) -> str:
 def _size(length: int | None) -> str:
     if not length:
         return ""
-    for unit in ("B", "KB", "MB", "GB"):
-        if length < 1024 or unit == "GB":
-            return f"{length:.0f} {unit}" if unit == "B" else f"{length:.1f} {unit}"
-        length /= 1024  # type: ignore[assignment]
-    return ""
+    if length < 1024:
+        return f"{length} B"
+    size = length / 1024
+    for unit in ("KB", "MB"):
+        if size < 1024:
+            return f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GB"
 
 
 def attribution(entry: Entry, others: list[Entry], now: float) -> list[tuple[str, Text]]:
@@ -112,14 +116,8 @@ def attribution_text(rows: list[tuple[str, Text]]) -> str:
 class DetailPane(VerticalScroll, can_focus=True):
     """Scrollable view of one entry."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "scroll_down", "Scroll", show=False, id="down"),
-        Binding("k,up", "scroll_up", "Scroll", show=False, id="up"),
-        Binding("g,home", "scroll_home", "Top", show=False, id="top"),
-        Binding("G,end", "scroll_end", "Bottom", show=False, id="bottom"),
-        Binding("pagedown,ctrl+d", "page_down", "Page down", show=False, id="page_down"),
-        Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="page_up"),
-    ]
+    # The same ids and keys as the lists' motions (one table: tui/bindings.py).
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("story")
 
     DEFAULT_CSS = """
     DetailPane {
