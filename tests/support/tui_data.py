@@ -10,12 +10,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from textual.pilot import Pilot
+from textual.widget import Widget
 
 from briefterm.config_types import Config, FeedConfig, UIConfig
 from briefterm.models import Brief, Cluster, Enclosure, ParsedEntry, Section
 from briefterm.store import EntryFilter, Store
+from briefterm.tui._marking import Marking
 from briefterm.tui.app import BriefApp
-from briefterm.tui.view_model import RowModel
+from briefterm.tui.view_model import RowModel, View
 from tests.support.sql import raw_write
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC).timestamp()
@@ -48,6 +50,35 @@ async def until(pilot: Pilot[int], condition: Callable[[], bool], what: str) -> 
             return
         await pilot.pause()
     raise AssertionError(f"this never happened: {what}")
+
+
+def focus_of(app: BriefApp) -> Widget | None:
+    """The focused widget, read afresh (a function call: type checkers do not keep it narrowed)."""
+    return app.focused
+
+
+def view_of(app: BriefApp) -> View:
+    """The reader's current view, read afresh."""
+    return app.reader.view
+
+
+def row_of(app: BriefApp, entry_id: int) -> int:
+    """The row showing ``entry_id`` in the current view (which must list it)."""
+    row = model_of(app).row_of_entry(entry_id)
+    assert row is not None, f"entry {entry_id} is not in this view"
+    return row
+
+
+def opened_key(app: BriefApp) -> str:
+    """The entry_key of the story in the story pane."""
+    entry = app.reader.detail.entry
+    assert entry is not None, "no story is open"
+    return entry.entry_key
+
+
+def pending(marking: Marking) -> bool:
+    """True while a delayed read waits for its timer."""
+    return marking.read_timer is not None
 
 
 def model_of(app: BriefApp) -> RowModel:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import threading
 import time
+import webbrowser
 
 import pytest
 from rich.table import Table
 
 from briefterm import links
 from briefterm.config_types import Config, UIConfig
+from briefterm.errors import BrowserError
 from briefterm.models import ParsedEntry
 from briefterm.store import Store
 from briefterm.tui.screens.help import HelpScreen
@@ -19,11 +21,16 @@ from tests.support.tui_data import (
     NOW,
     TECH,
     fixture_brief,
+    focus_of,
     key_of,
     make_config,
     model_of,
+    opened_key,
+    pending,
+    row_of,
     settle,
     until,
+    view_of,
 )
 from tests.tui.conftest import AppFactory
 
@@ -94,7 +101,7 @@ async def test_escape_sequences_from_feed_never_reach_output(
         rendered = "".join(seg.text for strip in strips for seg in strip)
         assert "Evil" in rendered and "title" in rendered
         assert "\x1b" not in rendered and "\x9b" not in rendered and "\x07" not in rendered
-        row = model_of(app).row_of_entry(entry_ids(store, "raw")[0])
+        row = row_of(app, entry_ids(store, "raw")[0])
         app.entries.cursor = row
         await pilot.press("enter")
         await pilot.pause()
@@ -181,9 +188,9 @@ async def test_sections_next_previous_and_section_list(store: Store, make_app: A
         assert model_of(app).group_index(app.entries.cursor) == 1
         # Tab to the section list, pick Markets, enter jumps there.
         await pilot.press("escape")
-        assert app.focused is app.reader.sections
+        assert focus_of(app) is app.reader.sections
         await pilot.press("G", "enter")
-        assert app.focused is app.entries
+        assert focus_of(app) is app.entries
         assert key_of(app) == "rates"
 
 
@@ -217,7 +224,7 @@ async def test_open_and_back_and_scroll_detail(store: Store, make_app: AppFactor
         await pilot.pause()
         detail = app.reader.detail
         assert detail.entry is not None and detail.entry.entry_key == "chip"
-        assert app.focused is detail
+        assert focus_of(app) is detail
         meta = detail.attribution_text
         assert "Silicon Gazette  via Tech Daily" in meta
         assert "Dana Reporter" in meta
@@ -229,9 +236,9 @@ async def test_open_and_back_and_scroll_detail(store: Store, make_app: AppFactor
         related = str(detail.query_one("#detail-related").render())
         assert "https://news.example.com/related-1" in related
         await pilot.press("h")
-        assert app.focused is app.entries
+        assert focus_of(app) is app.entries
         # Long body: open the 20k-character title entry and scroll with j/k.
-        app.entries.cursor = model_of(app).row_of_entry(entry_ids(store, "long")[0])
+        app.entries.cursor = row_of(app, entry_ids(store, "long")[0])
         await pilot.press("l")
         await until(pilot, lambda: detail.max_scroll_y > 0, "the long story scrolls")
         await pilot.press("j", "j", "j")
@@ -239,7 +246,7 @@ async def test_open_and_back_and_scroll_detail(store: Store, make_app: AppFactor
         await pilot.press("k", "k", "k")
         assert detail.scroll_y == 0
         await pilot.press("escape")
-        assert app.focused is app.entries
+        assert focus_of(app) is app.entries
 
 
 async def test_body_uses_markdown_from_html(store: Store, make_app: AppFactory) -> None:
@@ -274,9 +281,9 @@ async def test_mark_read_never(store: Store, make_app: AppFactory) -> None:
         await pilot.press("enter")
         detail = app.reader.detail
         assert detail.entry is not None and detail.entry.entry_key == "chip"  # it was opened
-        assert app.focused is detail
+        assert focus_of(app) is detail
         assert flags_of(store, "chip") == (False, False)
-        assert app.reader.marking.read_timer is None  # and no read is pending
+        assert not pending(app.reader.marking)  # and no read is pending
 
 
 async def test_mark_read_after_delay_and_cancel(store: Store, make_app: AppFactory) -> None:
@@ -288,14 +295,14 @@ async def test_mark_read_after_delay_and_cancel(store: Store, make_app: AppFacto
         marking = app.reader.marking
         await pilot.press("enter")
         assert flags_of(store, "chip") == (False, False)
-        assert marking.read_timer is not None  # the delayed read is pending
+        assert pending(marking)  # the delayed read is pending
         marking.read_after_delay()  # the delay is over
         assert flags_of(store, "chip") == (True, False)
         # Open another story and move away at once: the timer is cancelled.
         await pilot.press("h", "j", "enter")
-        assert marking.read_timer is not None
+        assert pending(marking)
         await pilot.press("h", "j")
-        assert marking.read_timer is None
+        assert not pending(marking)
         marking.read_after_delay()  # a timer that fired anyway finds nothing to mark
         assert flags_of(store, "markup") == (False, False)
 
@@ -348,19 +355,19 @@ async def test_views_cycle_and_direct(store: Store, make_app: AppFactory) -> Non
         await pilot.press("s")  # star the key story (3 entries)
         await pilot.press("v")
         await settle(app, pilot)
-        assert app.view == "unread"
+        assert view_of(app) == "unread"
         assert [r.name for r in app.reader.sections.rows] == ["Today", "Yesterday"]
         model = model_of(app)
         assert sum(model.unread_in_group(i) for i in range(len(model.groups))) == 11
         await pilot.press("v")
         await settle(app, pilot)
-        assert app.view == "starred" and len(model_of(app)) - len(model_of(app).groups) == 3
+        assert view_of(app) == "starred" and len(model_of(app)) - len(model_of(app).groups) == 3
         await pilot.press("v")
         await settle(app, pilot)
-        assert app.view == "all"
+        assert view_of(app) == "all"
         await pilot.press("v")
         await settle(app, pilot)
-        assert app.view == View.FEEDS
+        assert view_of(app) == View.FEEDS
         assert [r.name for r in app.reader.sections.rows] == [
             "Market Watch",
             "Policy Wire",
@@ -368,11 +375,11 @@ async def test_views_cycle_and_direct(store: Store, make_app: AppFactory) -> Non
         ]
         await pilot.press("v")
         await settle(app, pilot)
-        assert app.view == "brief"
+        assert view_of(app) == "brief"
         for key, view in (("3", "starred"), ("5", "feeds"), ("2", "unread"), ("1", "brief")):
             await pilot.press(key)
             await settle(app, pilot)
-            assert app.view == view
+            assert view_of(app) == view
 
 
 async def test_search_view_and_escape(store: Store, make_app: AppFactory) -> None:
@@ -382,15 +389,15 @@ async def test_search_view_and_escape(store: Store, make_app: AppFactory) -> Non
         await pilot.press("slash")
         await pilot.press(*"budget")
         await settle(app, pilot)  # the pause after typing, then the search
-        assert app.view == View.SEARCH
+        assert view_of(app) == View.SEARCH
         assert key_of(app) == "budget"
         await pilot.press("enter")
-        assert app.focused is app.entries
+        assert focus_of(app) is app.entries
         await pilot.press("enter")  # opens the result
-        assert app.reader.detail.entry.entry_key == "budget"
+        assert opened_key(app) == "budget"
         await pilot.press("escape", "slash", "escape")
         await settle(app, pilot)
-        assert app.view == "brief"
+        assert view_of(app) == "brief"
         assert not app.query_one("#search").display
 
 
@@ -521,7 +528,7 @@ async def test_pane_and_palette_keys_are_remappable(store: Store, make_app: AppF
         await settle(app, pilot)
         before = app.focused
         await pilot.press("ctrl+o")
-        assert app.focused is not before
+        assert focus_of(app) is not before
         await pilot.press("ctrl+k")
         await pilot.pause()
         assert type(app.screen).__name__ == "CommandPalette"
@@ -564,12 +571,12 @@ async def test_narrow_layout_switches_by_class(store: Store, make_app: AppFactor
 async def test_open_link_uses_argv_without_shell(
     store: Store, make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls: list[tuple[object, dict]] = []
+    calls: list[tuple[object, dict[str, object]]] = []
 
     def fake_popen(argv, **kwargs):  # type: ignore[no-untyped-def]
         calls.append((argv, kwargs))
 
-    monkeypatch.setattr(links.subprocess, "Popen", fake_popen)
+    monkeypatch.setattr("briefterm.links.subprocess.Popen", fake_popen)
     config = Config(feeds=make_config().feeds, browser="firefox --new-tab {url}")
     app = make_app(config)
     async with app.run_test(size=SIZE) as pilot:
@@ -587,19 +594,19 @@ async def test_open_link_default_browser_and_javascript_refused(
 ) -> None:
     opened: list[str] = []
 
-    class GraphicalBrowser(links.webbrowser.BackgroundBrowser):
+    class GraphicalBrowser(webbrowser.BackgroundBrowser):
         def open(self, url: str, new: int = 0, autoraise: bool = True) -> bool:
             opened.append(url)
             return True
 
-    monkeypatch.setattr(links.webbrowser, "get", lambda: GraphicalBrowser("xdg-open"))
+    monkeypatch.setattr("briefterm.links.webbrowser.get", lambda: GraphicalBrowser("xdg-open"))
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("o")
         await settle(app, pilot)
         assert opened == ["https://news.example.com/chip"]
-        app.entries.cursor = model_of(app).row_of_entry(entry_ids(store, "js")[0])
+        app.entries.cursor = row_of(app, entry_ids(store, "js")[0])
         await pilot.press("o")
         await settle(app, pilot)
         assert opened == ["https://news.example.com/chip"]
@@ -610,8 +617,8 @@ def test_console_browser_is_refused_rather_than_run_on_the_readers_terminal(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Over SSH, webbrowser falls back to lynx/w3m in the foreground.
-    monkeypatch.setattr(links.webbrowser, "get", lambda: links.webbrowser.GenericBrowser("w3m"))
-    with pytest.raises(links.BrowserError, match="No graphical web browser"):
+    monkeypatch.setattr("briefterm.links.webbrowser.get", lambda: webbrowser.GenericBrowser("w3m"))
+    with pytest.raises(BrowserError, match="No graphical web browser"):
         links.open_link("https://news.example.com/chip")
 
 
@@ -621,7 +628,7 @@ def test_console_browser_is_refused_rather_than_run_on_the_readers_terminal(
 async def test_poll_keeps_cursor_on_selected_entry(store: Store, make_app: AppFactory) -> None:
     from briefterm.poller import FeedResult, PollReport
 
-    calls: list[dict] = []
+    calls: list[dict[str, object]] = []
 
     def fake_poll(s: Store, config: Config, *, progress=None, **kw):  # type: ignore[no-untyped-def]
         calls.append(kw)

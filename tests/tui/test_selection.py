@@ -18,7 +18,17 @@ from briefterm.tui.screens.help import HelpScreen
 from briefterm.tui.view_model import View
 from briefterm.tui.widgets import SelectionStatus
 from tests.support.sql import entry_ids
-from tests.support.tui_data import NOW, key_of, make_config, model_of, settle
+from tests.support.tui_data import (
+    NOW,
+    focus_of,
+    key_of,
+    make_config,
+    model_of,
+    opened_key,
+    pending,
+    settle,
+    view_of,
+)
 from tests.tui.conftest import AppFactory, FakeNative
 
 SIZE = (160, 45)
@@ -73,6 +83,11 @@ def status_text(app: BriefApp) -> str:
     status = app.reader.selection_status
     assert isinstance(status, SelectionStatus)
     return str(status.render()) if status.display else ""
+
+
+def top_screen(app: BriefApp) -> object:
+    """The screen on top, read afresh."""
+    return app.screen
 
 
 def help_screen(app: BriefApp) -> HelpScreen:
@@ -154,15 +169,15 @@ async def test_select_across_sections_copy_markdown_and_survive_views(
         assert not any(line.startswith("✓") and "Central bank" in line for line in lines)
         await pilot.press("slash", *"budget", "enter")
         await settle(app, pilot)
-        assert app.view == View.SEARCH and key_of(app) == "budget"
+        assert view_of(app) == View.SEARCH and key_of(app) == "budget"
         assert app.entries.visible_text()[1].startswith("✓")
         # esc clears the selection first; the next esc leaves the search.
         await pilot.press("escape")
         assert selected_ids(app) == set() and status_text(app) == ""
-        assert app.view == View.SEARCH
+        assert view_of(app) == View.SEARCH
         await pilot.press("escape")
         await settle(app, pilot)
-        assert app.view == "brief"
+        assert view_of(app) == "brief"
 
 
 async def test_copy_as_chooser_links_json_and_cancel(store: Store, make_app: AppFactory) -> None:
@@ -173,12 +188,12 @@ async def test_copy_as_chooser_links_json_and_cancel(store: Store, make_app: App
         # No selection: the story under the cursor (a three-report cluster) is copied.
         await pilot.press("Y")
         await pilot.pause()
-        assert isinstance(app.screen, ExportChooser)
+        assert isinstance(top_screen(app), ExportChooser)
         await pilot.press("j", "j", "k", "j")
         assert app.screen.query_one(OptionList).highlighted == 2
         await pilot.press("enter")
         await settle(app, pilot)
-        assert not isinstance(app.screen, ExportChooser)
+        assert not isinstance(top_screen(app), ExportChooser)
         links = app.clipboard.splitlines()
         # One link per story (export picks each story's lead), from the cluster's reports only.
         chip_links = {f"https://news.example.com/{k}" for k in ("chip", "chip-policy", "stocks")}
@@ -196,7 +211,7 @@ async def test_copy_as_chooser_links_json_and_cancel(store: Store, make_app: App
         before = app.clipboard
         await pilot.press("Y", "escape")
         await settle(app, pilot)
-        assert app.clipboard == before and not isinstance(app.screen, ExportChooser)
+        assert app.clipboard == before and not isinstance(top_screen(app), ExportChooser)
 
         # Plain text from the chooser, for a selection of two stories.
         await pilot.press("j", "space", "space")
@@ -240,7 +255,7 @@ async def test_shift_range_star_toggle_and_escape(store: Store, make_app: AppFac
         assert len(selected_ids(app)) == 4
         await pilot.press("escape")
         assert selected_ids(app) == set()
-        assert app.focused is app.entries  # esc only cleared the selection
+        assert focus_of(app) is app.entries  # esc only cleared the selection
         await pilot.press("J", "asterisk")  # Policy: the two stories shown
         assert selected_ids(app) == ids_of(store, "budget", "privacy")
         await pilot.press("asterisk")  # again: deselect the section
@@ -248,7 +263,7 @@ async def test_shift_range_star_toggle_and_escape(store: Store, make_app: AppFac
         await pilot.press("space", "k", "space")  # select, move back, deselect
         assert selected_ids(app) == set()
         await pilot.press("escape")  # nothing selected: esc goes back as before
-        assert app.focused is app.reader.sections
+        assert focus_of(app) is app.reader.sections
 
 
 async def test_search_prefix_cjk_and_actions_in_results(store: Store, make_app: AppFactory) -> None:
@@ -257,23 +272,23 @@ async def test_search_prefix_cjk_and_actions_in_results(store: Store, make_app: 
         await settle(app, pilot)
         await pilot.press("slash", *"chipm", "space", "Y", "y")
         assert app.query_one("#search", Input).value == "chipm Yy"  # typed, not bound
-        assert selected_ids(app) == set() and not isinstance(app.screen, ExportChooser)
+        assert selected_ids(app) == set() and not isinstance(top_screen(app), ExportChooser)
         for _ in range(3):
             await pilot.press("backspace")
         await settle(app, pilot)  # the pause after typing, then the search
-        assert app.view == View.SEARCH
+        assert view_of(app) == View.SEARCH
         results = model_of(app).item_ids(0, len(model_of(app)))
         assert set(results) == ids_of(store, "chip", "chip-policy")  # not "Chip stocks"
         # esc in the box returns to the previous view.
         await pilot.press("escape")
         await settle(app, pilot)
-        assert app.view == "brief" and not app.query_one("#search").display
+        assert view_of(app) == "brief" and not app.query_one("#search").display
 
         await pilot.press("slash")
         app.query_one("#search", Input).value = "芯片"
         await pilot.press("enter")  # runs the search and focuses the results
         await settle(app, pilot)
-        assert app.focused is app.entries
+        assert focus_of(app) is app.entries
         assert key_of(app) == "cjk"
         await pilot.press("s", "m")  # star and mark read work in results
         (cjk,) = ids_of(store, "cjk")
@@ -283,18 +298,18 @@ async def test_search_prefix_cjk_and_actions_in_results(store: Store, make_app: 
         assert "国产芯片出货量创新高" in app.clipboard
         await pilot.press("enter")
         await pilot.pause()
-        assert app.reader.detail.entry.entry_key == "cjk" and app.focused is app.reader.detail
+        assert opened_key(app) == "cjk" and focus_of(app) is app.reader.detail
         await pilot.press("space")  # in the story pane: (de)selects the story being read
         assert selected_ids(app) == set()
         await pilot.press("space")
         assert selected_ids(app) == {cjk}
         await pilot.press("escape")  # out of the story pane, back to the results
-        assert app.focused is app.entries and app.view == View.SEARCH
+        assert focus_of(app) is app.entries and view_of(app) == View.SEARCH
         # An emptied search box falls back to the previous view.
         await pilot.press("slash")
         app.query_one("#search", Input).value = ""
         await settle(app, pilot)
-        assert app.view == "brief"
+        assert view_of(app) == "brief"
 
 
 async def test_help_and_palette_list_selection_keys(store: Store, make_app: AppFactory) -> None:
@@ -364,6 +379,7 @@ async def test_read_and_star_keys_act_on_the_selection(store: Store, make_app: A
         await pilot.press("escape")  # no selection: keys act on the cursor row again
         assert status_text(app) == ""
         lead = model_of(app).lead_id(app.entries.cursor)
+        assert lead is not None
         await pilot.press("s")
         assert store.flags([lead])[lead][1] is True
         assert sum(s for _, s in store.flags(selected).values()) == 1
@@ -376,7 +392,7 @@ async def test_empty_search_closes_the_box(store: Store, make_app: AppFactory) -
         await pilot.press("slash", "enter")
         await settle(app, pilot)
         assert not app.query_one("#search", Input).display
-        assert app.view == "brief"
+        assert view_of(app) == "brief"
 
 
 async def test_esc_clears_the_selection_after_reading_in_the_wide_layout(
@@ -403,9 +419,9 @@ async def test_marking_by_hand_cancels_the_delayed_read(store: Store, make_app: 
         assert lead is not None
         await pilot.press("enter")
         marking = app.reader.marking
-        assert marking.read_timer is not None  # the delayed read is pending
+        assert pending(marking)  # the delayed read is pending
         await pilot.press("m", "m")  # read, then unread again: the user's choice
-        assert marking.read_timer is None  # marking by hand cancelled it
+        assert not pending(marking)  # marking by hand cancelled it
         marking.read_after_delay()  # a timer that fired anyway finds nothing to mark
         assert store.flags([lead])[lead][0] is False
 

@@ -9,7 +9,6 @@ import re
 import pyperclip
 import pytest
 
-from briefterm import clipboard
 from briefterm.clipboard import (
     NO_TOOL,
     OSC52_MAX_BASE64,
@@ -105,7 +104,7 @@ def test_no_terminal_and_no_native(no_native: None, monkeypatch: pytest.MonkeyPa
         return real_open(path, *args, **kwargs)
 
     monkeypatch.setattr("builtins.open", no_tty)
-    monkeypatch.setattr(clipboard.sys, "stderr", io.StringIO())
+    monkeypatch.setattr("briefterm.clipboard.sys.stderr", io.StringIO())
     result = copy("text")
     assert not result.ok
     assert "no terminal" in result.message and "no clipboard tool" in result.message

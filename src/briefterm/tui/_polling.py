@@ -32,6 +32,7 @@ class PollFn(Protocol):
         self,
         store: Store,
         config: Config,
+        /,
         *,
         progress: Callable[[FeedResult], None] | None = ...,
         force: bool = ...,
