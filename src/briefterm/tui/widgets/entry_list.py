@@ -289,7 +289,6 @@ class EntryList(CursorList):
     def _render_row(self, row: int, width: int, is_cursor: bool, selected: int = NONE) -> Strip:
         model = self.model
         assert model is not None
-        st = self._styles
         kind = model.kinds[row]
         if kind == HEADER:
             return self._render_header(row, width)
@@ -302,31 +301,9 @@ class EntryList(CursorList):
         else:
             text = self._text_of(row)
         unread = not flags & READ
-        fill = st["base"]
-        if is_cursor:
-            cursor = st["cursor"] if self.has_focus else st["cursor-blurred"]
-            title_style = cursor + Style(bold=unread)
-            marker_style = star_style = meta_style = count_style = cursor
-            select_style = cursor + Style(bold=True)
-        else:
-            title_style = st["unread"] if unread else st["read"]
-            marker_style, star_style = st["marker"], st["star"]
-            meta_style, count_style = st["meta"], st["count"]
-            select_style = st["selected-marker"] if selected == FULL else meta_style
-            if selected != NONE:
-                # Selected rows keep their colours on a tinted background.
-                tint = Style(bgcolor=st["selected"].bgcolor)
-                title_style, marker_style, star_style = (
-                    title_style + tint,
-                    marker_style + tint,
-                    star_style + tint,
-                )
-                meta_style, count_style, select_style = (
-                    meta_style + tint,
-                    count_style + tint,
-                    select_style + tint,
-                )
-                fill = fill + tint
+        title_style, marker_style, star_style, meta_style, count_style, select_style, fill = (
+            self._row_styles(is_cursor, unread, selected)
+        )
         # Each gap ends the segment before it (a segment never starts with a
         # space): some SVG renderers drop leading spaces in screenshots.
         segments = [
@@ -357,6 +334,31 @@ class EntryList(CursorList):
             segments.append(Segment(last.text + pad, last.style))
             segments.append(Segment(f"{age} ", meta_style))
         return Strip(segments).crop_extend(0, width, fill)
+
+    def _row_styles(self, is_cursor: bool, unread: bool, selected: int) -> tuple[Style, ...]:
+        """Styles of a row's parts: title, marker, star, meta, count, selection mark, fill."""
+        st = self._styles
+        if is_cursor:
+            cursor = st["cursor"] if self.has_focus else st["cursor-blurred"]
+            bold = cursor + Style(bold=True)
+            title = bold if unread else cursor + Style(bold=False)
+            return title, cursor, cursor, cursor, cursor, bold, st["base"]
+        meta = st["meta"]
+        select = st["selected-marker"] if selected == FULL else meta
+        styles = (
+            st["unread"] if unread else st["read"],
+            st["marker"],
+            st["star"],
+            meta,
+            st["count"],
+            select,
+            st["base"],
+        )
+        if selected == NONE:
+            return styles
+        # Selected rows keep their colours on a tinted background.
+        tint = Style(bgcolor=st["selected"].bgcolor)
+        return tuple(style + tint for style in styles)
 
     def _render_header(self, row: int, width: int) -> Strip:
         model = self.model
