@@ -199,7 +199,7 @@ def test_progress_messages_replace_each_other() -> None:
 
 def test_the_frozen_heap_stays_bounded() -> None:
     settler = HeapSettler()
-    settler.settle()  # the first load: a full collection, then the heap is frozen
+    settler.settle()  # the first load: the heap is frozen as it is
     base = gc.get_freeze_count()
     garbage = base // 2 + 1
     sizes = []

@@ -9,10 +9,11 @@ skips it.
 
 Frozen objects are never collected, so cyclic garbage frozen along with
 them would stay for good; a reader left open for days would grow. So each
-settle first unfreezes, and when the frozen heap has doubled since the last
-full collection, collects fully (once, paid by one view load) before
-freezing again. Otherwise only the young generations are collected: a full
-collection at every search keystroke would cost tens of milliseconds.
+settle first unfreezes, and when the frozen heap has doubled since the first
+load (or the last full collection), collects fully (once, paid by one view
+load) before freezing again. Otherwise only the young generations are
+collected: a full collection at every search keystroke would cost tens of
+milliseconds, and one at start-up about 0.1 s on a 10,000-entry brief.
 """
 
 from __future__ import annotations
@@ -24,16 +25,17 @@ class HeapSettler:
     """Call :meth:`settle` after each view load."""
 
     def __init__(self) -> None:
-        self._baseline = 0  # frozen objects right after the last full collection
+        self._baseline = 0  # frozen objects after the first load or the last full collection
 
     def settle(self) -> None:
         """Freeze the heap as it is now; collect fully when it has doubled since last time."""
         frozen = gc.get_freeze_count()
         gc.unfreeze()
-        if frozen >= 2 * self._baseline:  # the first load, then whenever it doubled
+        if self._baseline and frozen >= 2 * self._baseline:
             gc.collect()
             gc.freeze()
             self._baseline = gc.get_freeze_count()
             return
         gc.collect(1)
         gc.freeze()
+        self._baseline = self._baseline or gc.get_freeze_count()
