@@ -242,6 +242,7 @@ class ReaderBase(Screen[None]):
         groups = {model.group_index(r) for r in touched}
         self.sections.update_counts({g: model.unread_in_group(g) for g in groups if g >= 0})
         self._counts_changed(unread_delta)
+        self.refresh_bindings()  # "undo" may apply now, or no more
 
     def send_to_terminal(self, text: str) -> None:
         """Copy with OSC 52 (from any thread: posted to the UI thread)."""
@@ -329,6 +330,7 @@ class ReaderBase(Screen[None]):
         self.view = view
         self.entries.empty_message = "Loading…"
         self.load_view()
+        self.refresh_bindings()  # "next edition" depends on the view and the edition
 
     def _close_search(self) -> None:
         self.search_bar.close()

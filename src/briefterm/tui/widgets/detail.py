@@ -14,6 +14,7 @@ from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
@@ -131,6 +132,12 @@ class DetailPane(VerticalScroll, can_focus=True):
     }
     """
 
+    _empty = getters.query_one("#detail-empty", Static)
+    _title = getters.query_one("#detail-title", Static)
+    _meta = getters.query_one("#detail-meta", Static)
+    _body = getters.query_one("#detail-body", Markdown)
+    _related = getters.query_one("#detail-related", Static)
+
     def __init__(self, *, clock: Callable[[], float] = time.time, id: str | None = None) -> None:
         super().__init__(id=id)
         self.clock = clock
@@ -152,13 +159,13 @@ class DetailPane(VerticalScroll, can_focus=True):
         others = others or []
         self._set_empty(False)
         title = clean_line(entry.title, max_length=600) or "(untitled)"
-        self.query_one("#detail-title", Static).update(Text(title))
+        self._title.update(Text(title))
         rows = attribution(entry, others, self.clock())
         self.attribution_text = attribution_text(rows)
-        self.query_one("#detail-meta", Static).update(attribution_grid(rows))
-        self.query_one("#detail-body", Markdown).update(body_markdown(entry))
+        self._meta.update(attribution_grid(rows))
+        self._body.update(body_markdown(entry))
         related = [u for u in (safe_url(r) for r in entry.related) if u]
-        related_widget = self.query_one("#detail-related", Static)
+        related_widget = self._related
         related_widget.display = bool(related)
         if related:
             block = Text("Related\n", style="bold")
@@ -170,14 +177,14 @@ class DetailPane(VerticalScroll, can_focus=True):
         """Show the empty state."""
         self.entry = None
         self._set_empty(True)
-        self.query_one("#detail-body", Markdown).update("")
+        self._body.update("")
 
     def on_mount(self) -> None:
         self._set_empty(True)
 
     def _set_empty(self, empty: bool) -> None:
-        self.query_one("#detail-empty").display = empty
-        for part in ("#detail-title", "#detail-meta", "#detail-body"):
-            self.query_one(part).display = not empty
+        self._empty.display = empty
+        for part in (self._title, self._meta, self._body):
+            part.display = not empty
         if empty:
-            self.query_one("#detail-related").display = False
+            self._related.display = False
