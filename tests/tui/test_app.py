@@ -698,3 +698,26 @@ async def test_quit(store: Store, make_app: AppFactory) -> None:
         await pilot.press("q")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_a_failing_view_or_copy_is_one_sentence(
+    store: Store, make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> str:
+        raise OSError("disk on fire")
+
+    app = make_app(brief_loader=broken)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        messages = [n.message for n in app._notifications]
+        assert "Could not load the view: disk on fire." in messages
+        assert "Could not load the view" in "\n".join(app.entries.visible_text())
+        await pilot.press("4")  # the other views still load
+        await settle(app, pilot)
+        assert key_of(app) == "chip"
+        monkeypatch.setattr("briefterm.export.render", broken)
+        await pilot.press("y")
+        await settle(app, pilot)
+        messages = [n.message for n in app._notifications]
+        assert "Could not export the stories: disk on fire." in messages
+        assert app.is_running

@@ -104,8 +104,9 @@ class ReaderScreen(ReaderBase):
         elif worker.group == "copy":
             self.tell(f"Could not export the stories: {error}.", "error")
         elif worker.group == "browser":
-            text = str(error) if isinstance(error, BrowserError) else f"{error}"
-            self.tell(text if text else "Could not open the link.", "error", 8)
+            # A BrowserError is already the sentence; anything else gets one.
+            text = str(error) if isinstance(error, BrowserError) else ""
+            self.tell(text or f"Could not open the link: {error}.", "error", 8)
         elif worker.group != "counts":  # a failed count keeps the last counts shown
             self.tell(f"Something went wrong: {error}.", "error")
 
