@@ -18,7 +18,7 @@ from briefterm.store import EntryFilter, Store
 from briefterm.tui._marking import Marking
 from briefterm.tui.app import BriefApp
 from briefterm.tui.view_model import RowModel, View
-from tests.support.sql import raw_write
+from tests.support.sql import entry_ids, raw_write
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC).timestamp()
 
@@ -74,6 +74,12 @@ def opened_key(app: BriefApp) -> str:
     entry = app.reader.detail.entry
     assert entry is not None, "no story is open"
     return entry.entry_key
+
+
+def flags_of(store: Store, key: str) -> tuple[bool, bool]:
+    """The (read, starred) flags of the entry with this entry_key."""
+    (eid,) = entry_ids(store, key)
+    return store.flags([eid])[eid]
 
 
 def pending(marking: Marking) -> bool:
