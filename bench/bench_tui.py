@@ -91,14 +91,14 @@ async def measure(path: Path, config: Config, presses: int) -> dict[str, float]:
         await app.workers.wait_for_complete()
         await pilot.pause()
         results["brief_rows_s"] = time.perf_counter() - started
-        results["brief_rows"] = len(app.model or ())
+        results["brief_rows"] = len(app.reader.model or ())
 
         t0 = time.perf_counter()
         await pilot.press("4")
         await app.workers.wait_for_complete()
         await pilot.pause()
         results["all_view_load_s"] = time.perf_counter() - t0
-        results["all_view_rows"] = len(app.model or ())
+        results["all_view_rows"] = len(app.reader.model or ())
 
         timings = []
         for _ in range(presses):
@@ -113,7 +113,7 @@ async def measure(path: Path, config: Config, presses: int) -> dict[str, float]:
         results["keypress_median_ms"] = statistics.median(timings)
         results["keypress_p99_ms"] = timings[int(len(timings) * 0.99) - 1]
 
-        entries = app.entries
+        entries = app.reader.entries
         repaint = []
         for _ in range(20):
             entries._pages.clear()  # cold caches: includes the SQLite page load

@@ -14,18 +14,30 @@ import asyncio
 import tempfile
 from pathlib import Path
 
+from textual.pilot import Pilot
+
 from briefterm.demo import prepare_demo
 from briefterm.tui.app import BriefApp
+
+
+async def settle(app: BriefApp, pilot: Pilot[int]) -> None:
+    """Wait until no worker runs and what they posted is handled."""
+    while True:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not len(app.workers):
+            return
 
 
 async def capture(app: BriefApp, output: Path, size: tuple[int, int], theme: str) -> None:
     """Open the demo brief, open its first key story, and save an SVG screenshot."""
     async with app.run_test(size=size) as pilot:
         app.theme = theme
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(app, pilot)
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await settle(app, pilot)  # the story's Markdown body mounts in steps
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(app.export_screenshot(title="briefterm"), encoding="utf-8")
 

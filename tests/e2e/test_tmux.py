@@ -205,6 +205,7 @@ def test_demo_runs_in_a_real_terminal(tmux: Tmux, tmp_path: Path) -> None:
 
     # Feed text is never markup: a headline about "[bold]" and "[/]" shows them as typed.
     tmux.keys("/")
+    tmux.wait_for(lambda s: "Search titles, summaries" in s, "the search box")
     tmux.run("send-keys", "-t", tmux.target, "-l", "Markup 101")
     tmux.keys("Enter")
     tmux.wait_for(lambda s: "Markup 101: in terminal styling, [bold]" in s, "the search result")
@@ -215,7 +216,9 @@ def test_demo_runs_in_a_real_terminal(tmux: Tmux, tmp_path: Path) -> None:
 
     # Copy reaches a real terminal as OSC 52: tmux (set-clipboard on) turns it
     # into a paste buffer, as a terminal over SSH would fill its clipboard.
-    tmux.keys("Escape", "1", "g", "Space", "Space", "y")
+    tmux.keys("Escape", "1")
+    tmux.wait_for(lambda s: "│ Brief · Demo brief" in s and "Key stories" in s, "the brief again")
+    tmux.keys("g", "Space", "Space", "y")
     tmux.wait_for(lambda s: "Copied 2 stories" in s, "the copy notification")
     pasted = tmux.run("show-buffer")
     assert pasted.startswith("# Demo brief"), pasted

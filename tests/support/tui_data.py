@@ -6,13 +6,19 @@ emoji and a 20,000-character title, so every rendering path meets them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+
+from textual.pilot import Pilot
+from textual.widget import Widget
 
 from briefterm.config_types import Config, FeedConfig, UIConfig
 from briefterm.models import Brief, Cluster, Enclosure, ParsedEntry, Section
 from briefterm.store import EntryFilter, Store
+from briefterm.tui._marking import Marking
 from briefterm.tui.app import BriefApp
-from tests.support.sql import raw_write
+from briefterm.tui.view_model import RowModel, View
+from tests.support.sql import entry_ids, raw_write
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC).timestamp()
 
@@ -23,18 +29,76 @@ MARKETS = "https://markets.example.net/atom"
 LONG_TITLE = "Very long headline " * 1053  # about 20,000 characters
 
 
-async def settle(app: BriefApp, pilot) -> None:  # type: ignore[no-untyped-def]
-    """Let view workers finish and the screen repaint."""
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+async def settle(app: BriefApp, pilot: Pilot[int]) -> None:
+    """Wait until no worker runs and every message they posted is handled.
+
+    One round is not always enough: a finished worker's message can start
+    another (a search's pause posts the query, which loads the view).
+    """
+    for _ in range(100):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not len(app.workers):
+            return
+    raise AssertionError(f"workers never settled: {list(app.workers)}")
+
+
+async def until(pilot: Pilot[int], condition: Callable[[], bool], what: str) -> None:
+    """Let the app run until ``condition()`` holds: waits for events, not for a time."""
+    for _ in range(500):
+        if condition():
+            return
+        await pilot.pause()
+    raise AssertionError(f"this never happened: {what}")
+
+
+def focus_of(app: BriefApp) -> Widget | None:
+    """The focused widget, read afresh (a function call: type checkers do not keep it narrowed)."""
+    return app.focused
+
+
+def view_of(app: BriefApp) -> View:
+    """The reader's current view, read afresh."""
+    return app.reader.view
+
+
+def row_of(app: BriefApp, entry_id: int) -> int:
+    """The row showing ``entry_id`` in the current view (which must list it)."""
+    row = model_of(app).row_of_entry(entry_id)
+    assert row is not None, f"entry {entry_id} is not in this view"
+    return row
+
+
+def opened_key(app: BriefApp) -> str:
+    """The entry_key of the story in the story pane."""
+    entry = app.reader.detail.entry
+    assert entry is not None, "no story is open"
+    return entry.entry_key
+
+
+def flags_of(store: Store, key: str) -> tuple[bool, bool]:
+    """The (read, starred) flags of the entry with this entry_key."""
+    (eid,) = entry_ids(store, key)
+    return store.flags([eid])[eid]
+
+
+def pending(marking: Marking) -> bool:
+    """True while a delayed read waits for its timer."""
+    return marking.read_timer is not None
+
+
+def model_of(app: BriefApp) -> RowModel:
+    """The rows of the reader's current view (which must have loaded)."""
+    model = app.reader.model
+    assert model is not None, "the view has not loaded"
+    return model
 
 
 def key_of(app: BriefApp, row: int | None = None) -> str:
     """The entry_key of the lead entry on ``row`` (default: the cursor row)."""
-    assert app.model is not None
-    lead = app.model.lead_id(app.entries.cursor if row is None else row)
+    lead = model_of(app).lead_id(app.reader.entries.cursor if row is None else row)
     assert lead is not None
-    entry = app.store.get_entry(lead)
+    entry = app.reader.store.get_entry(lead)
     assert entry is not None
     return entry.entry_key
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,19 +12,24 @@ from textual.widgets import Input, OptionList
 from briefterm.config_types import Config, ExportConfig, UIConfig
 from briefterm.models import ParsedEntry
 from briefterm.store import Store
-from briefterm.tui.app import BriefApp, SelectionStatus
-from briefterm.tui.rows import VIEW_SEARCH
+from briefterm.tui.app import BriefApp
 from briefterm.tui.screens.export import ExportChooser
+from briefterm.tui.screens.help import HelpScreen
+from briefterm.tui.view_model import View
+from briefterm.tui.widgets import SelectionStatus
 from tests.support.sql import entry_ids
 from tests.support.tui_data import (
     NOW,
-    clock,
-    fill_store,
-    fixture_brief,
+    focus_of,
     key_of,
     make_config,
+    model_of,
+    opened_key,
+    pending,
     settle,
+    view_of,
 )
+from tests.tui.conftest import AppFactory, FakeNative
 
 SIZE = (160, 45)
 pytestmark = pytest.mark.usefixtures("utc")
@@ -39,12 +43,12 @@ EXTRA_POLICY = (
 
 
 @pytest.fixture
-def store() -> Iterator[Store]:
-    s = Store(":memory:")
-    ids = fill_store(s)
+def store(store: Store) -> Store:
+    """The filled store plus four older Policy Wire stories (a longer section to select in)."""
+    (policy,) = (f.id for f in store.feeds(with_counts=False) if f.title == "Policy Wire")
     published = datetime.fromtimestamp(NOW, UTC)
-    s.upsert_entries(
-        ids["policy"],
+    store.upsert_entries(
+        policy,
         [
             ParsedEntry(
                 f"extra{i}",
@@ -57,27 +61,18 @@ def store() -> Iterator[Store]:
         ],
         now=NOW - 3600,
     )
-    yield s
-    s.close()
+    return store
 
 
-class FakeNative:
-    """Stands in for the system copy tool."""
-
-    def __init__(self, works: bool = True) -> None:
-        self.works = works
-        self.texts: list[str] = []
-
-    def __call__(self, text: str) -> bool:
-        self.texts.append(text)
-        return self.works
+@pytest.fixture
+def reader_config() -> Config:
+    """Marking by hand only: these tests count what is read."""
+    return make_config(mark_read="never")
 
 
-def make_app(store: Store, config: Config | None = None, **kwargs: object) -> BriefApp:
-    kwargs.setdefault("brief_loader", fixture_brief)
-    kwargs.setdefault("native_copier", FakeNative())
-    config = config or make_config(mark_read="never")
-    return BriefApp(config, store, clock=clock, **kwargs)  # type: ignore[arg-type]
+def selected_ids(app: BriefApp) -> set[int]:
+    """The selected entry ids."""
+    return app.reader.selection.ids
 
 
 def ids_of(store: Store, *keys: str) -> set[int]:
@@ -85,8 +80,20 @@ def ids_of(store: Store, *keys: str) -> set[int]:
 
 
 def status_text(app: BriefApp) -> str:
-    status = app.query_one("#selection-status", SelectionStatus)
+    status = app.reader.selection_status
+    assert isinstance(status, SelectionStatus)
     return str(status.render()) if status.display else ""
+
+
+def top_screen(app: BriefApp) -> object:
+    """The screen on top, read afresh."""
+    return app.screen
+
+
+def help_screen(app: BriefApp) -> HelpScreen:
+    screen = app.screen
+    assert isinstance(screen, HelpScreen)
+    return screen
 
 
 def messages(app: BriefApp) -> list[str]:
@@ -99,13 +106,19 @@ def no_controls(text: str) -> bool:
     )
 
 
-async def test_select_across_sections_copy_markdown_and_survive_views(store: Store) -> None:
+async def test_select_across_sections_copy_markdown_and_survive_views(
+    store: Store, make_app: AppFactory
+) -> None:
     native = FakeNative()
-    app = make_app(store, native_copier=native)
+    app = make_app(native_copier=native)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("5")  # By feed: Market Watch, Policy Wire, Tech Daily
         await settle(app, pilot)
-        assert [r.name for r in app.sections.rows] == ["Market Watch", "Policy Wire", "Tech Daily"]
+        assert [r.name for r in app.reader.sections.rows] == [
+            "Market Watch",
+            "Policy Wire",
+            "Tech Daily",
+        ]
         assert status_text(app) == ""
         await pilot.press("J", "asterisk")  # the whole Policy Wire group: 7 entries
         assert status_text(app) == "7 selected"
@@ -117,7 +130,7 @@ async def test_select_across_sections_copy_markdown_and_survive_views(store: Sto
         assert status_text(app) == "10 selected · range"
         await pilot.press("V")
         assert status_text(app) == "10 selected"
-        selected = set(app.selected)
+        selected = set(selected_ids(app))
         assert ids_of(store, "markup", "cjk", "emoji") <= selected
         assert not ids_of(store, "chip", "long") & selected
         marked = [line for line in app.entries.visible_text() if line.startswith("✓")]
@@ -147,7 +160,7 @@ async def test_select_across_sections_copy_markdown_and_survive_views(store: Sto
         for key in ("1", "left_square_bracket", "4", "2"):
             await pilot.press(key)
             await settle(app, pilot)
-            assert app.selected == selected
+            assert selected_ids(app) == selected
             assert status_text(app) == "10 selected"
         await pilot.press("1")
         await settle(app, pilot)
@@ -156,31 +169,31 @@ async def test_select_across_sections_copy_markdown_and_survive_views(store: Sto
         assert not any(line.startswith("✓") and "Central bank" in line for line in lines)
         await pilot.press("slash", *"budget", "enter")
         await settle(app, pilot)
-        assert app.view == VIEW_SEARCH and key_of(app) == "budget"
+        assert view_of(app) == View.SEARCH and key_of(app) == "budget"
         assert app.entries.visible_text()[1].startswith("✓")
         # esc clears the selection first; the next esc leaves the search.
         await pilot.press("escape")
-        assert app.selected == set() and status_text(app) == ""
-        assert app.view == VIEW_SEARCH
+        assert selected_ids(app) == set() and status_text(app) == ""
+        assert view_of(app) == View.SEARCH
         await pilot.press("escape")
         await settle(app, pilot)
-        assert app.view == "brief"
+        assert view_of(app) == "brief"
 
 
-async def test_copy_as_chooser_links_json_and_cancel(store: Store) -> None:
-    app = make_app(store)
+async def test_copy_as_chooser_links_json_and_cancel(store: Store, make_app: AppFactory) -> None:
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         chip_ids = ids_of(store, "chip", "chip-policy", "stocks")
         # No selection: the story under the cursor (a three-report cluster) is copied.
         await pilot.press("Y")
         await pilot.pause()
-        assert isinstance(app.screen, ExportChooser)
+        assert isinstance(top_screen(app), ExportChooser)
         await pilot.press("j", "j", "k", "j")
         assert app.screen.query_one(OptionList).highlighted == 2
         await pilot.press("enter")
         await settle(app, pilot)
-        assert not isinstance(app.screen, ExportChooser)
+        assert not isinstance(top_screen(app), ExportChooser)
         links = app.clipboard.splitlines()
         # One link per story (export picks each story's lead), from the cluster's reports only.
         chip_links = {f"https://news.example.com/{k}" for k in ("chip", "chip-policy", "stocks")}
@@ -198,7 +211,7 @@ async def test_copy_as_chooser_links_json_and_cancel(store: Store) -> None:
         before = app.clipboard
         await pilot.press("Y", "escape")
         await settle(app, pilot)
-        assert app.clipboard == before and not isinstance(app.screen, ExportChooser)
+        assert app.clipboard == before and not isinstance(top_screen(app), ExportChooser)
 
         # Plain text from the chooser, for a selection of two stories.
         await pilot.press("j", "space", "space")
@@ -209,13 +222,13 @@ async def test_copy_as_chooser_links_json_and_cancel(store: Store) -> None:
         assert "KEY STORIES" in app.clipboard and no_controls(app.clipboard)
 
 
-async def test_default_format_and_failed_delivery(store: Store) -> None:
+async def test_default_format_and_failed_delivery(store: Store, make_app: AppFactory) -> None:
     config = Config(
         feeds=make_config().feeds,
         ui=UIConfig(mark_read="never"),
         export=ExportConfig(format="links", clipboard="native"),
     )
-    app = make_app(store, config, native_copier=FakeNative(works=False))
+    app = make_app(config, native_copier=FakeNative(works=False))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("y")
@@ -227,56 +240,55 @@ async def test_default_format_and_failed_delivery(store: Store) -> None:
         )
 
 
-async def test_shift_range_star_toggle_and_escape(store: Store) -> None:
-    app = make_app(store)
+async def test_shift_range_star_toggle_and_escape(store: Store, make_app: AppFactory) -> None:
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("shift+down")  # the key story cluster (3) and "markup"
-        assert app.selected == ids_of(store, "chip", "chip-policy", "stocks", "markup")
+        assert selected_ids(app) == ids_of(store, "chip", "chip-policy", "stocks", "markup")
         assert status_text(app) == "4 selected · range"
         await pilot.press("shift+down", "shift+up")
-        assert len(app.selected) == 4
+        assert len(selected_ids(app)) == 4
         await pilot.press("j")  # a plain move ends a shift range and keeps it
         assert status_text(app) == "4 selected"
         await pilot.press("j")
-        assert len(app.selected) == 4
+        assert len(selected_ids(app)) == 4
         await pilot.press("escape")
-        assert app.selected == set()
-        assert app.focused is app.entries  # esc only cleared the selection
+        assert selected_ids(app) == set()
+        assert focus_of(app) is app.entries  # esc only cleared the selection
         await pilot.press("J", "asterisk")  # Policy: the two stories shown
-        assert app.selected == ids_of(store, "budget", "privacy")
+        assert selected_ids(app) == ids_of(store, "budget", "privacy")
         await pilot.press("asterisk")  # again: deselect the section
-        assert app.selected == set()
+        assert selected_ids(app) == set()
         await pilot.press("space", "k", "space")  # select, move back, deselect
-        assert app.selected == set()
+        assert selected_ids(app) == set()
         await pilot.press("escape")  # nothing selected: esc goes back as before
-        assert app.focused is app.sections
+        assert focus_of(app) is app.reader.sections
 
 
-async def test_search_prefix_cjk_and_actions_in_results(store: Store) -> None:
-    app = make_app(store)
+async def test_search_prefix_cjk_and_actions_in_results(store: Store, make_app: AppFactory) -> None:
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("slash", *"chipm", "space", "Y", "y")
         assert app.query_one("#search", Input).value == "chipm Yy"  # typed, not bound
-        assert app.selected == set() and not isinstance(app.screen, ExportChooser)
+        assert selected_ids(app) == set() and not isinstance(top_screen(app), ExportChooser)
         for _ in range(3):
             await pilot.press("backspace")
-        await pilot.pause(0.3)
-        await settle(app, pilot)
-        assert app.view == VIEW_SEARCH
-        results = app.model.item_ids(0, len(app.model))
+        await settle(app, pilot)  # the pause after typing, then the search
+        assert view_of(app) == View.SEARCH
+        results = model_of(app).item_ids(0, len(model_of(app)))
         assert set(results) == ids_of(store, "chip", "chip-policy")  # not "Chip stocks"
         # esc in the box returns to the previous view.
         await pilot.press("escape")
         await settle(app, pilot)
-        assert app.view == "brief" and not app.query_one("#search").display
+        assert view_of(app) == "brief" and not app.query_one("#search").display
 
         await pilot.press("slash")
         app.query_one("#search", Input).value = "芯片"
         await pilot.press("enter")  # runs the search and focuses the results
         await settle(app, pilot)
-        assert app.focused is app.entries
+        assert focus_of(app) is app.entries
         assert key_of(app) == "cjk"
         await pilot.press("s", "m")  # star and mark read work in results
         (cjk,) = ids_of(store, "cjk")
@@ -286,31 +298,33 @@ async def test_search_prefix_cjk_and_actions_in_results(store: Store) -> None:
         assert "国产芯片出货量创新高" in app.clipboard
         await pilot.press("enter")
         await pilot.pause()
-        assert app.detail.entry.entry_key == "cjk" and app.focused is app.detail
+        assert opened_key(app) == "cjk" and focus_of(app) is app.reader.detail
         await pilot.press("space")  # in the story pane: (de)selects the story being read
-        assert app.selected == set()
+        assert selected_ids(app) == set()
         await pilot.press("space")
-        assert app.selected == {cjk}
+        assert selected_ids(app) == {cjk}
         await pilot.press("escape")  # out of the story pane, back to the results
-        assert app.focused is app.entries and app.view == VIEW_SEARCH
+        assert focus_of(app) is app.entries and view_of(app) == View.SEARCH
         # An emptied search box falls back to the previous view.
         await pilot.press("slash")
         app.query_one("#search", Input).value = ""
-        await pilot.pause(0.3)
         await settle(app, pilot)
-        assert app.view == "brief"
+        assert view_of(app) == "brief"
 
 
-async def test_help_and_palette_list_selection_keys(store: Store) -> None:
-    app = make_app(store)
+async def test_help_and_palette_list_selection_keys(store: Store, make_app: AppFactory) -> None:
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert "Clear selection" not in titles  # nothing to clear: not offered
+        await pilot.press("space")
         titles = {c.title for c in app.get_system_commands(app.screen)}
         assert {"Select story", "Range select", "Select section", "Clear selection"} <= titles
         assert {"Copy", "Copy as…", "Copy as JSON", "Copy links"} <= titles
         await pilot.press("question_mark")
         await pilot.pause()
-        ids = {str(cell) for cell in app.screen._table.columns[1]._cells}
+        ids = {str(cell) for cell in help_screen(app).table.columns[1]._cells}
         for action_id in (
             "toggle_select",
             "select_range",
@@ -322,32 +336,32 @@ async def test_help_and_palette_list_selection_keys(store: Store) -> None:
             "copy_as",
         ):
             assert action_id in ids
-        keys = {str(cell) for cell in app.screen._table.columns[0]._cells}
+        keys = {str(cell) for cell in help_screen(app).table.columns[0]._cells}
         assert {"space", "V", "*", "y", "Y", "esc"} <= keys
 
 
-async def test_selection_keys_remappable(store: Store) -> None:
+async def test_selection_keys_remappable(store: Store, make_app: AppFactory) -> None:
     config = Config(
         feeds=make_config().feeds,
         ui=UIConfig(mark_read="never"),
         keymap={"toggle_select": "t", "copy": "c"},
     )
-    app = make_app(store, config)
+    app = make_app(config)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("t", "c")
         await settle(app, pilot)
-        assert app.selected == ids_of(store, "chip", "chip-policy", "stocks")
+        assert selected_ids(app) == ids_of(store, "chip", "chip-policy", "stocks")
         assert "https://news.example.com/stocks" in app.clipboard
 
 
-async def test_read_and_star_keys_act_on_the_selection(store: Store) -> None:
-    app = make_app(store)
+async def test_read_and_star_keys_act_on_the_selection(store: Store, make_app: AppFactory) -> None:
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("5")  # By feed
         await settle(app, pilot)
         await pilot.press("J", "asterisk")  # every Policy Wire entry
-        selected = sorted(app.selected)
+        selected = sorted(selected_ids(app))
         assert len(selected) == 7
         assert not any(read for read, _ in store.flags(selected).values())
 
@@ -364,56 +378,58 @@ async def test_read_and_star_keys_act_on_the_selection(store: Store) -> None:
 
         await pilot.press("escape")  # no selection: keys act on the cursor row again
         assert status_text(app) == ""
-        lead = app.model.lead_id(app.entries.cursor)
+        lead = model_of(app).lead_id(app.entries.cursor)
+        assert lead is not None
         await pilot.press("s")
         assert store.flags([lead])[lead][1] is True
         assert sum(s for _, s in store.flags(selected).values()) == 1
 
 
-async def test_empty_search_closes_the_box(store: Store) -> None:
-    app = make_app(store)
+async def test_empty_search_closes_the_box(store: Store, make_app: AppFactory) -> None:
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("slash", "enter")
         await settle(app, pilot)
         assert not app.query_one("#search", Input).display
-        assert app.view == "brief"
+        assert view_of(app) == "brief"
 
 
-async def test_esc_clears_the_selection_after_reading_in_the_wide_layout(store: Store) -> None:
-    app = make_app(store)
+async def test_esc_clears_the_selection_after_reading_in_the_wide_layout(
+    store: Store, make_app: AppFactory
+) -> None:
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("enter")  # read a story (the wide layout keeps the list visible)
         await settle(app, pilot)
         await pilot.press("shift+tab", "space")  # back to the list with the mouse-less key
-        assert app.selected
+        assert selected_ids(app)
         await pilot.press("escape")
-        assert app.selected == set()
+        assert selected_ids(app) == set()
 
 
-async def test_marking_by_hand_cancels_the_delayed_read(store: Store) -> None:
-    app = make_app(store, make_config(mark_read="after"))
+async def test_marking_by_hand_cancels_the_delayed_read(store: Store, make_app: AppFactory) -> None:
     # A delay no test run reaches: the timer is driven by hand below, so a
     # loaded machine cannot fire it between the key presses.
-    app.config = Config(
-        feeds=app.config.feeds, ui=UIConfig(mark_read="after", mark_read_delay=3600)
-    )
+    app = make_app(make_config(mark_read="after", mark_read_delay=3600))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        lead = app.model.lead_id(app.entries.cursor)
+        lead = model_of(app).lead_id(app.entries.cursor)
+        assert lead is not None
         await pilot.press("enter")
-        timer = app._read_timer
-        assert timer is not None  # the delayed read is pending
+        marking = app.reader.marking
+        assert pending(marking)  # the delayed read is pending
         await pilot.press("m", "m")  # read, then unread again: the user's choice
-        assert app._read_timer is None  # marking by hand cancelled it
+        assert not pending(marking)  # marking by hand cancelled it
+        marking.read_after_delay()  # a timer that fired anyway finds nothing to mark
         assert store.flags([lead])[lead][0] is False
 
 
-async def test_fast_shift_arrows_keep_one_range(store: Store) -> None:
+async def test_fast_shift_arrows_keep_one_range(store: Store, make_app: AppFactory) -> None:
     from textual import events
 
-    app = make_app(store)
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("4")  # All
         await settle(app, pilot)
@@ -421,4 +437,4 @@ async def test_fast_shift_arrows_keep_one_range(store: Store) -> None:
             app.post_message(events.Key("shift+down", None))
         await pilot.pause()
         await pilot.press("shift+up")
-        assert len(app.selected) == 3  # the range shrank instead of ending
+        assert len(selected_ids(app)) == 3  # the range shrank instead of ending

@@ -1,4 +1,4 @@
-"""Clipboard delivery: OSC 52 bytes, size cap, sanitizing, and the native fallback."""
+"""Clipboard delivery: OSC 52 bytes, size cap, sanitizing, the native fallback, one outcome."""
 
 from __future__ import annotations
 
@@ -9,8 +9,16 @@ import re
 import pyperclip
 import pytest
 
-from briefterm import clipboard
-from briefterm.clipboard import OSC52_MAX_BASE64, copy, native_copy, osc52_sequence
+from briefterm.clipboard import (
+    NO_TOOL,
+    OSC52_MAX_BASE64,
+    CopyOutcome,
+    copy,
+    osc52_fits,
+    osc52_sequence,
+    osc52_size,
+    send_native,
+)
 
 OSC52 = re.compile(r"\x1b\]52;c;([A-Za-z0-9+/=]*)\x07")
 
@@ -56,8 +64,8 @@ def test_oversized_payload_is_not_sent_by_osc52(no_native: None) -> None:
     stream = io.StringIO()
     result = copy(big, "osc52", stream=stream)
     assert not result.ok and stream.getvalue() == ""
-    assert "too long for OSC 52" in result.message
-    assert result.message.startswith("Not copied:")
+    assert "too large for OSC 52" in result.message
+    assert result.message.startswith("Could not copy")
 
 
 def test_oversized_payload_goes_native_when_available(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -83,8 +91,8 @@ def test_auto_uses_both_methods(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_missing_clipboard_mechanism_is_reported_not_raised(no_native: None) -> None:
     result = copy("text", "native")
     assert not result.ok and result.method == ""
-    assert "no clipboard tool found" in result.message
-    assert native_copy("text") is False
+    assert "no clipboard tool was found" in result.message
+    assert send_native("text") == NO_TOOL
 
 
 def test_no_terminal_and_no_native(no_native: None, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -96,7 +104,7 @@ def test_no_terminal_and_no_native(no_native: None, monkeypatch: pytest.MonkeyPa
         return real_open(path, *args, **kwargs)
 
     monkeypatch.setattr("builtins.open", no_tty)
-    monkeypatch.setattr(clipboard.sys, "stderr", io.StringIO())
+    monkeypatch.setattr("briefterm.clipboard.sys.stderr", io.StringIO())
     result = copy("text")
     assert not result.ok
     assert "no terminal" in result.message and "no clipboard tool" in result.message
@@ -105,3 +113,27 @@ def test_no_terminal_and_no_native(no_native: None, monkeypatch: pytest.MonkeyPa
 def test_unknown_mode_and_sequence_shape() -> None:
     assert not copy("x", "fax").ok
     assert osc52_sequence("hi") == "\x1b]52;c;aGk=\x07"
+
+
+def test_osc52_limit_is_counted_in_base64_bytes() -> None:
+    fits = "a" * (OSC52_MAX_BASE64 // 4 * 3)
+    assert osc52_size(fits) == OSC52_MAX_BASE64 and osc52_fits(fits)
+    assert not osc52_fits(fits + "aaa")
+    wide = "芯" * (OSC52_MAX_BASE64 // 4)  # 3 bytes each: exactly the limit
+    assert len(base64.b64encode(wide.encode())) == OSC52_MAX_BASE64 and osc52_fits(wide)
+    assert not osc52_fits(wide + "芯")
+
+
+def test_copy_outcome_messages() -> None:
+    both = CopyOutcome(5000, "10 stories", "Markdown", osc52=True, native="xclip")
+    assert both.message == "Copied 10 stories as Markdown to the clipboard (OSC 52 + xclip)."
+    big = CopyOutcome(120_000, "1 story", "JSON", osc52_too_large=True, native="wl-copy")
+    assert big.ok and "(wl-copy)" in big.message and "too large for OSC 52" in big.message
+    tmux = CopyOutcome(80, "2 stories", "links", osc52=True, native_failure=NO_TOOL, in_tmux=True)
+    assert "set -g set-clipboard on" in tmux.message
+    failed = CopyOutcome(
+        120_000, "3 stories", "plain text", osc52_too_large=True, native_failure=NO_TOOL
+    )
+    assert not failed.ok
+    assert failed.message.startswith("Could not copy 3 stories: at 120 KB it is too large")
+    assert "xclip" in failed.message

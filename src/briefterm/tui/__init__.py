@@ -1,1 +1,6 @@
-"""The Textual reader. Only this package imports Textual; the core never does."""
+"""The Textual reader. Only this package imports Textual; the core never does.
+
+Importing the package itself stays light: ``briefterm.tui.bindings`` (the key
+table ``config check`` validates against), ``view_model``, ``selection`` and
+the controllers ``_marking``, ``_copying`` and ``_heap`` import no Textual.
+"""

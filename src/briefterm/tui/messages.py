@@ -1,14 +1,26 @@
-"""App-wide messages of the reader (widget messages are nested in their widgets)."""
+"""App-wide messages of the reader (widget messages are nested in their widgets).
+
+Workers post these rather than calling into the UI: ``App.call_from_thread``
+waits for the UI loop, so a worker finishing while the app quits could wait
+forever; a posted message is simply dropped. Failures need no message: a
+worker that raises is reported once, by the reader's ``Worker.StateChanged``
+handler.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
-from briefterm.tui.rows import RowModel
+from briefterm.tui.view_model import RowModel
+
+if TYPE_CHECKING:
+    from briefterm.poller import PollReport
 
 
 class ViewLoaded(Message):
-    """A worker finished building the rows of a view."""
+    """A worker finished building the rows of a view (``token``: which request)."""
 
     def __init__(self, model: RowModel, token: int, keep_entry: int | None) -> None:
         super().__init__()
@@ -17,17 +29,23 @@ class ViewLoaded(Message):
         self.keep_entry = keep_entry
 
 
-class ViewFailed(Message):
-    """Building a view failed; ``error`` is one sentence for the user."""
+class Counted(Message):
+    """A worker counted the cache; ``generation`` says which local changes it includes."""
 
-    def __init__(self, error: str, token: int) -> None:
+    def __init__(self, unread: int, total: int, generation: int) -> None:
         super().__init__()
-        self.error = error
-        self.token = token
+        self.unread = unread
+        self.total = total
+        self.generation = generation
 
 
 class PollProgress(Message):
-    """One feed of a running poll finished."""
+    """Feeds of a running poll finished: ``done`` of ``total``, ``new`` entries so far.
+
+    The figures are running totals, so a newer message can replace one still
+    waiting in the queue: a thousand-feed refresh repaints the title bar as
+    often as the UI keeps up, not once per feed.
+    """
 
     def __init__(self, done: int, total: int, new: int, name: str) -> None:
         super().__init__()
@@ -36,29 +54,17 @@ class PollProgress(Message):
         self.new = new
         self.name = name
 
+    def can_replace(self, message: Message) -> bool:
+        """A pending progress message is superseded by this one."""
+        return isinstance(message, PollProgress)
+
 
 class PollFinished(Message):
-    """A poll finished; ``report`` is a poller.PollReport (None when it failed)."""
+    """A poll finished; what it did is in ``report``."""
 
-    def __init__(self, report: object | None, error: str | None = None) -> None:
+    def __init__(self, report: PollReport) -> None:
         super().__init__()
         self.report = report
-        self.error = error
-
-
-class Notice(Message):
-    """A notification from a worker thread (posted: never blocks the worker).
-
-    ``App.call_from_thread`` waits for the UI loop to run the call, so a
-    worker finishing while the app quits could wait forever and keep the
-    process alive; a posted message is simply dropped.
-    """
-
-    def __init__(self, text: str, severity: str = "information", timeout: float = 4) -> None:
-        super().__init__()
-        self.text = text
-        self.severity = severity
-        self.timeout = timeout
 
 
 class SendToTerminalClipboard(Message):

@@ -16,7 +16,7 @@ from datetime import datetime
 
 from briefterm.models import Entry
 from briefterm.timefmt import day_label
-from briefterm.tui.rows import RowModel
+from briefterm.tui.view_model import RowModel
 
 NONE = 0
 PARTIAL = 1  # some reports of a cluster are selected

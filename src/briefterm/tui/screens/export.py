@@ -12,11 +12,13 @@ from typing import ClassVar, NamedTuple
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
+
+from briefterm.tui.keys import bindings_for
 
 
 class FormatChoice(NamedTuple):
@@ -34,22 +36,11 @@ FORMAT_CHOICES: tuple[FormatChoice, ...] = (
     FormatChoice("json", "JSON", "every field, for scripts"),
 )
 
-FORMAT_NAMES = {"md": "Markdown", "text": "plain text", "links": "links", "json": "JSON"}
-"""How notifications name each format ("Copied 3 stories as Markdown")."""
-
 
 class ExportChooser(ModalScreen[str | None]):
     """Modal list of export formats; dismisses with the chosen format or None."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "dismiss(None)", "Cancel", id="close_export"),
-        Binding("j", "move(1)", "Down", show=False),
-        Binding("k", "move(-1)", "Up", show=False),
-        Binding("1", "pick(0)", show=False),
-        Binding("2", "pick(1)", show=False),
-        Binding("3", "pick(2)", show=False),
-        Binding("4", "pick(3)", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("export")
 
     DEFAULT_CSS = """
     ExportChooser { align: center middle; }

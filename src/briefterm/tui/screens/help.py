@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Mapping
 from typing import ClassVar
 
 from rich.table import Table
@@ -13,34 +13,25 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-
-def _display_keys(keys: str) -> str:
-    names = {
-        "question_mark": "?",
-        "slash": "/",
-        "left_square_bracket": "[",
-        "right_square_bracket": "]",
-        "escape": "esc",
-        "asterisk": "*",
-    }
-    return ", ".join(names.get(k.strip(), k.strip()) for k in keys.split(","))
+from briefterm.tui.bindings import HELP_GROUPS, help_rows
+from briefterm.tui.keys import bindings_for
 
 
-def help_table(groups: Iterable[tuple[str, Iterable[Binding]]], keymap: dict[str, str]) -> Table:
-    """A table of bindings per area, with keys from ``keymap`` where overridden."""
+def help_table(keymap: Mapping[str, str], key_display: Callable[[Binding], str]) -> Table:
+    """Every key per area, with keys from ``keymap`` where overridden.
+
+    ``key_display`` is ``App.get_key_display``: keys read as the footer
+    shows them ("?", "esc", "^d").
+    """
     table = Table(box=None, expand=True, show_header=True, header_style="bold", pad_edge=False)
     table.add_column("Keys", style="bold", no_wrap=True)
     table.add_column("Action id", style="italic", no_wrap=True)
     table.add_column("What it does")
-    seen: set[str] = set()
-    for title, bindings in groups:
+    for title, scopes in HELP_GROUPS:
         table.add_row(Text(title, style="bold underline"), "", "")
-        for binding in bindings:
-            if not binding.id or (title, binding.id) in seen:
-                continue
-            seen.add((title, binding.id))  # type: ignore[arg-type]
-            keys = keymap.get(binding.id, binding.key)
-            table.add_row(_display_keys(keys), binding.id, binding.tooltip or binding.description)
+        for keys, row in help_rows(scopes, keymap):
+            shown = ", ".join(key_display(Binding(k.strip(), row.action)) for k in keys.split(","))
+            table.add_row(shown, row.id, row.tooltip)
         table.add_row("", "", "")
     return table
 
@@ -48,11 +39,7 @@ def help_table(groups: Iterable[tuple[str, Iterable[Binding]]], keymap: dict[str
 class HelpScreen(ModalScreen[None]):
     """Modal list of keys; any of esc, q, ? closes it."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "dismiss", "Close", id="close_help"),
-        Binding("j,down", "scroll('down')", show=False),
-        Binding("k,up", "scroll('up')", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("help")
 
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
@@ -65,7 +52,8 @@ class HelpScreen(ModalScreen[None]):
 
     def __init__(self, table: Table) -> None:
         super().__init__()
-        self._table = table
+        self.table = table
+        """The table of keys shown (see :func:`help_table`)."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -77,9 +65,10 @@ class HelpScreen(ModalScreen[None]):
                 ),
                 id="help-intro",
             )
-            yield Static(self._table, id="help-table")
+            yield Static(self.table, id="help-table")
 
     def action_scroll(self, direction: str) -> None:
+        """Scroll the list of keys "down" or "up"."""
         scroller = self.query_one(VerticalScroll)
         if direction == "down":
             scroller.scroll_down(animate=False)

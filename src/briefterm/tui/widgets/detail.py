@@ -14,14 +14,16 @@ from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
+from textual import getters
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown, Static
 
 from briefterm.models import Entry
 from briefterm.sanitize import clean_line, clean_text
 from briefterm.timefmt import local_time, long_age
+from briefterm.tui.keys import bindings_for
 from briefterm.urls import safe_url
 
 
@@ -37,11 +39,14 @@ def body_markdown(entry: Entry) -> str:
 def _size(length: int | None) -> str:
     if not length:
         return ""
-    for unit in ("B", "KB", "MB", "GB"):
-        if length < 1024 or unit == "GB":
-            return f"{length:.0f} {unit}" if unit == "B" else f"{length:.1f} {unit}"
-        length /= 1024  # type: ignore[assignment]
-    return ""
+    if length < 1024:
+        return f"{length} B"
+    size = length / 1024
+    for unit in ("KB", "MB"):
+        if size < 1024:
+            return f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GB"
 
 
 def attribution(entry: Entry, others: list[Entry], now: float) -> list[tuple[str, Text]]:
@@ -112,14 +117,8 @@ def attribution_text(rows: list[tuple[str, Text]]) -> str:
 class DetailPane(VerticalScroll, can_focus=True):
     """Scrollable view of one entry."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "scroll_down", "Scroll", show=False, id="down"),
-        Binding("k,up", "scroll_up", "Scroll", show=False, id="up"),
-        Binding("g,home", "scroll_home", "Top", show=False, id="top"),
-        Binding("G,end", "scroll_end", "Bottom", show=False, id="bottom"),
-        Binding("pagedown,ctrl+d", "page_down", "Page down", show=False, id="page_down"),
-        Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="page_up"),
-    ]
+    # The same ids and keys as the lists' motions (one table: tui/bindings.py).
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("story")
 
     DEFAULT_CSS = """
     DetailPane {
@@ -132,6 +131,12 @@ class DetailPane(VerticalScroll, can_focus=True):
         #detail-empty { color: $text-muted; margin: 1 0; }
     }
     """
+
+    _empty = getters.query_one("#detail-empty", Static)
+    _title = getters.query_one("#detail-title", Static)
+    _meta = getters.query_one("#detail-meta", Static)
+    _body = getters.query_one("#detail-body", Markdown)
+    _related = getters.query_one("#detail-related", Static)
 
     def __init__(self, *, clock: Callable[[], float] = time.time, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -154,13 +159,13 @@ class DetailPane(VerticalScroll, can_focus=True):
         others = others or []
         self._set_empty(False)
         title = clean_line(entry.title, max_length=600) or "(untitled)"
-        self.query_one("#detail-title", Static).update(Text(title))
+        self._title.update(Text(title))
         rows = attribution(entry, others, self.clock())
         self.attribution_text = attribution_text(rows)
-        self.query_one("#detail-meta", Static).update(attribution_grid(rows))
-        self.query_one("#detail-body", Markdown).update(body_markdown(entry))
+        self._meta.update(attribution_grid(rows))
+        self._body.update(body_markdown(entry))
         related = [u for u in (safe_url(r) for r in entry.related) if u]
-        related_widget = self.query_one("#detail-related", Static)
+        related_widget = self._related
         related_widget.display = bool(related)
         if related:
             block = Text("Related\n", style="bold")
@@ -172,14 +177,14 @@ class DetailPane(VerticalScroll, can_focus=True):
         """Show the empty state."""
         self.entry = None
         self._set_empty(True)
-        self.query_one("#detail-body", Markdown).update("")
+        self._body.update("")
 
     def on_mount(self) -> None:
         self._set_empty(True)
 
     def _set_empty(self, empty: bool) -> None:
-        self.query_one("#detail-empty").display = empty
-        for part in ("#detail-title", "#detail-meta", "#detail-body"):
-            self.query_one(part).display = not empty
+        self._empty.display = empty
+        for part in (self._title, self._meta, self._body):
+            part.display = not empty
         if empty:
-            self.query_one("#detail-related").display = False
+            self._related.display = False

@@ -1,8 +1,9 @@
 """The entry list: a virtual list over a :class:`RowModel`.
 
 No widget per entry. Rows are drawn with the Line API from the compact row
-index; the text of entry rows is loaded from SQLite a page at a time through
-a small LRU cache, so a 100,000-entry view costs the same to scroll as a
+index; the text of entry rows is loaded a page at a time from a *row source*
+(a callable from entry ids to entries; the reader passes its read-only
+store connection) through a small LRU cache, so a 100,000-entry view costs the same to scroll as a
 100-entry one. Feed text is turned into plain :class:`Segment` objects (never
 markup), cleaned of control characters, and cut to the row width by cell
 width, so CJK, emoji, ``[/]`` and escape sequences are all harmless.
@@ -12,14 +13,14 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region
 from textual.message import Message
@@ -27,11 +28,11 @@ from textual.strip import Strip
 
 from briefterm.models import Entry
 from briefterm.sanitize import clean_line
-from briefterm.store import Store
 from briefterm.timefmt import short_age
-from briefterm.tui.rows import CLUSTER, ENTRY, HEADER, READ, STAR, RowModel
+from briefterm.tui.keys import bindings_for
 from briefterm.tui.selection import FULL, NONE, Selection
-from briefterm.tui.widgets.base_list import CursorList
+from briefterm.tui.view_model import CLUSTER, ENTRY, HEADER, READ, STAR, RowModel
+from briefterm.tui.widgets.cursor_list import CursorList
 
 PAGE_SIZE = 200
 CACHE_PAGES = 24
@@ -39,6 +40,9 @@ TITLE_MAX = 400  # characters kept for a row title; enough for any width
 SOURCE_MIN_WIDTH = 48  # narrower lists drop the source column (headline first)
 AGE_WIDTH = 6  # "now", "5m", "12 Mar"
 SELECTED_MARK = "✓"  # east-asian width "N": one cell in every terminal
+
+RowSource = Callable[[Sequence[int]], list[Entry]]
+"""Entries for ids, in the order given (missing ids skipped): ``Store.entries_by_ids``."""
 
 
 @dataclass(slots=True)
@@ -80,9 +84,7 @@ def fit(text: str, width: int) -> str:
 class EntryList(CursorList):
     """The list of entries or stories of the current view."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter,l", "select", "Open", id="open"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("entries")
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "entry-list--header",
@@ -118,33 +120,28 @@ class EntryList(CursorList):
     }
     """
 
-    class Highlighted(Message):
+    class RowMessage(Message):
+        """Something happened on ``row`` of ``entry_list``."""
+
+        def __init__(self, entry_list: EntryList, row: int) -> None:
+            super().__init__()
+            self.entry_list = entry_list
+            self.row = row
+
+        @property
+        def control(self) -> EntryList:
+            """The list the message came from."""
+            return self.entry_list
+
+    class Highlighted(RowMessage):
         """The cursor moved to another row."""
 
-        def __init__(self, entry_list: EntryList, row: int) -> None:
-            super().__init__()
-            self.entry_list = entry_list
-            self.row = row
-
-        @property
-        def control(self) -> EntryList:
-            return self.entry_list
-
-    class Selected(Message):
+    class Selected(RowMessage):
         """The user opened the row under the cursor."""
-
-        def __init__(self, entry_list: EntryList, row: int) -> None:
-            super().__init__()
-            self.entry_list = entry_list
-            self.row = row
-
-        @property
-        def control(self) -> EntryList:
-            return self.entry_list
 
     def __init__(
         self,
-        store: Store,
+        rows: RowSource,
         *,
         clock: Callable[[], float] = time.time,
         selection: Selection | None = None,
@@ -153,7 +150,7 @@ class EntryList(CursorList):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.store = store
+        self.row_source = rows
         self.clock = clock
         self.selection = selection if selection is not None else Selection()
         self.model: RowModel | None = None
@@ -162,7 +159,7 @@ class EntryList(CursorList):
         self._styles: dict[str, Style] = {}
         self._styles_dirty = True
         # Rendered rows: scrolling by one line re-renders one new row, not all.
-        self._strips: LRUCache[tuple, Strip] = LRUCache(1024)
+        self._strips: LRUCache[tuple[int, ...], Strip] = LRUCache(1024)
         self._now = clock()
 
     # -- data -----------------------------------------------------------------
@@ -203,7 +200,7 @@ class EntryList(CursorList):
             start = page * PAGE_SIZE
             end = min(start + PAGE_SIZE, len(self.model))
             ids = [self.model.values[r] for r in range(start, end) if self.model.kinds[r] == ENTRY]
-            cached = {e.id: row_text(e) for e in self.store.entries_by_ids(ids)}
+            cached = {e.id: row_text(e) for e in self.row_source(ids)}
             self._pages[page] = cached
             if len(self._pages) > CACHE_PAGES:
                 self._pages.popitem(last=False)
@@ -292,7 +289,6 @@ class EntryList(CursorList):
     def _render_row(self, row: int, width: int, is_cursor: bool, selected: int = NONE) -> Strip:
         model = self.model
         assert model is not None
-        st = self._styles
         kind = model.kinds[row]
         if kind == HEADER:
             return self._render_header(row, width)
@@ -305,31 +301,9 @@ class EntryList(CursorList):
         else:
             text = self._text_of(row)
         unread = not flags & READ
-        fill = st["base"]
-        if is_cursor:
-            cursor = st["cursor"] if self.has_focus else st["cursor-blurred"]
-            title_style = cursor + Style(bold=unread)
-            marker_style = star_style = meta_style = count_style = cursor
-            select_style = cursor + Style(bold=True)
-        else:
-            title_style = st["unread"] if unread else st["read"]
-            marker_style, star_style = st["marker"], st["star"]
-            meta_style, count_style = st["meta"], st["count"]
-            select_style = st["selected-marker"] if selected == FULL else meta_style
-            if selected != NONE:
-                # Selected rows keep their colours on a tinted background.
-                tint = Style(bgcolor=st["selected"].bgcolor)
-                title_style, marker_style, star_style = (
-                    title_style + tint,
-                    marker_style + tint,
-                    star_style + tint,
-                )
-                meta_style, count_style, select_style = (
-                    meta_style + tint,
-                    count_style + tint,
-                    select_style + tint,
-                )
-                fill = fill + tint
+        title_style, marker_style, star_style, meta_style, count_style, select_style, fill = (
+            self._row_styles(is_cursor, unread, selected)
+        )
         # Each gap ends the segment before it (a segment never starts with a
         # space): some SVG renderers drop leading spaces in screenshots.
         segments = [
@@ -360,6 +334,31 @@ class EntryList(CursorList):
             segments.append(Segment(last.text + pad, last.style))
             segments.append(Segment(f"{age} ", meta_style))
         return Strip(segments).crop_extend(0, width, fill)
+
+    def _row_styles(self, is_cursor: bool, unread: bool, selected: int) -> tuple[Style, ...]:
+        """Styles of a row's parts: title, marker, star, meta, count, selection mark, fill."""
+        st = self._styles
+        if is_cursor:
+            cursor = st["cursor"] if self.has_focus else st["cursor-blurred"]
+            bold = cursor + Style(bold=True)
+            title = bold if unread else cursor + Style(bold=False)
+            return title, cursor, cursor, cursor, cursor, bold, st["base"]
+        meta = st["meta"]
+        select = st["selected-marker"] if selected == FULL else meta
+        styles = (
+            st["unread"] if unread else st["read"],
+            st["marker"],
+            st["star"],
+            meta,
+            st["count"],
+            select,
+            st["base"],
+        )
+        if selected == NONE:
+            return styles
+        # Selected rows keep their colours on a tinted background.
+        tint = Style(bgcolor=st["selected"].bgcolor)
+        return tuple(style + tint for style in styles)
 
     def _render_header(self, row: int, width: int) -> Strip:
         model = self.model

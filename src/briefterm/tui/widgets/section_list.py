@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.segment import Segment
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.message import Message
 from textual.strip import Strip
 
 from briefterm.sanitize import clean_line
-from briefterm.tui.widgets.base_list import CursorList
+from briefterm.tui.keys import bindings_for
+from briefterm.tui.widgets.cursor_list import CursorList
 from briefterm.tui.widgets.entry_list import fit
 
 
@@ -27,9 +28,7 @@ class SectionRow:
 class SectionList(CursorList):
     """Groups of the current view with their unread counts."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter,l", "select", "Go to", id="open"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("sections")
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "section-list--cursor",

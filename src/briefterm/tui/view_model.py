@@ -14,13 +14,14 @@ from __future__ import annotations
 import time
 from array import array
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 from briefterm.brief import EditionWindow, build_brief
 from briefterm.config_types import Config
-from briefterm.models import Brief, Cluster, Entry
+from briefterm.models import Brief, Cluster
 from briefterm.store import Store
 from briefterm.timefmt import relative_day_label
 
@@ -35,21 +36,29 @@ READ = 1
 STAR = 2
 HEADER_FLAG = 0x80
 
-# View names, in the order `v` cycles through them and `1`-`5` select.
-VIEW_BRIEF = "brief"
-VIEW_UNREAD = "unread"
-VIEW_STARRED = "starred"
-VIEW_ALL = "all"
-VIEW_FEEDS = "feeds"
-VIEW_SEARCH = "search"
-VIEWS = (VIEW_BRIEF, VIEW_UNREAD, VIEW_STARRED, VIEW_ALL, VIEW_FEEDS)
-VIEW_TITLES = {
-    VIEW_BRIEF: "Brief",
-    VIEW_UNREAD: "Unread",
-    VIEW_STARRED: "Starred",
-    VIEW_ALL: "All",
-    VIEW_FEEDS: "By feed",
-    VIEW_SEARCH: "Search",
+FlagChanges = dict[int, tuple[bool, bool]]
+"""New (read, starred) flags by entry id."""
+
+
+class View(StrEnum):
+    """The reader's views; the first five in the order `v` cycles and `1`-`5` select."""
+
+    BRIEF = "brief"
+    UNREAD = "unread"
+    STARRED = "starred"
+    ALL = "all"
+    FEEDS = "feeds"
+    SEARCH = "search"
+
+
+VIEWS = (View.BRIEF, View.UNREAD, View.STARRED, View.ALL, View.FEEDS)
+VIEW_TITLES = {  # the names the title bar shows
+    View.BRIEF: "Brief",
+    View.UNREAD: "Unread",
+    View.STARRED: "Starred",
+    View.ALL: "All",
+    View.FEEDS: "By feed",
+    View.SEARCH: "Search",
 }
 
 
@@ -73,11 +82,11 @@ class Group:
 class RowModel:
     """The rows of one view; see the module docstring."""
 
-    view: str
+    view: View
     title: str
     label: str = ""
     kinds: bytearray = field(default_factory=bytearray)
-    values: array = field(default_factory=lambda: array("q"))
+    values: array[int] = field(default_factory=lambda: array("q"))
     flags: bytearray = field(default_factory=bytearray)
     groups: list[Group] = field(default_factory=list)
     clusters: list[Cluster] = field(default_factory=list)
@@ -180,10 +189,6 @@ class RowModel:
         part = self.flags[group.header_row + 1 : group.end_row]
         return part.count(0) + part.count(STAR)
 
-    def unread_rows(self) -> int:
-        """Unread rows in the whole view."""
-        return self.flags.count(0) + self.flags.count(STAR)
-
     def next_unread(self, row: int, step: int = 1) -> int | None:
         """The nearest unread row after (step 1) or before (step -1) ``row``."""
         flags = self.flags
@@ -203,6 +208,26 @@ class RowModel:
                 return row
             row += step
         return None
+
+    def group_first_row(self, index: int) -> int | None:
+        """The first item row of group ``index`` (None for an empty group or no such group)."""
+        if not 0 <= index < len(self.groups):
+            return None
+        row = self.first_item_row(self.groups[index].header_row + 1)
+        return row if row is not None and self.group_index(row) == index else None
+
+    def next_group(self, row: int) -> int | None:
+        """The next group with items after the one holding ``row``."""
+        after = range(self.group_index(row) + 1, len(self.groups))
+        return next((g for g in after if self.groups[g].size), None)
+
+    def previous_group(self, row: int) -> int | None:
+        """Where "previous section" goes from ``row``: the top of its group, else the one before."""
+        index = self.group_index(row)
+        first = self.group_first_row(index)
+        if first is not None and first < row:
+            return index
+        return next((g for g in range(index - 1, -1, -1) if self.groups[g].size), None)
 
     def row_of_entry(self, entry_id: int) -> int | None:
         """The row showing ``entry_id`` (as an entry or a cluster member)."""
@@ -224,9 +249,7 @@ class RowModel:
 
     # -- user state -----------------------------------------------------------
 
-    def apply_flags(
-        self, changes: dict[int, tuple[bool, bool]], rows: Iterable[int] | None = None
-    ) -> list[int]:
+    def apply_flags(self, changes: FlagChanges, rows: Iterable[int] | None = None) -> list[int]:
         """Record new (read, starred) flags of entries; return the rows that changed.
 
         ``rows`` narrows the scan when the caller knows where the entries are
@@ -271,7 +294,7 @@ def _cluster_flags(cluster: Cluster) -> int:
 # -- builders -------------------------------------------------------------------
 
 
-def build_entry_model(store: Store, view: str, now: float | None = None) -> RowModel:
+def build_entry_model(store: Store, view: View, now: float | None = None) -> RowModel:
     """Rows for the Unread, Starred, All and By-feed views.
 
     Unread/Starred/All are grouped by local day (newest first); By feed is
@@ -280,11 +303,11 @@ def build_entry_model(store: Store, view: str, now: float | None = None) -> RowM
     """
     now = time.time() if now is None else now
     rows = store.entry_index(
-        unread=True if view == VIEW_UNREAD else None,
-        starred=True if view == VIEW_STARRED else None,
+        unread=True if view == View.UNREAD else None,
+        starred=True if view == View.STARRED else None,
     )
     model = RowModel(view=view, title=VIEW_TITLES[view])
-    if view == VIEW_FEEDS:
+    if view == View.FEEDS:
         names = {f.id: (f.title or f.url) for f in store.feeds(with_counts=False)}
         by_feed: dict[int, list[tuple[int, int, bool, bool, float]]] = {}
         for row in rows:
@@ -311,7 +334,7 @@ def build_search_model(store: Store, text: str, limit: int = 500) -> RowModel:
     """Rows for the search results of ``text`` (one group)."""
     ids = store.search(text, limit=limit) if text.strip() else []
     flags = store.flags(ids)
-    model = RowModel(view=VIEW_SEARCH, title="Search", label=f"“{text}”")
+    model = RowModel(view=View.SEARCH, title="Search", label=f"“{text}”")
     model.begin_group(f"{len(ids)} results for “{text}”")
     for eid in ids:
         read, starred = flags.get(eid, (False, False))
@@ -321,7 +344,7 @@ def build_search_model(store: Store, text: str, limit: int = 500) -> RowModel:
 
 def build_brief_model(brief: Brief) -> RowModel:
     """Rows for a brief: the numbered key stories, then each section."""
-    model = RowModel(view=VIEW_BRIEF, title=brief.title, label=brief.label)
+    model = RowModel(view=View.BRIEF, title=brief.title, label=brief.label)
     if brief.key_stories:
         model.begin_group("Key stories", numbered=True)
         for cluster in brief.key_stories:
@@ -350,8 +373,3 @@ def edition_window(store: Store, offset: int, now: float) -> EditionWindow:
 def load_brief(store: Store, config: Config, offset: int, now: float) -> Brief:
     """The brief of an edition; the one place the reader builds briefs."""
     return build_brief(store, config, edition_window(store, offset, now))
-
-
-def flags_of(entries: Sequence[Entry]) -> dict[int, tuple[bool, bool]]:
-    """The (read, starred) flags of loaded entries, keyed by id."""
-    return {e.id: (e.read, e.starred) for e in entries}

@@ -1,4 +1,4 @@
-"""Unit tests of the reader's view-model, row rendering helpers and link opener."""
+"""Unit tests of the reader's view-model, selection and row rendering helpers."""
 
 from __future__ import annotations
 
@@ -8,23 +8,22 @@ from rich.cells import cell_len
 from briefterm.models import Cluster
 from briefterm.store import Store
 from briefterm.timefmt import long_age, short_age
-from briefterm.tui.rows import (
+from briefterm.tui.selection import Selection
+from briefterm.tui.view_model import (
     HEADER,
     READ,
     STAR,
-    VIEW_ALL,
-    VIEW_FEEDS,
-    VIEW_UNREAD,
     RowModel,
+    View,
     build_entry_model,
     build_search_model,
 )
 from briefterm.tui.widgets.entry_list import fit
-from tests.support.tui_data import NOW, fill_store
+from tests.support.tui_data import NOW
 
 
 def test_row_model_navigation_and_flags() -> None:
-    model = RowModel(view="all", title="All")
+    model = RowModel(view=View.ALL, title="All")
     model.begin_group("Today")
     model.add_entry(10, read=True, starred=False)
     model.add_entry(11, read=False, starred=True)
@@ -33,7 +32,7 @@ def test_row_model_navigation_and_flags() -> None:
     model.add_entry(13, read=False, starred=False)
     assert len(model) == 6 and model.kinds[0] == HEADER
     assert model.group_index(4) == 1
-    assert model.unread_in_group(0) == 1 and model.unread_rows() == 2
+    assert model.unread_in_group(0) == 1 and model.unread_in_group(1) == 1
     assert model.next_unread(0) == 2
     assert model.next_unread(2) == 5
     assert model.next_unread(5) is None
@@ -42,38 +41,34 @@ def test_row_model_navigation_and_flags() -> None:
     assert model.group_entry_ids(1) == [12, 13]
     touched = model.apply_flags({13: (True, True)})
     assert touched == [5] and model.flags[5] == READ | STAR
-    assert model.unread_rows() == 1
+    assert model.unread_in_group(1) == 0
 
 
 def test_row_of_entry_ignores_group_indexes() -> None:
-    model = RowModel(view="all", title="All")
+    model = RowModel(view=View.ALL, title="All")
     model.begin_group("A")
     model.begin_group("B")  # header value 1 must not match entry id 1
     model.add_entry(1, read=False, starred=False)
     assert model.row_of_entry(1) == 2
 
 
-def test_entry_models_group_by_day_and_feed() -> None:
-    store = Store(":memory:")
-    fill_store(store)
-    model = build_entry_model(store, VIEW_ALL, now=NOW)
+def test_entry_models_group_by_day_and_feed(store: Store) -> None:
+    model = build_entry_model(store, View.ALL, now=NOW)
     assert [g.name for g in model.groups] == ["Today", "Yesterday"]
     assert len(model) - len(model.groups) == 11
-    feeds = build_entry_model(store, VIEW_FEEDS, now=NOW)
+    feeds = build_entry_model(store, View.FEEDS, now=NOW)
     assert [g.name for g in feeds.groups] == ["Market Watch", "Policy Wire", "Tech Daily"]
     ids = feeds.group_entry_ids(2)
     store.set_read(ids, True)
-    unread = build_entry_model(store, VIEW_UNREAD, now=NOW)
+    unread = build_entry_model(store, View.UNREAD, now=NOW)
     assert len(unread) - len(unread.groups) == 5
     search = build_search_model(store, "芯片")
     assert search.groups[0].size == 1
 
 
-def test_cluster_flags_follow_members() -> None:
-    store = Store(":memory:")
-    fill_store(store)
+def test_cluster_flags_follow_members(store: Store) -> None:
     entries = store.list_entries()
-    model = RowModel(view="brief", title="Brief")
+    model = RowModel(view=View.BRIEF, title="Brief")
     model.begin_group("Key")
     model.add_cluster(Cluster(entries[0], entries[1:3]))
     assert model.flags[1] == 0
@@ -113,13 +108,28 @@ def _model_with_cluster() -> RowModel:
     def entry(i: int) -> Entry:
         return Entry(i, 1, "u", "Feed", f"k{i}", f"T{i}", "", "", "", NOW, None, NOW)
 
-    model = RowModel(view="brief", title="Brief")
+    model = RowModel(view=View.BRIEF, title="Brief")
     model.begin_group("Key")
     model.add_cluster(Cluster(entry(1), [entry(2), entry(3)]))
     model.begin_group("Other")
     model.add_entry(4, read=False, starred=False)
     model.add_entry(5, read=False, starred=False)
     return model
+
+
+def test_section_jumps() -> None:
+    model = _model_with_cluster()  # Key: the cluster (row 1); Other: rows 3 and 4
+    model.begin_group("Empty")
+    model.begin_group("Last")
+    model.add_entry(6, read=False, starred=False)
+    assert model.group_first_row(1) == 3 and model.group_first_row(2) is None
+    assert model.group_first_row(9) is None
+    assert model.next_group(1) == 1 and model.next_group(3) == 3  # the empty group is skipped
+    assert model.next_group(7) is None
+    assert model.previous_group(4) == 1  # below the first story: the top of this section
+    assert model.previous_group(3) == 0  # at the top: the previous section
+    assert model.previous_group(7) == 1  # the empty one is skipped
+    assert model.previous_group(1) is None
 
 
 def test_item_ids_skip_headers_and_expand_clusters() -> None:
@@ -129,8 +139,13 @@ def test_item_ids_skip_headers_and_expand_clusters() -> None:
     assert model.item_ids(-5, 100) == [1, 2, 3, 4, 5]
 
 
+def drawing(sel: Selection) -> bool:
+    """Whether a range is being drawn (a call: a type checker does not keep it narrowed)."""
+    return sel.range_active
+
+
 def test_selection_toggle_ranges_and_states() -> None:
-    from briefterm.tui.selection import FULL, NONE, PARTIAL, Selection
+    from briefterm.tui.selection import FULL, NONE, PARTIAL
 
     model = _model_with_cluster()
     sel = Selection()
@@ -144,11 +159,11 @@ def test_selection_toggle_ranges_and_states() -> None:
     sel.toggle([5])
     sel.start_range(4, sticky=True)  # anchored on entry 5's row, extended up to the cluster
     sel.extend_to(model, 1)
-    assert sel.ids == {1, 2, 3, 4, 5} and sel.range_active
+    assert sel.ids == {1, 2, 3, 4, 5} and drawing(sel)
     sel.extend_to(model, 3)  # shrinking the range keeps what was selected before it
     assert sel.ids == {4, 5}
     sel.end_range()
-    assert not sel.range_active and sel.ids == {4, 5}
+    assert not drawing(sel) and sel.ids == {4, 5}
     assert sel.clear() == 2 and not sel
 
 
@@ -174,35 +189,6 @@ def test_source_column_adapts_to_width() -> None:
     assert [source_width(w) for w in range(48, 200)] == sorted(
         source_width(w) for w in range(48, 200)
     )
-
-
-def test_osc52_limit_uses_clipboard_constant() -> None:
-    import base64
-
-    from briefterm.clipboard import OSC52_MAX_BASE64
-    from briefterm.tui.copying import osc52_fits, osc52_size
-
-    fits = "a" * (OSC52_MAX_BASE64 // 4 * 3)
-    assert osc52_size(fits) == OSC52_MAX_BASE64 and osc52_fits(fits)
-    assert not osc52_fits(fits + "aaa")
-    wide = "芯" * (OSC52_MAX_BASE64 // 4)  # 3 bytes each: exactly the limit
-    assert len(base64.b64encode(wide.encode())) == OSC52_MAX_BASE64 and osc52_fits(wide)
-    assert not osc52_fits(wide + "芯")
-
-
-def test_copy_outcome_messages() -> None:
-    from briefterm.tui.copying import CopyOutcome
-
-    both = CopyOutcome(10, "Markdown", 5000, osc52=True, native="xclip", native_tried=True)
-    assert both.message() == "Copied 10 stories as Markdown to the clipboard (OSC 52 + xclip)."
-    big = CopyOutcome(1, "JSON", 120_000, osc52_too_large=True, native="wl-copy", native_tried=True)
-    assert big.ok and "(wl-copy)" in big.message() and "too large for OSC 52" in big.message()
-    tmux = CopyOutcome(2, "links", 80, osc52=True, native_tried=True, in_tmux=True)
-    assert "set -g set-clipboard on" in tmux.message()
-    failed = CopyOutcome(3, "plain text", 120_000, osc52_too_large=True, native_tried=True)
-    assert not failed.ok
-    assert failed.message().startswith("Could not copy 3 stories: at 120 KB it is too large")
-    assert "xclip" in failed.message()
 
 
 def test_also_in_names_publisher_via_feed() -> None:

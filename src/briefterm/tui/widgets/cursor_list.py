@@ -7,27 +7,23 @@ rendered, so the cost of a keypress does not grow with the list.
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import ClassVar
 
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from briefterm.tui.keys import bindings_for
+
 
 class CursorList(ScrollView, can_focus=True):
     """A virtual list with a cursor; see the module docstring."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "cursor_down", "Down", show=False, id="down"),
-        Binding("k,up", "cursor_up", "Up", show=False, id="up"),
-        Binding("g,home", "cursor_top", "Top", show=False, id="top"),
-        Binding("G,end", "cursor_bottom", "Bottom", show=False, id="bottom"),
-        Binding("pagedown,ctrl+d", "page_down", "Page down", show=False, id="page_down"),
-        Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="page_up"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("list")
 
     DEFAULT_CSS = """
     CursorList {
@@ -74,7 +70,7 @@ class CursorList(ScrollView, can_focus=True):
     def _nearest_rest(self, row: int) -> int:
         """``row`` if the cursor may rest there, else the next (or previous) such row."""
         count = self.row_count
-        for candidate in (*range(row, count), *range(row - 1, -1, -1)):
+        for candidate in chain(range(row, count), range(row - 1, -1, -1)):
             if self.can_rest(candidate):
                 return candidate
         return -1

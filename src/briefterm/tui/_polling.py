@@ -1,0 +1,115 @@
+"""Refreshing every feed from the reader (``r``): the poll worker, its progress, its summary.
+
+The reader runs :meth:`Polling.run` in a thread worker. Progress reaches the
+UI as posted :class:`PollProgress` messages (running totals, so they may
+coalesce); the title bar counts grow by the new entries the poll reports,
+so no feed finishing ever makes the UI thread query the cache. A poll that
+raises is reported by the reader's one worker-failure handler.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Literal, Protocol
+
+from briefterm.config_types import Config
+from briefterm.store import Store
+from briefterm.tui.messages import PollFinished, PollProgress
+
+if TYPE_CHECKING:
+    from textual.message import Message
+
+    from briefterm.poller import FeedResult, PollReport
+
+Severity = Literal["information", "warning", "error"]
+
+
+class PollFn(Protocol):
+    """``briefterm.poller.poll``, or a stand-in for tests."""
+
+    def __call__(
+        self,
+        store: Store,
+        config: Config,
+        /,
+        *,
+        progress: Callable[[FeedResult], None] | None = ...,
+        force: bool = ...,
+        cancel: threading.Event | None = ...,
+    ) -> PollReport:
+        """Poll ``config``'s feeds into ``store``; per-feed failures are in the report."""
+
+
+class PollHost(Protocol):
+    """What polling needs from the reader."""
+
+    def post_message(self, message: Message) -> bool:
+        """Queue ``message`` for the UI thread (safe from any thread)."""
+
+
+class Polling:
+    """One refresh at a time; :attr:`cancel` stops it (quitting must not wait for slow feeds)."""
+
+    def __init__(
+        self, store: Store, config: Config, host: PollHost, poller: PollFn | None = None
+    ) -> None:
+        self._store = store
+        self._config = config
+        self._host = host
+        self._poller = poller
+        self.cancel = threading.Event()
+        self.running = False
+        self._new_seen = 0  # new entries already added to the title bar counts
+
+    def begin(self) -> bool:
+        """Mark a refresh as started; False if one is running already."""
+        if self.running:
+            return False
+        self.running = True
+        self._new_seen = 0
+        return True
+
+    def run(self) -> None:
+        """Poll every feed (blocks: run in a worker thread), then post :class:`PollFinished`."""
+        poll: PollFn
+        if self._poller is not None:
+            poll = self._poller
+        else:  # imported here: the poller pulls in the HTTP stack
+            from briefterm.poller import poll
+        total = len(self._config.feeds)
+        done = new = 0
+
+        def progress(result: FeedResult) -> None:
+            nonlocal done, new
+            done += 1
+            new += result.new
+            self._host.post_message(PollProgress(done, total, new, result.name))
+
+        # Everything, not just the due feeds: `r` means "refresh now" (as in
+        # newsboat); conditional GET keeps unchanged feeds cheap.
+        report = poll(self._store, self._config, progress=progress, force=True, cancel=self.cancel)
+        self._host.post_message(PollFinished(report))
+
+    def progressed(self, message: PollProgress) -> tuple[str, int]:
+        """The status line for ``message`` and how many new entries it adds to the counts."""
+        added, self._new_seen = message.new - self._new_seen, message.new
+        return f"polling {message.done}/{message.total} · {message.new} new", added
+
+    def finished(self, report: PollReport | None, error: str = "") -> tuple[str, Severity]:
+        """The refresh ended (``report`` None: it failed with ``error``); the sentence to show."""
+        self.running = False
+        if report is None:
+            return error or "Refresh failed.", "error"
+        new = report.new
+        summary = f"{new} new {'story' if new == 1 else 'stories'}"
+        failed = report.failed
+        if failed:
+            first = failed[0]
+            summary += f"; {len(failed)} feed(s) failed — {first.name}: {first.error}"
+            return summary, "warning"
+        return summary, "information"
+
+    def stop(self) -> None:
+        """Stop a running refresh; what it stored so far stays."""
+        self.cancel.set()
