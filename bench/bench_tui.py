@@ -29,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from briefterm.config_types import Config, FeedConfig
+from briefterm.config import Config, FeedConfig
 from briefterm.store import Store
 
 FEEDS = 50

@@ -20,11 +20,13 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
+from textual.pilot import Pilot
 
 from briefterm.config import MIB, Config, FeedConfig, PollConfig
 from briefterm.models import Entry, FeedState
 from briefterm.poller import FeedResult, poll, poll_async
 from briefterm.store import EntryFilter, Store
+from briefterm.tui.app import BriefApp
 from tests.support.loopback import LoopbackServer, Reply, gzip_zeros, redirect, trickle, zeros
 
 # Short limits so the slow cases cost seconds, not minutes.
@@ -836,19 +838,18 @@ def check_screen(app: object) -> str:
 RENDER_CASES = [c for c in CASES if not c.marks]
 
 
-async def wait_for_view(app: object, pilot: object, view: str) -> None:
+async def wait_for_view(app: BriefApp, pilot: Pilot[None], view: str) -> None:
+    reader = app.reader
     for _ in range(200):
-        await app.workers.wait_for_complete()  # type: ignore[attr-defined]
-        await pilot.pause()  # type: ignore[attr-defined]
-        if app.view == view and app.model is not None and app.entries.cursor >= 0:  # type: ignore[attr-defined]
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if reader.view == view and reader.model is not None and reader.entries.cursor >= 0:
             return
     raise AssertionError(f"view {view} never loaded")
 
 
 @pytest.mark.slow
 async def test_reader_renders_hostile_cache(server: LoopbackServer, tmp_path: Path) -> None:
-    from briefterm.tui.app import BriefApp
-
     urls = []
     for case in RENDER_CASES:
         path = f"/render/{case.id}"
@@ -874,11 +875,11 @@ async def test_reader_renders_hostile_cache(server: LoopbackServer, tmp_path: Pa
             await pilot.press(key)
             await wait_for_view(app, pilot, view)
             check_screen(app)
-            model = app.model
+            model = app.reader.model
             assert model is not None
             rows = [r for r in range(len(model)) if model.is_item(r)]
             for row in rows if open_all else rows[:1]:
-                app.open_row(row)
+                app.reader.open_row(row)
                 await pilot.pause()
                 text = check_screen(app)
                 opened += 1

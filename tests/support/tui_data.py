@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from textual.pilot import Pilot
 from textual.widget import Widget
 
-from briefterm.config_types import Config, FeedConfig, UIConfig
+from briefterm.config import Config, FeedConfig, UIConfig
 from briefterm.models import Brief, Cluster, Enclosure, ParsedEntry, Section
 from briefterm.store import EntryFilter, Store
 from briefterm.tui._marking import Marking

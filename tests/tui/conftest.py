@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from briefterm.config_types import Config
+from briefterm.config import Config
 from briefterm.store import Store
 from briefterm.tui.app import BriefApp
 from tests.support.tui_data import clock, fill_store, fixture_brief, make_config

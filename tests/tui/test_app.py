@@ -40,7 +40,7 @@ async def test_brief_rows_render_feed_text_literally(store: Store, make_app: App
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        lines = app.entries.visible_text()
+        lines = app.reader.entries.visible_text()
         text = "\n".join(lines)
         assert "Key stories" in lines[0]
         assert "1. Chipmaker unveils a 2 nm" in lines[1]
@@ -49,8 +49,8 @@ async def test_brief_rows_render_feed_text_literally(store: Store, make_app: App
         assert "Tech Daily" in lines[5]  # the source column: the feed name
         assert "Release notes [/] for [@click=app.q" in text  # literal, cut to the column
         assert "国产芯片出货量创新高" in text
-        width = app.entries.scrollable_content_region.width
-        assert len(lines) == app.entries.size.height
+        width = app.reader.entries.scrollable_content_region.width
+        assert len(lines) == app.reader.entries.size.height
         from rich.cells import cell_len
 
         # Every row is exactly one line of the widget's width: no spill, no overflow.
@@ -80,12 +80,12 @@ async def test_escape_sequences_from_feed_never_reach_output(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("4")  # All view lists every entry
         await settle(app, pilot)
-        strips = [app.entries.render_line(y) for y in range(app.entries.size.height)]
+        strips = [app.reader.entries.render_line(y) for y in range(app.reader.entries.size.height)]
         rendered = "".join(seg.text for strip in strips for seg in strip)
         assert "Evil" in rendered and "title" in rendered
         assert "\x1b" not in rendered and "\x9b" not in rendered and "\x07" not in rendered
         row = row_of(app, entry_ids(store, "raw")[0])
-        app.entries.cursor = row
+        app.reader.entries.cursor = row
         await pilot.press("enter")
         await pilot.pause()
         detail_text = app.reader.detail.attribution_text + str(
@@ -107,31 +107,31 @@ async def test_movement_keys_skip_headers(store: Store, make_app: AppFactory) ->
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        assert app.entries.cursor == 1  # first story, not the header
+        assert app.reader.entries.cursor == 1  # first story, not the header
         await pilot.press("j")
-        assert app.entries.cursor == 2
+        assert app.reader.entries.cursor == 2
         await pilot.press("j")
-        assert app.entries.cursor == 4  # header of Technology skipped
+        assert app.reader.entries.cursor == 4  # header of Technology skipped
         await pilot.press("k", "up")
-        assert app.entries.cursor == 1
+        assert app.reader.entries.cursor == 1
         await pilot.press("down")
-        assert app.entries.cursor == 2
+        assert app.reader.entries.cursor == 2
         await pilot.press("G")
         assert key_of(app) == "rates"
         await pilot.press("g")
-        assert app.entries.cursor == 1
+        assert app.reader.entries.cursor == 1
         await pilot.press("end")
-        last = app.entries.cursor
+        last = app.reader.entries.cursor
         await pilot.press("home")
-        assert app.entries.cursor == 1
+        assert app.reader.entries.cursor == 1
         await pilot.press("pagedown")
-        assert app.entries.cursor == last  # short list: a page reaches the end
+        assert app.reader.entries.cursor == last  # short list: a page reaches the end
         await pilot.press("pageup")
-        assert app.entries.cursor == 1
+        assert app.reader.entries.cursor == 1
         await pilot.press("ctrl+d")
-        assert app.entries.cursor == last
+        assert app.reader.entries.cursor == last
         await pilot.press("ctrl+u")
-        assert app.entries.cursor == 1
+        assert app.reader.entries.cursor == 1
 
 
 async def test_cursor_stays_visible_in_a_long_list(store: Store, make_app: AppFactory) -> None:
@@ -144,7 +144,7 @@ async def test_cursor_stays_visible_in_a_long_list(store: Store, make_app: AppFa
         await pilot.press("4")
         await settle(app, pilot)
         await pilot.press(*"j" * 25)
-        entries = app.entries
+        entries = app.reader.entries
         top = int(entries.scroll_y)
         assert top <= entries.cursor < top + entries.scrollable_content_region.height
         await pilot.press("G")
@@ -160,7 +160,8 @@ async def test_sections_next_previous_and_section_list(store: Store, make_app: A
         await settle(app, pilot)
         await pilot.press("J")
         assert (
-            model_of(app).groups[model_of(app).group_index(app.entries.cursor)].name == "Technology"
+            model_of(app).groups[model_of(app).group_index(app.reader.entries.cursor)].name
+            == "Technology"
         )
         assert app.reader.sections.cursor == 1  # the section list follows
         await pilot.press("J")
@@ -168,12 +169,12 @@ async def test_sections_next_previous_and_section_list(store: Store, make_app: A
         await pilot.press("j", "K")
         assert key_of(app) == "budget"  # first K goes to the top of the section
         await pilot.press("K")
-        assert model_of(app).group_index(app.entries.cursor) == 1
+        assert model_of(app).group_index(app.reader.entries.cursor) == 1
         # Tab to the section list, pick Markets, enter jumps there.
         await pilot.press("escape")
         assert focus_of(app) is app.reader.sections
         await pilot.press("G", "enter")
-        assert focus_of(app) is app.entries
+        assert focus_of(app) is app.reader.entries
         assert key_of(app) == "rates"
 
 
@@ -184,9 +185,9 @@ async def test_next_previous_unread_cross_sections(store: Store, make_app: AppFa
         await pilot.press("G")
         await pilot.press("m")  # rates read
         await pilot.press("g", "n")
-        assert app.entries.cursor == 2
+        assert app.reader.entries.cursor == 2
         # Mark everything up to "privacy" read; n then crosses sections.
-        app.entries.cursor = 4
+        app.reader.entries.cursor = 4
         await pilot.press("A")
         await pilot.press("g", "n")  # key stories are in Technology: all read
         assert key_of(app) == "budget"
@@ -219,9 +220,9 @@ async def test_open_and_back_and_scroll_detail(store: Store, make_app: AppFactor
         related = str(detail.query_one("#detail-related").render())
         assert "https://news.example.com/related-1" in related
         await pilot.press("h")
-        assert focus_of(app) is app.entries
+        assert focus_of(app) is app.reader.entries
         # Long body: open the 20k-character title entry and scroll with j/k.
-        app.entries.cursor = row_of(app, entry_ids(store, "long")[0])
+        app.reader.entries.cursor = row_of(app, entry_ids(store, "long")[0])
         await pilot.press("l")
         await until(pilot, lambda: detail.max_scroll_y > 0, "the long story scrolls")
         await pilot.press("j", "j", "j")
@@ -229,7 +230,7 @@ async def test_open_and_back_and_scroll_detail(store: Store, make_app: AppFactor
         await pilot.press("k", "k", "k")
         assert detail.scroll_y == 0
         await pilot.press("escape")
-        assert focus_of(app) is app.entries
+        assert focus_of(app) is app.reader.entries
 
 
 async def test_body_uses_markdown_from_html(store: Store, make_app: AppFactory) -> None:
@@ -300,12 +301,12 @@ async def test_toggle_read_star_section_and_undo(store: Store, make_app: AppFact
         assert not flags_of(store, "chip")[0]
         await pilot.press("s")
         assert flags_of(store, "chip") == (False, True)
-        line = app.entries.visible_text()[1]
+        line = app.reader.entries.visible_text()[1]
         assert "★" in line
         await pilot.press("J", "A")
         assert all(flags_of(store, k)[0] for k in ("markup", "cjk", "emoji", "long", "js"))
         assert app.reader.sections.rows[1].unread == 0
-        assert "0 unread" not in app.entries.visible_text()[3]
+        assert "0 unread" not in app.reader.entries.visible_text()[3]
         await pilot.press("u")
         assert not any(flags_of(store, k)[0] for k in ("markup", "cjk", "emoji"))
         assert app.reader.sections.rows[1].unread == 6
@@ -375,7 +376,7 @@ async def test_search_view_and_escape(store: Store, make_app: AppFactory) -> Non
         assert view_of(app) == View.SEARCH
         assert key_of(app) == "budget"
         await pilot.press("enter")
-        assert focus_of(app) is app.entries
+        assert focus_of(app) is app.reader.entries
         await pilot.press("enter")  # opens the result
         assert opened_key(app) == "budget"
         await pilot.press("escape", "slash", "escape")
@@ -417,4 +418,4 @@ async def test_finish_brief_starts_next_edition(store: Store, make_app: AppFacto
         await settle(app, pilot)
         assert NOW <= float(store.get_meta("last_brief_finished") or 0) < NOW + 60
         assert len(model_of(app)) == 0  # nothing arrived since
-        assert "This edition is empty" in "\n".join(app.entries.visible_text())
+        assert "This edition is empty" in "\n".join(app.reader.entries.visible_text())

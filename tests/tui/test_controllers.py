@@ -6,7 +6,7 @@ import gc
 from collections.abc import Callable, Iterable
 
 from briefterm.clipboard import NO_TOOL
-from briefterm.config_types import Config, ExportConfig, UIConfig
+from briefterm.config import Config, ExportConfig, UIConfig
 from briefterm.models import Cluster
 from briefterm.poller import FeedResult, PollReport
 from briefterm.store import EntryFilter, Store

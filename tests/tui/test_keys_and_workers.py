@@ -11,7 +11,7 @@ import pytest
 from rich.table import Table
 
 from briefterm import links
-from briefterm.config_types import Config, UIConfig
+from briefterm.config import Config, UIConfig
 from briefterm.errors import BrowserError
 from briefterm.models import ParsedEntry
 from briefterm.store import Store
@@ -107,11 +107,11 @@ async def test_keymap_from_config(store: Store, make_app: AppFactory) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("ctrl+n")
-        assert app.entries.cursor == 2
+        assert app.reader.entries.cursor == 2
         await pilot.press("j")  # replaced
-        assert app.entries.cursor == 2
+        assert app.reader.entries.cursor == 2
         await pilot.press("m", "x")
-        assert app.entries.cursor == 4
+        assert app.reader.entries.cursor == 4
         await pilot.press("S")
         assert flags_of(store, "chip")[1]
         await pilot.press("question_mark")
@@ -210,7 +210,7 @@ async def test_open_link_default_browser_and_javascript_refused(
         await pilot.press("o")
         await settle(app, pilot)
         assert opened == ["https://news.example.com/chip"]
-        app.entries.cursor = row_of(app, entry_ids(store, "js")[0])
+        app.reader.entries.cursor = row_of(app, entry_ids(store, "js")[0])
         await pilot.press("o")
         await settle(app, pilot)
         assert opened == ["https://news.example.com/chip"]
@@ -249,11 +249,11 @@ async def test_poll_keeps_cursor_on_selected_entry(store: Store, make_app: AppFa
         await settle(app, pilot)
         await pilot.press("j", "j")
         selected = key_of(app)
-        before = app.entries.cursor
+        before = app.reader.entries.cursor
         await pilot.press("r")
         await settle(app, pilot)
         assert key_of(app) == selected
-        assert app.entries.cursor == before + 1  # a new row appeared above it
+        assert app.reader.entries.cursor == before + 1  # a new row appeared above it
         assert any("1 new story" in n.message for n in app._notifications)
         assert "12 unread / 12" in str(app.query_one("#titlebar").render())
         assert app.reader.poll_status == ""
@@ -315,7 +315,7 @@ async def test_a_failing_view_or_copy_is_one_sentence(
         await settle(app, pilot)
         messages = [n.message for n in app._notifications]
         assert "Could not load the view: disk on fire." in messages
-        assert "Could not load the view" in "\n".join(app.entries.visible_text())
+        assert "Could not load the view" in "\n".join(app.reader.entries.visible_text())
         await pilot.press("4")  # the other views still load
         await settle(app, pilot)
         assert key_of(app) == "chip"

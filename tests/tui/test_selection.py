@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from textual.widgets import Input, OptionList
 
-from briefterm.config_types import Config, ExportConfig, UIConfig
+from briefterm.config import Config, ExportConfig, UIConfig
 from briefterm.models import ParsedEntry
 from briefterm.store import Store
 from briefterm.tui.app import BriefApp
@@ -133,7 +133,7 @@ async def test_select_across_sections_copy_markdown_and_survive_views(
         selected = set(selected_ids(app))
         assert ids_of(store, "markup", "cjk", "emoji") <= selected
         assert not ids_of(store, "chip", "long") & selected
-        marked = [line for line in app.entries.visible_text() if line.startswith("✓")]
+        marked = [line for line in app.reader.entries.visible_text() if line.startswith("✓")]
         assert len(marked) == 10
 
         await pilot.press("y")
@@ -164,13 +164,13 @@ async def test_select_across_sections_copy_markdown_and_survive_views(
             assert status_text(app) == "10 selected"
         await pilot.press("1")
         await settle(app, pilot)
-        lines = app.entries.visible_text()
+        lines = app.reader.entries.visible_text()
         assert any(line.startswith("✓") and "Release notes" in line for line in lines)
         assert not any(line.startswith("✓") and "Central bank" in line for line in lines)
         await pilot.press("slash", *"budget", "enter")
         await settle(app, pilot)
         assert view_of(app) == View.SEARCH and key_of(app) == "budget"
-        assert app.entries.visible_text()[1].startswith("✓")
+        assert app.reader.entries.visible_text()[1].startswith("✓")
         # esc clears the selection first; the next esc leaves the search.
         await pilot.press("escape")
         assert selected_ids(app) == set() and status_text(app) == ""
@@ -255,7 +255,7 @@ async def test_shift_range_star_toggle_and_escape(store: Store, make_app: AppFac
         assert len(selected_ids(app)) == 4
         await pilot.press("escape")
         assert selected_ids(app) == set()
-        assert focus_of(app) is app.entries  # esc only cleared the selection
+        assert focus_of(app) is app.reader.entries  # esc only cleared the selection
         await pilot.press("J", "asterisk")  # Policy: the two stories shown
         assert selected_ids(app) == ids_of(store, "budget", "privacy")
         await pilot.press("asterisk")  # again: deselect the section
@@ -288,7 +288,7 @@ async def test_search_prefix_cjk_and_actions_in_results(store: Store, make_app: 
         app.query_one("#search", Input).value = "芯片"
         await pilot.press("enter")  # runs the search and focuses the results
         await settle(app, pilot)
-        assert focus_of(app) is app.entries
+        assert focus_of(app) is app.reader.entries
         assert key_of(app) == "cjk"
         await pilot.press("s", "m")  # star and mark read work in results
         (cjk,) = ids_of(store, "cjk")
@@ -304,7 +304,7 @@ async def test_search_prefix_cjk_and_actions_in_results(store: Store, make_app: 
         await pilot.press("space")
         assert selected_ids(app) == {cjk}
         await pilot.press("escape")  # out of the story pane, back to the results
-        assert focus_of(app) is app.entries and view_of(app) == View.SEARCH
+        assert focus_of(app) is app.reader.entries and view_of(app) == View.SEARCH
         # An emptied search box falls back to the previous view.
         await pilot.press("slash")
         app.query_one("#search", Input).value = ""
@@ -378,7 +378,7 @@ async def test_read_and_star_keys_act_on_the_selection(store: Store, make_app: A
 
         await pilot.press("escape")  # no selection: keys act on the cursor row again
         assert status_text(app) == ""
-        lead = model_of(app).lead_id(app.entries.cursor)
+        lead = model_of(app).lead_id(app.reader.entries.cursor)
         assert lead is not None
         await pilot.press("s")
         assert store.flags([lead])[lead][1] is True
@@ -415,7 +415,7 @@ async def test_marking_by_hand_cancels_the_delayed_read(store: Store, make_app: 
     app = make_app(make_config(mark_read="after", mark_read_delay=3600))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        lead = model_of(app).lead_id(app.entries.cursor)
+        lead = model_of(app).lead_id(app.reader.entries.cursor)
         assert lead is not None
         await pilot.press("enter")
         marking = app.reader.marking

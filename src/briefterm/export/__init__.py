@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from datetime import tzinfo
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from briefterm.models import Brief
 
-__all__ = ["FORMATS", "Format", "render"]
+__all__ = ["FORMATS", "Format", "FormatInfo", "format_info", "render"]
 
 
 class Format(StrEnum):
@@ -40,6 +40,33 @@ FORMATS: tuple[str, ...] = tuple(fmt.value for fmt in Format)
 """The format names in display order: ``("md", "text", "links", "json")``."""
 
 _ALIASES = {"markdown": Format.MD, "txt": Format.TEXT}
+
+
+class FormatInfo(NamedTuple):
+    """How the interface names a format: chooser title, a noun for messages, a hint."""
+
+    title: str
+    noun: str
+    hint: str
+
+
+_INFO = {
+    Format.MD: FormatInfo(
+        "Markdown brief", "Markdown", "sections, bold headlines, summaries, attribution"
+    ),
+    Format.TEXT: FormatInfo("Plain text", "plain text", "numbered and wrapped, for chat or email"),
+    Format.LINKS: FormatInfo("Links only", "links", "one URL per line"),
+    Format.JSON: FormatInfo("JSON", "JSON", "every field, for scripts"),
+}
+
+
+def format_info(fmt: str) -> FormatInfo:
+    """The names of ``fmt`` (any name :func:`render` accepts; unknown ones name themselves)."""
+    name = fmt.lower()
+    try:
+        return _INFO[_ALIASES.get(name) or Format(name)]
+    except ValueError:
+        return FormatInfo(fmt, fmt, "")
 
 
 def render(brief: Brief, fmt: str, *, tz: tzinfo | None = None) -> str:

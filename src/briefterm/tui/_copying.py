@@ -15,12 +15,10 @@ from collections.abc import Callable, Sequence
 from typing import Literal, Protocol
 
 from briefterm import clipboard
-from briefterm.config_types import Config
+from briefterm.config import Config
+from briefterm.export import format_info
 from briefterm.store import Store
 from briefterm.tui.selection import selection_label
-
-FORMAT_NAMES = {"md": "Markdown", "text": "plain text", "links": "links", "json": "JSON"}
-"""How the message names each format ("Copied 3 stories as Markdown")."""
 
 Severity = Literal["information", "warning", "error"]
 NativeCopier = Callable[[str], str]
@@ -68,7 +66,7 @@ class Copying:
             osc52=self._osc52,
             native=self._native,
             what=f"{stories} {'story' if stories == 1 else 'stories'}",
-            format_name=FORMAT_NAMES.get(fmt, fmt),
+            format_name=format_info(fmt).noun,
             fallback="try `briefterm export` to write it to a file",
         )
         if outcome.ok:

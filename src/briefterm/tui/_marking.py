@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Literal, Protocol
 
-from briefterm.config_types import UIConfig
+from briefterm.config import UIConfig
 from briefterm.store import Store
 from briefterm.tui.view_model import READ, STAR, FlagChanges, RowModel
 

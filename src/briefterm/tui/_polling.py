@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal, Protocol
 
-from briefterm.config_types import Config
+from briefterm.config import Config
 from briefterm.store import Store
 from briefterm.tui.messages import PollFinished, PollProgress
 

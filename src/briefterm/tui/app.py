@@ -16,15 +16,14 @@ from textual.screen import Screen
 
 from briefterm import links
 from briefterm.clipboard import send_native
-from briefterm.config_types import Config
+from briefterm.config import Config
 from briefterm.store import Store
 from briefterm.tui._copying import NativeCopier
 from briefterm.tui._polling import PollFn
 from briefterm.tui.commands import reader_commands
 from briefterm.tui.keys import bindings_for
 from briefterm.tui.screens.reader import ReaderScreen
-from briefterm.tui.view_model import BriefLoader, RowModel, View, load_brief
-from briefterm.tui.widgets import EntryList
+from briefterm.tui.view_model import BriefLoader, load_brief
 
 
 class BriefApp(App[int]):
@@ -82,28 +81,6 @@ class BriefApp(App[int]):
         yield from super().get_system_commands(screen)
         if isinstance(screen, ReaderScreen):
             yield from reader_commands(screen)
-
-    # Shortcuts into the reader for scripts and tests that drive the app
-    # (tests/integration/test_hostile.py, bench/bench_tui.py).
-
-    @property
-    def view(self) -> View:
-        """The reader's current view."""
-        return self.reader.view
-
-    @property
-    def model(self) -> RowModel | None:
-        """The rows of the reader's current view."""
-        return self.reader.model
-
-    @property
-    def entries(self) -> EntryList:
-        """The reader's entry list."""
-        return self.reader.entries
-
-    def open_row(self, row: int) -> None:
-        """Open the story on ``row`` of the current view."""
-        self.reader.open_row(row)
 
 
 def run_app(config: Config, store: Store) -> int:

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from briefterm.brief import EditionWindow, build_brief
-from briefterm.config_types import Config
+from briefterm.brief import build_brief
+from briefterm.brief.editions import edition_window
+from briefterm.config import Config
 from briefterm.models import Brief, Cluster
 from briefterm.store import Store
 from briefterm.timefmt import relative_day_label
@@ -360,14 +361,6 @@ def build_brief_model(brief: Brief) -> RowModel:
 
 
 BriefLoader = Callable[[Store, Config, int, float], Brief]
-
-
-def edition_window(store: Store, offset: int, now: float) -> EditionWindow:
-    """The edition ``-offset`` days before the live one (0: since the last brief)."""
-    window = EditionWindow.since_last_brief(store, now)
-    for _ in range(-offset):
-        window = window.previous()
-    return window
 
 
 def load_brief(store: Store, config: Config, offset: int, now: float) -> Brief:

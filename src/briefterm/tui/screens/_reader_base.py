@@ -24,7 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker
 
-from briefterm.config_types import Config
+from briefterm.config import Config
 from briefterm.store import Store, StoreError
 from briefterm.tui._copying import Copying, NativeCopier, Severity
 from briefterm.tui._heap import HeapSettler

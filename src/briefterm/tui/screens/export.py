@@ -7,7 +7,7 @@ esc cancels. It dismisses with the format name ("md", "text", "links",
 
 from __future__ import annotations
 
-from typing import ClassVar, NamedTuple
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
@@ -18,23 +18,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from briefterm.export import Format, format_info
 from briefterm.tui.keys import bindings_for
-
-
-class FormatChoice(NamedTuple):
-    """One export format as the chooser lists it."""
-
-    fmt: str
-    name: str
-    help: str
-
-
-FORMAT_CHOICES: tuple[FormatChoice, ...] = (
-    FormatChoice("md", "Markdown brief", "sections, bold headlines, summaries, attribution"),
-    FormatChoice("text", "Plain text", "numbered and wrapped, for chat or email"),
-    FormatChoice("links", "Links only", "one URL per line"),
-    FormatChoice("json", "JSON", "every field, for scripts"),
-)
 
 
 class ExportChooser(ModalScreen[str | None]):
@@ -61,11 +46,12 @@ class ExportChooser(ModalScreen[str | None]):
         with Vertical():
             yield Static(Text(f"Copy {self._what} as…"), id="export-title", markup=False)
             options = []
-            for number, choice in enumerate(FORMAT_CHOICES, 1):
+            for number, fmt in enumerate(Format, 1):
+                info = format_info(fmt)
                 label = Text(f"{number}  ")
-                label.append(f"{choice.name}  ", style="bold")
-                label.append(choice.help, style="dim")
-                options.append(Option(label, id=choice.fmt))
+                label.append(f"{info.title}  ", style="bold")
+                label.append(info.hint, style="dim")
+                options.append(Option(label, id=fmt.value))
             yield OptionList(*options, id="export-formats")
             yield Static(
                 Text("1-4 or enter to copy · j/k to move · esc to cancel"),
@@ -88,8 +74,9 @@ class ExportChooser(ModalScreen[str | None]):
 
     def action_pick(self, index: int) -> None:
         """Choose the ``index``-th format."""
-        if 0 <= index < len(FORMAT_CHOICES):
-            self.dismiss(FORMAT_CHOICES[index].fmt)
+        formats = list(Format)
+        if 0 <= index < len(formats):
+            self.dismiss(formats[index].value)
 
     @on(OptionList.OptionSelected)
     def _on_selected(self, event: OptionList.OptionSelected) -> None:
