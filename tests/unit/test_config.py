@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from briefterm.config import (
     ConfigError,
     FeedConfig,
     PollConfig,
+    SectionConfig,
     add_subscription,
     add_subscriptions,
     example_config_text,
@@ -75,23 +77,39 @@ def test_default_location_follows_xdg(isolated_dirs: Path) -> None:
     assert config.brief.key_stories == 3
 
 
-def test_example_config_loads_and_documents_everything() -> None:
-    config = load_config(REPO / "config.example.toml")
-    assert len(config.feeds) >= 5
-    assert [s.name for s in config.sections] == ["Policy", "Companies", "Products", "People"]
-    policy = config.sections[0]
-    assert "芯片" in policy.keywords
-    assert policy.patterns and policy.categories and policy.feeds
-    assert any(s.authors for s in config.sections)
-    assert config.keymap
+def uncommented(text: str) -> str:
+    """The example with every setting line ("#key = ...", "#[table]") made live."""
+    return re.sub(r"(?m)^#(?=[\w\[])", "", text)
+
+
+def test_example_config_does_nothing_until_edited() -> None:
+    # `config init` writes it: no live feed, section or setting at all.
+    assert load_config(REPO / "config.example.toml") == Config(path=REPO / "config.example.toml")
+    text = example_config_text()
+    assert all(line.startswith("#") for line in text.splitlines() if line.strip())
+
+
+def test_example_config_documents_everything(tmp_path: Path) -> None:
     text = (REPO / "config.example.toml").read_text(encoding="utf-8")
-    # Every settable key appears in the example, so every key is documented there.
-    for table in ("poll", "ui", "brief", "export"):
-        for key in getattr(Config(), table).__slots__:
-            assert f"\n{key} = " in text, f"{table}.{key} missing from config.example.toml"
-    for key in FeedConfig.__slots__:
-        assert key in text
     assert example_config_text() == text
+    live = write(tmp_path / "config.toml", uncommented(text))
+    config = load_config(live)
+    # Uncommented, the examples are a valid config that shows every rule.
+    assert [s.name for s in config.sections] == ["Policy", "People"]
+    policy = config.sections[0]
+    assert "监管" in policy.keywords and policy.patterns and policy.categories
+    assert config.sections[1].feeds and config.sections[1].authors
+    assert config.feeds and config.keymap
+    # Every settable key appears in the example (its default value, as a
+    # comment), so every key is documented there.
+    for table in ("poll", "ui", "brief", "export"):
+        defaults = getattr(Config(), table)
+        for key in defaults.__slots__:
+            assert f"\n#{key} = " in text, f"{table}.{key} missing from config.example.toml"
+            assert getattr(config, table) == defaults, f"[{table}] example differs from default"
+    for cls in (FeedConfig, SectionConfig):
+        for key in cls.__slots__:
+            assert f"\n#{key} = " in text, f"{cls.__name__}.{key} missing"
 
 
 def test_full_config_round_trips_into_dataclasses(tmp_path: Path) -> None:
@@ -353,13 +371,15 @@ def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
         init_config(cfg)
     assert cfg.read_text(encoding="utf-8") == "# mine\n"
     init_config(cfg, force=True)
-    assert load_config(cfg).sections
+    assert load_config(cfg).path == cfg
 
 
 def test_config_warnings(tmp_path: Path) -> None:
     from briefterm.config import config_warnings
 
     assert config_warnings(load_config(REPO / "config.example.toml")) == []
+    example = write(tmp_path / "example.toml", uncommented(example_config_text()))
+    assert config_warnings(load_config(example)) == []
     cfg = write(
         tmp_path / "config.toml",
         '[[feeds]]\nurl = "https://e.com/f"\nname = "Known"\n'

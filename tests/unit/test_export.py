@@ -191,7 +191,7 @@ def test_links_one_safe_url_per_line(brief) -> None:
 
 def test_json_has_every_field_and_a_schema_version(brief) -> None:
     data = json.loads(render_json(brief))
-    assert data["schema_version"] == 1 and data["title"] == "Morning brief"
+    assert data["schema_version"] == 2 and data["title"] == "Morning brief"
     assert data["start"] == "2026-03-10T00:00:00Z"
     companies = next(s for s in data["sections"] if s["name"] == "Companies")
     cluster = companies["clusters"][0]

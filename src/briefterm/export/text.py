@@ -6,10 +6,17 @@ import re
 import unicodedata
 from datetime import tzinfo
 
-from briefterm.export._parts import attribution_parts, heading, headline, short_summary, top_line
+from briefterm.export._parts import (
+    attribution_parts,
+    heading,
+    headline,
+    item_summary,
+    share_url,
+    source_note,
+    top_line,
+)
 from briefterm.models import Brief
 from briefterm.sanitize import strip_controls
-from briefterm.urls import safe_url
 
 TEXT_WIDTH = 78
 
@@ -56,8 +63,13 @@ def _numbered(number: int, text: str, width: int) -> list[str]:
     return lines
 
 
-def render_text(brief: Brief, *, tz: tzinfo | None = None, width: int = TEXT_WIDTH) -> str:
-    """A brief as plain text for chat or email: no markup, numbered, wrapped."""
+def render_text(
+    brief: Brief, *, tz: tzinfo | None = None, width: int = TEXT_WIDTH, now: float | None = None
+) -> str:
+    """A brief as plain text for chat or email: no markup, numbered, wrapped.
+
+    ``now`` decides which dates are in the current year (default: the clock).
+    """
     title = heading(brief)
     out = [title, "=" * min(width, len(title)), ""]
     top = top_line(brief)
@@ -66,10 +78,7 @@ def render_text(brief: Brief, *, tz: tzinfo | None = None, width: int = TEXT_WID
     if brief.key_stories:
         out += ["KEY STORIES", ""]
         for n, cluster in enumerate(brief.key_stories, 1):
-            text = headline(cluster.lead)
-            if cluster.source_count > 1:
-                text += f" ({cluster.source_count} sources)"
-            out += _numbered(n, text, width)
+            out += _numbered(n, headline(cluster.lead) + source_note(cluster), width)
         out.append("")
     number = 0
     for section in brief.sections:
@@ -79,19 +88,20 @@ def render_text(brief: Brief, *, tz: tzinfo | None = None, width: int = TEXT_WID
             number += 1
             lead = cluster.lead
             out += _numbered(number, headline(lead), width)
-            summary = short_summary(lead.summary)
+            summary = item_summary(lead)
             if summary:
                 out += wrap(summary, width, " " * 4)
-            out += wrap(", ".join(attribution_parts(lead, tz)), width, " " * 4)
-            link = safe_url(lead.link)
+            out += wrap(", ".join(attribution_parts(lead, tz, now)), width, " " * 4)
+            link = share_url(lead.link)
             if link:
                 out.append(f"    {link}")
-            if cluster.others:
-                others = ", ".join(
-                    f"{e.outlet} ({safe_url(e.link)})" if safe_url(e.link) else e.outlet
-                    for e in cluster.others
+            others = cluster.also_reported_by
+            if others:
+                listed = ", ".join(
+                    f"{e.outlet} ({share_url(e.link)})" if share_url(e.link) else e.outlet
+                    for e in others
                 )
-                out += wrap(f"Also reported by: {others}", width, " " * 4)
+                out += wrap(f"Also reported by: {listed}", width, " " * 4)
             out.append("")
         if section.hidden_count:
             out += [f"    …and {section.hidden_count} more", ""]
