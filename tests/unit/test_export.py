@@ -118,7 +118,7 @@ def test_markdown_reads_like_a_brief(brief) -> None:
         " (2 sources)" in lines
     )
     assert lines.index("## Companies") < lines.index("## Other news")
-    assert "- **Corvid Software to buy Tessellate for $2.1 billion**" in lines
+    assert "- **Corvid Software to buy Tessellate for $2.1 billion** (2 sources)" in lines
     # One or two sentences of summary, then the attribution in italics.
     assert "  Corvid agreed to buy the data startup in cash. The deal closes in May." in lines
     assert (

@@ -76,8 +76,13 @@ class EditionWindow:
     seen_before: float | None = None
 
     def time_window(self) -> TimeWindow:
-        """The store's description of which entries this edition holds."""
-        return TimeWindow(self.start, self.end, self.late_from, self.seen_before)
+        """The store's description of which entries this edition holds.
+
+        A live or "since" edition runs to now and stays open: whatever the
+        poll that just ran stored (first seen at this very second) is in it.
+        """
+        end = math.inf if self.kind in ("since-last", "since") else self.end
+        return TimeWindow(self.start, end, self.late_from, self.seen_before)
 
     # -- constructors --------------------------------------------------------
 

@@ -11,7 +11,8 @@ clustered again on its own:
   search) are clustered among themselves.
 
 The result is an *excerpt*: titled by what it holds ("3 stories from the
-Morning brief", dateline "Wednesday 2 December 2026": the edition's day, not
+Morning brief", dateline "Wednesday 2 December 2026": the day of the edition
+the stories come from, or of the export for stories from no edition, never
 a range of item dates), no section caps, and no "Key stories" list unless it
 holds more than :data:`KEY_STORIES_FACTOR` × ``brief.key_stories`` stories
 (a short selection's key list would only repeat it).
@@ -103,6 +104,7 @@ def selection_brief(
     *,
     extra: Sequence[Entry] = (),
     what: str = "",
+    now: float | None = None,
 ) -> Brief:
     """The brief of a selection: the reader's stories for ``ids``, cut from ``sources``.
 
@@ -112,16 +114,18 @@ def selection_brief(
     title ("starred": "12 starred stories"); by default the title is
     "3 stories from the <brief title>".
     """
+    now = time.time() if now is None else now
     clusters, days, left = cut_clusters(ids, sources)
     loose = [e for e in extra if e.id in left]
-    days += [local_datetime(e.time).date() for e in loose]
+    if loose:  # picked outside any edition: dated by the day of the export
+        days.append(local_datetime(now).date())
     brief = assemble(
         loose,
         config,
         title="",
         label="",
         start=None,
-        end=time.time(),
+        end=now,
         cap_sections=False,
         clusters=clusters,
         key_stories=0,

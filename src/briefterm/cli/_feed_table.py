@@ -28,7 +28,8 @@ _RIGHT = frozenset({"last ok", "next", "entries", "unread", "starred"})
 _SECTION_MAX = 14
 _FEED_MIN = 12
 _ERROR_MIN = 28
-_GAP = 2
+_WIDE = 120
+"""From this width columns are two cells apart (one below it, to leave the feed name room)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,10 @@ def _fit(text: str, width: int, right: bool = False) -> str:
     return pad + text if right else text + pad
 
 
+def _gap(width: int) -> int:
+    return 2 if width >= _WIDE else 1
+
+
 def _widths(rows: Sequence[FeedRow], width: int) -> tuple[list[int], bool]:
     """Column widths, and whether the error fits as a column (else: its own line)."""
     columns = list(zip(*(row.cells() for row in rows), strict=True)) if rows else [()] * 9
@@ -76,7 +81,7 @@ def _widths(rows: Sequence[FeedRow], width: int) -> tuple[list[int], bool]:
         for h, col in zip(HEADERS, columns, strict=True)
     ]
     need[1] = min(need[1], _SECTION_MAX)
-    fixed = sum(need[1:8]) + _GAP * 8
+    fixed = sum(need[1:8]) + _gap(width) * 8
     rest = width - fixed
     errors = need[8] > cell_len(HEADERS[8])
     if not errors or rest - min(need[0], 24) >= _ERROR_MIN:
@@ -88,7 +93,7 @@ def _widths(rows: Sequence[FeedRow], width: int) -> tuple[list[int], bool]:
 def render_feed_table(rows: Sequence[FeedRow], console: Console) -> list[Text]:
     """The table's lines for ``console``'s width (see the module docstring)."""
     widths, inline = _widths(rows, console.width)
-    gap = " " * _GAP
+    gap = " " * _gap(console.width)
 
     def line(cells: Sequence[str], styles: Sequence[str] = ()) -> Text:
         out = Text()
@@ -112,7 +117,7 @@ def render_feed_table(rows: Sequence[FeedRow], console: Console) -> list[Text]:
             continue
         if inline:
             wrapped = Text(row.error, style="red").wrap(console, widths[8])
-            indent = " " * (sum(widths[:8]) + _GAP * 8)
+            indent = " " * (sum(widths[:8]) + len(gap) * 8)
             first.append(gap)
             first.append_text(wrapped[0])
             lines.append(first)

@@ -68,7 +68,7 @@ def _md_link(text: str, url: str) -> str:
 
 def _md_item(cluster: Cluster, tz: tzinfo | None, now: float | None) -> list[str]:
     lead = cluster.lead
-    lines = [f"- **{md_escape(headline(lead))}**"]
+    lines = [f"- **{md_escape(headline(lead))}**{source_note(cluster)}"]
     summary = item_summary(lead)
     if summary:
         lines.append(f"  {md_escape(summary)}")

@@ -87,7 +87,7 @@ def render_text(
         for cluster in section.clusters:
             number += 1
             lead = cluster.lead
-            out += _numbered(number, headline(lead), width)
+            out += _numbered(number, headline(lead) + source_note(cluster), width)
             summary = item_summary(lead)
             if summary:
                 out += wrap(summary, width, " " * 4)
