@@ -27,7 +27,6 @@ from briefterm.store import Store
 from tests.support.briefs_data import opml_for, serve_fixtures
 from tests.support.loopback import LoopbackServer, Reply
 
-
 Json = dict[str, Any]
 
 

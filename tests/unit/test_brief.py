@@ -355,3 +355,17 @@ def test_a_selection_is_never_cut_by_section_limits(store: Store) -> None:
     assert all(s.hidden_count == 0 for s in brief.sections)
     edition = build_brief(store, capped, EditionWindow.since(NOON - 10**6, now=NOON))
     assert any(s.hidden_count for s in edition.sections)  # an edition is still capped
+
+
+def test_a_feed_without_dates_shows_three_stories_and_keeps_the_rest() -> None:
+    s = Store(":memory:")
+    feed = s.ensure_feed(CIRCUIT, "Circuit")
+    backlog = [
+        parsed(f"u{n}", f"Undated post number {n} about gardens", hour=None) for n in range(8)
+    ]
+    s.upsert_entries(feed, [*backlog, parsed("d1", "A dated gadget review", hour=-1)], now=NOON)
+    brief = build_brief(s, CONFIG, EditionWindow.since_last_brief(s, now=NOON + 60))
+    (gadgets,) = brief.sections
+    assert [c.lead.undated for c in gadgets.clusters] == [False, True, True, True]
+    assert gadgets.hidden_count == 5 and all(c.lead.undated for c in gadgets.hidden)
+    assert [c.lead.entry_key for c in brief.key_stories] == ["d1"]  # never an undated one

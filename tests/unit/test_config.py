@@ -409,3 +409,67 @@ def test_atomic_write_keeps_mode_and_follows_symlinks(tmp_path: Path) -> None:
     umask = os.umask(0)
     os.umask(umask)
     assert fresh.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+# -- every problem at once, the reader's tables, reload, update --------------------
+
+
+def test_every_problem_in_a_file_is_reported(tmp_path: Path) -> None:
+    cfg = write(
+        tmp_path / "config.toml",
+        '[ui]\nmark_read = "sometimes"\nthem = "nord"\n'
+        '[[sections]]\nname = "A"\npatterns = ["[("]\n'
+        '[[sections]]\nname = "a"\n'
+        "[export]\nformat = 3\n",
+    )
+    with pytest.raises(ConfigError) as info:
+        load_config(cfg)
+    lines = str(info.value).splitlines()
+    assert len(lines) == 5 and all(line.startswith(f"{cfg}: ") for line in lines)
+    assert "ui.mark_read must be one of" in lines[0]
+    assert "unknown key ui.them (did you mean ui.theme?)" in lines[1]
+    assert "is not a valid regular expression" in lines[2]
+    assert 'sections[2].name repeats the section "a"' in lines[3]
+    assert "export.format must be one of" in lines[4]
+
+
+def test_reader_problems_theme_and_missing_bindings_module(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+
+    from briefterm.config import reader_problems
+
+    assert reader_problems("textual-dark", {}) == []
+    (problem,) = reader_problems("gruvbx", {})
+    assert "did you mean gruvbox?" in problem
+    # Without the reader's bindings table (an older reader), keymaps are not checked.
+    monkeypatch.setitem(sys.modules, "briefterm.tui.bindings", None)
+    assert reader_problems("nord", {"nosuch": "x"}) == []
+
+
+def test_reader_problems_ask_the_bindings_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    import types
+
+    from briefterm.config import reader_problems
+
+    fake = types.ModuleType("briefterm.tui.bindings")
+    fake.keymap_problems = lambda keymap: [f"unknown id {k}" for k in keymap]  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "briefterm.tui.bindings", fake)
+    assert reader_problems("nord", {"nosuch": "x"}) == ["keymap: unknown id nosuch"]
+
+
+def test_reload_and_update_subscription(tmp_path: Path) -> None:
+    from briefterm.config import reload_config, update_subscription
+
+    cfg = write(tmp_path / "config.toml", HAND_WRITTEN)
+    config = load_config(cfg)
+    add_subscription(cfg, FeedConfig("https://new.example.org/rss"))
+    assert reload_config(config).feed("https://new.example.org/rss") is not None
+    updated = update_subscription(cfg, "https://new.example.org/rss", section="News")
+    assert updated is not None and updated.section == "News"
+    assert update_subscription(cfg, "https://new.example.org/rss", section="News") is None
+    assert update_subscription(cfg, "https://unknown.example/rss", name="x") is None
+    with pytest.raises(ConfigError, match="change its name or section in its"):
+        update_subscription(cfg, "https://own.example.com/feed", name="Mine")

@@ -179,6 +179,12 @@ def test_wrap_breaks_cjk_and_keeps_urls_whole() -> None:
     assert all(len(line) * 2 <= 20 for line in lines) and "".join(lines) == "中" * 50
     url = "https://example.com/" + "a" * 100
     assert url in wrap(f"see {url} now", width=40)
+    # Closing punctuation never starts a line (kinsoku).
+    text = "国产芯片出货量创新高，华为发布新机。" * 6
+    for width in range(10, 41):
+        lines = wrap(text, width=width)
+        assert "".join(lines) == text
+        assert not any(line[0] in "，。" for line in lines)
 
 
 def test_links_one_safe_url_per_line(brief) -> None:

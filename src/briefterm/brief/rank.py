@@ -10,7 +10,10 @@ Stories are ranked by, in this order (the one place the rule is decided,
 
 Undated stories (no report with a plausible date) rank after every dated
 one in their section and are never key stories; a dated report leads a
-story that also has undated ones.
+story that also has undated ones. A feed without dates brings its whole
+backlog as "seen today" on its first poll, so a section shows at most
+:data:`UNDATED_PER_FEED` undated stories of one feed; the rest wait in
+"N more" with the stories beyond the section's ``limit``.
 
 Sections list their clusters in that order, and the top
 ``brief.key_stories`` dated clusters of the whole edition become the
@@ -28,6 +31,9 @@ from briefterm.brief.cluster import cluster_entries
 from briefterm.brief.sections import SectionRules
 from briefterm.config.types import Config
 from briefterm.models import Brief, Cluster, Entry, Section
+
+UNDATED_PER_FEED = 3
+"""Undated stories of one feed a section shows before the rest go to "N more"."""
 
 
 def _priorities(config: Config) -> dict[str, int]:
@@ -61,14 +67,30 @@ def _dated_lead(cluster: Cluster) -> None:
             return
 
 
-def _cap(items: list[Cluster], limit: int | None, key_ids: set[int]) -> Section | None:
-    """Split a section's ranked clusters into shown and hidden by ``limit``."""
-    if limit is None or len(items) <= limit:
-        return None
-    # Key stories stay visible even beyond the cap.
-    shown = items[:limit] + [c for c in items[limit:] if id(c) in key_ids]
-    hidden = [c for c in items[limit:] if id(c) not in key_ids]
-    return Section(name="", clusters=shown, hidden=hidden)
+def _cap(
+    items: list[Cluster], limit: int | None, key_ids: set[int]
+) -> tuple[list[Cluster], list[Cluster]]:
+    """Split a section's ranked clusters into shown and hidden ("N more").
+
+    Undated stories beyond :data:`UNDATED_PER_FEED` per feed are hidden,
+    then everything beyond ``limit``, except key stories, which stay visible.
+    """
+    per_feed: dict[int, int] = {}
+    kept: list[Cluster] = []
+    overflow: list[Cluster] = []
+    for cluster in items:
+        if cluster.lead.undated:
+            seen = per_feed.get(cluster.lead.feed_id, 0)
+            per_feed[cluster.lead.feed_id] = seen + 1
+            if seen >= UNDATED_PER_FEED:
+                overflow.append(cluster)
+                continue
+        kept.append(cluster)
+    if limit is None or len(kept) <= limit:
+        return kept, overflow
+    shown = kept[:limit] + [c for c in kept[limit:] if id(c) in key_ids]
+    hidden = [c for c in kept[limit:] if id(c) not in key_ids]
+    return shown, hidden + overflow
 
 
 def assemble(
@@ -128,11 +150,11 @@ def assemble(
     sections = []
     for name in rules.order(by_section):
         items = by_section[name]
-        capped = _cap(items, rules.limit(name), key_ids) if cap_sections else None
-        if capped is None:
-            sections.append(Section(name=name, clusters=items))
+        if cap_sections:
+            shown, hidden = _cap(items, rules.limit(name), key_ids)
+            sections.append(Section(name=name, clusters=shown, hidden=hidden))
         else:
-            sections.append(Section(name=name, clusters=capped.clusters, hidden=capped.hidden))
+            sections.append(Section(name=name, clusters=items))
     return Brief(
         title=title,
         start=start,

@@ -19,6 +19,9 @@ from briefterm.models import Brief
 from briefterm.sanitize import strip_controls
 
 TEXT_WIDTH = 78
+# CJK punctuation that may not start a line (kinsoku): it stays on the line
+# of the character before it.
+_NO_LINE_START = frozenset("，。、；：？！）」』】〉》”’・…%")
 
 
 def _cell_width(char: str) -> int:
@@ -34,8 +37,12 @@ def wrap(text: str, width: int = TEXT_WIDTH, indent: str = "") -> list[str]:
     for word in text.split():
         space = True
         if any(_cell_width(c) == 2 for c in word):
-            # Wide characters may break anywhere; keep ASCII runs inside whole.
+            # Wide characters may break anywhere; keep ASCII runs inside whole,
+            # and closing punctuation with the character before it.
             for piece in re.findall(r"[\x21-\x7e]+|.", word):
+                if piece in _NO_LINE_START and units and not space:
+                    units[-1] = (units[-1][0] + piece, units[-1][1])
+                    continue
                 units.append((piece, space))
                 space = False
         else:
