@@ -8,7 +8,32 @@ re-poll can never touch the latter.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+
+EARLIEST_PLAUSIBLE = datetime(1990, 1, 1, tzinfo=UTC).timestamp()
+"""Publication dates before 1990 are feed bugs (the Unix epoch, year 1, a
+two-digit year read as 19xx), not news: no web feed existed then."""
+
+FUTURE_TOLERANCE = 3600.0
+"""A date at most this far ahead of the moment briefterm reads it is clock
+skew and is kept (filed at that moment); further ahead it is a wrong time
+zone or a scheduled item, and the entry counts as undated."""
+
+
+def plausible_published(published: float | None, now: float) -> float | None:
+    """``published`` if it can be a publication time seen at ``now``, else None.
+
+    The one rule of what "dated" means: a date before
+    :data:`EARLIEST_PLAUSIBLE` or more than :data:`FUTURE_TOLERANCE` after
+    ``now`` (the poll that read it) is implausible, and the entry is treated
+    as undated: it is filed, labelled and ranked by when briefterm first saw
+    it.
+    """
+    if published is None or published != published:  # None or NaN
+        return None
+    if published < EARLIEST_PLAUSIBLE or published > now + FUTURE_TOLERANCE:
+        return None
+    return published
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +110,32 @@ class FeedState:
         """The URL to fetch: the permanent-redirect target if one was saved."""
         return self.fetch_url or self.url
 
+    @property
+    def status(self) -> str:
+        """ "new" (never fetched), "gone" (HTTP 410), "error" (last fetch failed) or "ok"."""
+        if self.last_attempt is None and self.last_success is None:
+            return "new"
+        if self.gone:
+            return "gone"
+        if self.error_count > 0:
+            return "error"
+        return "ok"
+
+    @property
+    def failing(self) -> bool:
+        """True when the feed's last fetch failed or the server said it is gone."""
+        return self.status in ("error", "gone")
+
+    @property
+    def error_text(self) -> str:
+        """The last error with its HTTP status ("HTTP 404: Not Found"), '' when healthy."""
+        if not self.error_count or not self.last_error:
+            return ""
+        error = self.last_error
+        if self.last_status and str(self.last_status) not in error:
+            error = f"HTTP {self.last_status}: {error}"
+        return error
+
 
 @dataclass(slots=True)
 class Entry:
@@ -120,8 +171,18 @@ class Entry:
 
     @property
     def time(self) -> float:
-        """The time used for sorting: published, else first seen."""
+        """When it happened: published, else (undated) first seen."""
         return self.published if self.published is not None else self.first_seen
+
+    @property
+    def undated(self) -> bool:
+        """True when the feed gave no plausible date (see :func:`plausible_published`).
+
+        The store keeps only plausible dates, so an undated entry is filed,
+        shown ("seen 2 Dec") and ranked by when briefterm first saw it, sorts
+        after the dated entries of its day and is never a key story.
+        """
+        return self.published is None
 
     @property
     def publisher(self) -> str:
@@ -139,7 +200,13 @@ class Entry:
 
 @dataclass(slots=True)
 class Cluster:
-    """One story told by one or more entries; ``lead`` is shown first."""
+    """One story told by one or more entries; ``lead`` is shown first.
+
+    Counting sources means counting *outlets* (publishers or sites, see
+    :mod:`briefterm.brief.outlets`), not subscriptions: the same site
+    subscribed twice, or a wire copy of a subscribed publisher's story, is
+    one source.
+    """
 
     lead: Entry
     others: list[Entry] = field(default_factory=list)
@@ -156,8 +223,20 @@ class Cluster:
 
     @property
     def source_count(self) -> int:
-        """Number of distinct feeds that reported the story."""
-        return len({e.feed_id for e in self.members})
+        """Number of distinct outlets that reported the story (not feeds)."""
+        from briefterm.brief.outlets import outlet_count  # the rule lives with the brief
+
+        return outlet_count(self.members)
+
+    @property
+    def also_reported_by(self) -> list[Entry]:
+        """One report per *other* outlet, in member order: never the lead's own outlet.
+
+        What "Also reported by" (exports) and "Also in" (the detail pane) list.
+        """
+        from briefterm.brief.outlets import other_outlets
+
+        return other_outlets(self.lead, self.others)
 
     @property
     def read(self) -> bool:
@@ -172,16 +251,32 @@ class Cluster:
 
 @dataclass(slots=True)
 class Section:
-    """A named group of clusters in a brief, in display order."""
+    """A named group of clusters in a brief, in display order.
+
+    A section with a ``limit`` shows its first clusters in ``clusters`` and
+    keeps the rest, in rank order, in ``hidden``: the "N more" a reader can
+    open (:meth:`uncapped`).
+    """
 
     name: str
     clusters: list[Cluster] = field(default_factory=list)
-    hidden_count: int = 0  # items beyond the section's cap ("N more")
+    hidden_count: int = 0
+    """Clusters beyond the section's cap ("N more"); ``len(hidden)`` when given."""
+    hidden: list[Cluster] = field(default_factory=list)
+    """The clusters beyond the cap, in rank order."""
+
+    def __post_init__(self) -> None:
+        if self.hidden:
+            self.hidden_count = len(self.hidden)
 
     @property
     def unread_count(self) -> int:
         """Clusters in this section not yet read."""
         return sum(1 for c in self.clusters if not c.read)
+
+    def uncapped(self) -> list[Cluster]:
+        """Every cluster of the section: the shown ones, then the "N more"."""
+        return [*self.clusters, *self.hidden]
 
 
 @dataclass(slots=True)
@@ -191,14 +286,25 @@ class Brief:
     title: str
     start: float | None  # window start (POSIX seconds), None = beginning of time
     end: float  # window end (POSIX seconds)
-    label: str  # e.g. "Sunday 22 November 2026" or "since 21 Nov 08:00"
+    label: str  # e.g. "Sunday 22 November 2026" or "Wednesday 2 December 2026 · since 08:00"
     key_stories: list[Cluster] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
+    excerpt: bool = False
+    """True for a selection taken out of briefs (``export``, the reader's copy):
+    its title already says what it holds ("3 stories from the Morning brief")."""
 
     @property
     def clusters(self) -> list[Cluster]:
         """Every cluster in section order."""
         return [c for s in self.sections for c in s.clusters]
+
+    def section(self, name: str) -> Section | None:
+        """The section called ``name`` (case-insensitive), if the brief has it."""
+        wanted = name.casefold()
+        for section in self.sections:
+            if section.name.casefold() == wanted:
+                return section
+        return None
 
     @property
     def entry_count(self) -> int:

@@ -3,10 +3,12 @@
 Import rules (chosen for briefterm's flat list of sections):
 
 * An ``<outline>`` with an ``xmlUrl`` is a feed; an outline without one that
-  has children is a folder. A feed's section is the text of its **nearest**
-  enclosing folder (``Tech / Hardware / feed`` gives "Hardware"), because
-  briefterm sections are flat and name-matched by ``[[sections]]`` rules;
-  joined paths would never match them. Top-level feeds get no section.
+  has children is a folder. A feed's section is its folder: briefterm
+  sections are flat, so a nested folder becomes "Top / Nearest" (``Tech >
+  Sub > Deep`` gives "Tech / Deep"): the top folder keeps the group the user
+  made, the nearest one tells its subfolders apart, and the names in
+  between add length but no meaning. Top-level feeds get no section.
+  (:func:`folder_section` is the rule.)
 * Only ``http``/``https`` feed URLs are imported. newsboat's ``|command``,
   ``exec:``, ``filter:`` and ``query:`` feeds, ``file:``, ``javascript:`` and
   every other scheme are skipped with a reason, as are duplicates.
@@ -119,6 +121,16 @@ def _parse_tree(data: bytes) -> etree._Element:
     return root
 
 
+def folder_section(folders: tuple[str, ...]) -> str:
+    """The section of a feed inside ``folders`` (outermost first): "Top / Nearest"."""
+    names = [f for f in folders if f]
+    if not names:
+        return ""
+    if len(names) == 1:
+        return names[0]
+    return f"{names[0]} / {names[-1]}"
+
+
 def parse_opml(data: bytes) -> OpmlImport:
     """Parse OPML bytes into feeds (with sections from folders) and skip reasons.
 
@@ -161,14 +173,15 @@ def parse_opml(data: bytes) -> OpmlImport:
         seen.add(url)
         result.feeds.append(FeedConfig(url=url, name=name, section=section))
 
-    # Iterative walk: (element, folder depth, nearest folder name).
-    stack = [(child, 1, "") for child in reversed(list(body))]
+    # Iterative walk: (element, folder depth, enclosing folder names).
+    root_path: tuple[str, ...] = ()
+    stack = [(child, 1, root_path) for child in reversed(list(body))]
     while stack:
-        node, depth, section = stack.pop()
+        node, depth, folders = stack.pop()
         if not isinstance(node.tag, str) or node.tag != "outline":
             continue
         if _attr(node, "xmlUrl", "xmlurl", "xmlURL"):
-            feed_outline(node, section)
+            feed_outline(node, folder_section(folders))
             continue
         children = [c for c in node if isinstance(c.tag, str) and c.tag == "outline"]
         if not children:
@@ -181,8 +194,9 @@ def parse_opml(data: bytes) -> OpmlImport:
                 (folder, f"folder nested more than {MAX_DEPTH} levels deep; {feeds_in_it} in it")
             )
             continue
-        folder = clean_line(_attr(node, "text", "title"), max_length=200) or section
-        stack.extend((child, depth + 1, folder) for child in reversed(children))
+        folder = clean_line(_attr(node, "text", "title"), max_length=200)
+        inner = (*folders, folder) if folder else folders
+        stack.extend((child, depth + 1, inner) for child in reversed(children))
     if over_limit:
         result.skipped.append(
             (f"{over_limit} more feeds", f"one file imports at most {MAX_FEEDS} feeds")

@@ -1,8 +1,10 @@
-"""Find the feed behind a URL a person gives: itself, or the feed an HTML page links to.
+"""Find the feed behind a URL a person gives: itself, or a feed an HTML page links to.
 
-``briefterm add`` uses this, and so can the reader: one fetch (two when
-the URL is a web page), feed discovery on HTML, then a parse to make sure
-briefterm can read the feed and to learn its title. Failures raise
+``briefterm add`` uses this, and so can the reader: one fetch, feed
+discovery on HTML, then a parse to make sure briefterm can read the feed
+and to learn its title. A page often links several feeds (comments first,
+posts second): they are tried in page order until one downloads and
+parses, and the ones passed over are reported with why. Failures raise
 :class:`BrieftermError` with one sentence that says what to do.
 """
 
@@ -20,10 +22,12 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 class FoundFeed(NamedTuple):
-    """A readable feed: its URL and its own title."""
+    """A readable feed: its URL, its own title, and the page's feeds tried before it."""
 
     url: str
     title: str
+    skipped: tuple[tuple[str, str], ...] = ()
+    """(feed URL, why it was passed over) for every link tried first."""
 
 
 def looks_like_html(body: bytes, content_type: str | None) -> bool:
@@ -43,8 +47,30 @@ def _fetch_once(url: str, limits: PollConfig) -> FetchResult:
     return asyncio.run(run())
 
 
+def _read(feed_url: str, result: FetchResult) -> str:
+    """The feed's title; :class:`FeedParseError` when briefterm cannot read it."""
+    return parse.parse_feed(result.body, url=feed_url, content_type=result.content_type).title
+
+
+def _first_readable(page: str, links: list[str], limits: PollConfig) -> FoundFeed:
+    """The first of a page's feed links that downloads and parses."""
+    skipped: list[tuple[str, str]] = []
+    for link in links:
+        result = _fetch_once(link, limits)
+        if result.error:
+            skipped.append((link, result.error))
+            continue
+        try:
+            return FoundFeed(link, _read(link, result), tuple(skipped))
+        except FeedParseError as exc:
+            skipped.append((link, f"not a feed briefterm can read: {exc}"))
+    tried = "; ".join(f"{url} ({why})" for url, why in skipped)
+    count = "the feed" if len(links) == 1 else f"all {len(links)} feeds"
+    raise BrieftermError(f"{page} links {count} it offers, but none could be read: {tried}")
+
+
 def find_feed(url: str, limits: PollConfig) -> FoundFeed:
-    """The feed for ``url`` (itself, or the first feed an HTML page links to) and its title.
+    """The feed for ``url`` (itself, or the first readable feed an HTML page links to).
 
     ``limits`` bound the downloads as they bound a poll.
     """
@@ -58,14 +84,8 @@ def find_feed(url: str, limits: PollConfig) -> FoundFeed:
                 f"{url} is a web page that does not link to a feed; "
                 "look for an RSS or Atom link on the page and add that URL"
             )
-        feed_url = links[0]
-        result = _fetch_once(feed_url, limits)
-        if result.error:
-            raise BrieftermError(f"found feed {feed_url} on {url}, but {result.error}")
-    else:
-        feed_url = url
+        return _first_readable(url, links, limits)
     try:
-        parsed = parse.parse_feed(result.body, url=feed_url, content_type=result.content_type)
+        return FoundFeed(url, _read(url, result))
     except FeedParseError as exc:
-        raise BrieftermError(f"{feed_url} is not a feed briefterm can read: {exc}") from None
-    return FoundFeed(feed_url, parsed.title)
+        raise BrieftermError(f"{url} is not a feed briefterm can read: {exc}") from None

@@ -4,10 +4,17 @@ Labels are English and independent of the C locale (``strftime("%a")`` would
 follow LC_TIME and break alignment and tests). Times are shown in the
 user's local zone unless a ``tz`` is given; JSON always carries UTC in one
 style, ``2026-12-02T06:20:00Z``.
+
+A date carries its year whenever the year is not the current one ("2 Nov
+2011 17:25", "12 Mar 2019"): an eleven-year-old post must not read as this
+month's. ``now`` (POSIX seconds, default: the clock) says what "current" is.
+An undated entry is labelled by when briefterm first saw it, and says so:
+"seen 2 Dec" (:func:`entry_time_label`).
 """
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from datetime import time as dtime
 
@@ -58,16 +65,50 @@ def day_label(d: date) -> str:
     return f"{DAYS[d.weekday()]} {d.day} {MONTHS[d.month - 1]} {d.year}"
 
 
-def short_time_label(ts: float, tz: tzinfo | None = None) -> str:
-    """ "Mon 9 Mar 08:00" in local time."""
-    dt = local_datetime(ts, tz)
-    return f"{DAYS[dt.weekday()][:3]} {dt.day} {MONTH_ABBREVIATIONS[dt.month - 1]} {dt:%H:%M}"
+def _year_suffix(dt: datetime, now: float | None, tz: tzinfo | None) -> str:
+    """ " 2011" when ``dt`` is not in the current year, else ''."""
+    current = local_datetime(time.time() if now is None else now, tz).year
+    return "" if dt.year == current else f" {dt.year}"
 
 
-def clock_label(ts: float, tz: tzinfo | None = None) -> str:
-    """ "9 Mar 08:00" in local time, as attribution lines show it."""
+def date_label(ts: float, tz: tzinfo | None = None, now: float | None = None) -> str:
+    """ "2 Dec" in the current year, else "2 Nov 2011" (local time)."""
     dt = local_datetime(ts, tz)
-    return f"{dt.day} {MONTH_ABBREVIATIONS[dt.month - 1]} {dt:%H:%M}"
+    return f"{dt.day} {MONTH_ABBREVIATIONS[dt.month - 1]}{_year_suffix(dt, now, tz)}"
+
+
+def short_time_label(ts: float, tz: tzinfo | None = None, now: float | None = None) -> str:
+    """ "Mon 9 Mar 08:00" in local time ("Mon 9 Mar 2025 08:00" in another year)."""
+    dt = local_datetime(ts, tz)
+    return f"{DAYS[dt.weekday()][:3]} {date_label(ts, tz, now)} {dt:%H:%M}"
+
+
+def clock_label(ts: float, tz: tzinfo | None = None, now: float | None = None) -> str:
+    """ "9 Mar 08:00" in local time, as attribution lines show it ("2 Nov 2011 17:25")."""
+    dt = local_datetime(ts, tz)
+    return f"{date_label(ts, tz, now)} {dt:%H:%M}"
+
+
+def clock_time_label(ts: float, tz: tzinfo | None = None) -> str:
+    """ "08:00": the local time of day only."""
+    return f"{local_datetime(ts, tz):%H:%M}"
+
+
+def seen_label(ts: float, tz: tzinfo | None = None, now: float | None = None) -> str:
+    """ "seen 2 Dec": the label of an undated entry, by when it was first seen."""
+    return f"seen {date_label(ts, tz, now)}"
+
+
+def entry_time_label(
+    published: float | None,
+    first_seen: float,
+    tz: tzinfo | None = None,
+    now: float | None = None,
+) -> str:
+    """An entry's time as an attribution shows it: "9 Mar 08:00", or "seen 2 Dec" if undated."""
+    if published is None:
+        return seen_label(first_seen, tz, now)
+    return clock_label(published, tz, now)
 
 
 def relative_day_label(day: datetime, today: datetime) -> str:
@@ -89,8 +130,14 @@ def _compact(seconds: float, steps: _Steps) -> str | None:
     return None
 
 
-def short_age(ts: float, now: float) -> str:
-    """A compact age for list rows: "now", "5m", "3h", "2d", "4w", else "12 Mar"."""
+def short_age(ts: float, now: float, *, undated: bool = False) -> str:
+    """A compact age for list rows: "now", "5m", "3h", "2d", "4w", else "12 Mar" ("12 Mar 2019").
+
+    An undated entry (``ts`` is when it was first seen) says "seen 2 Dec"
+    instead: an age would pass it off as that recent news.
+    """
+    if undated:
+        return seen_label(ts, now=now)
     seconds = max(0.0, now - ts)
     if seconds < 60:
         return "now"
@@ -99,12 +146,15 @@ def short_age(ts: float, now: float) -> str:
         return compact
     if seconds < 8 * 7 * 86400:
         return f"{int(seconds // (7 * 86400))}w"
-    dt = datetime.fromtimestamp(ts)
-    return f"{dt.day} {MONTH_ABBREVIATIONS[dt.month - 1]}"
+    return date_label(ts, now=now)
+
+
+def _count(number: int, unit: str) -> str:
+    return f"1 {unit} ago" if number == 1 else f"{number} {unit}s ago"
 
 
 def long_age(ts: float, now: float) -> str:
-    """A readable age for the detail pane: "just now", "3 h ago", "2 days ago"."""
+    """A readable age for the detail pane: "just now", "3 h ago", "2 days ago", "11 years ago"."""
     seconds = now - ts
     if seconds < 0:
         return "in the future"
@@ -115,7 +165,11 @@ def long_age(ts: float, now: float) -> str:
     if seconds < 86400:
         return f"{int(seconds // 3600)} h ago"
     days = int(seconds // 86400)
-    return "1 day ago" if days == 1 else f"{days} days ago"
+    if days < 31:
+        return _count(days, "day")
+    if days < 365:
+        return _count(max(1, round(days / 30.44)), "month")
+    return _count(max(1, int(days // 365.25)), "year")
 
 
 def local_time(ts: float) -> str:

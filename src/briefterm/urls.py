@@ -142,3 +142,13 @@ def canonical_url(url: str) -> str:
             params.sort()
             key += "?" + urlencode(params)
     return key
+
+
+def is_tracking_param(name: str) -> bool:
+    """True for a query parameter that only tracks the reader (``utm_*``, ``fbclid``…).
+
+    The same list :func:`canonical_url` drops; exports drop them from the
+    links they share.
+    """
+    lower = name.lower()
+    return lower in _TRACKING_PARAMS or lower.startswith(_TRACKING_PREFIXES)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 import webbrowser
+from datetime import UTC, datetime
 
 import pytest
 from rich.table import Table
@@ -237,7 +238,10 @@ async def test_poll_keeps_cursor_on_selected_entry(store: Store, make_app: AppFa
     def fake_poll(s: Store, config: Config, *, progress=None, **kw):  # type: ignore[no-untyped-def]
         calls.append(kw)
         feed_id = s.ensure_feed(TECH)
-        s.upsert_entries(feed_id, [ParsedEntry("fresh", title="Fresh story on top")], now=NOW + 60)
+        fresh = ParsedEntry(
+            "fresh", title="Fresh story on top", published=datetime.fromtimestamp(NOW + 60, UTC)
+        )
+        s.upsert_entries(feed_id, [fresh], now=NOW + 60)
         result = FeedResult(TECH, "Tech Daily", "ok", new=1)
         if progress:
             progress(result)

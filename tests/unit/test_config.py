@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from briefterm.config import (
     ConfigError,
     FeedConfig,
     PollConfig,
+    SectionConfig,
     add_subscription,
     add_subscriptions,
     example_config_text,
@@ -75,23 +77,39 @@ def test_default_location_follows_xdg(isolated_dirs: Path) -> None:
     assert config.brief.key_stories == 3
 
 
-def test_example_config_loads_and_documents_everything() -> None:
-    config = load_config(REPO / "config.example.toml")
-    assert len(config.feeds) >= 5
-    assert [s.name for s in config.sections] == ["Policy", "Companies", "Products", "People"]
-    policy = config.sections[0]
-    assert "芯片" in policy.keywords
-    assert policy.patterns and policy.categories and policy.feeds
-    assert any(s.authors for s in config.sections)
-    assert config.keymap
+def uncommented(text: str) -> str:
+    """The example with every setting line ("#key = ...", "#[table]") made live."""
+    return re.sub(r"(?m)^#(?=[\w\[])", "", text)
+
+
+def test_example_config_does_nothing_until_edited() -> None:
+    # `config init` writes it: no live feed, section or setting at all.
+    assert load_config(REPO / "config.example.toml") == Config(path=REPO / "config.example.toml")
+    text = example_config_text()
+    assert all(line.startswith("#") for line in text.splitlines() if line.strip())
+
+
+def test_example_config_documents_everything(tmp_path: Path) -> None:
     text = (REPO / "config.example.toml").read_text(encoding="utf-8")
-    # Every settable key appears in the example, so every key is documented there.
-    for table in ("poll", "ui", "brief", "export"):
-        for key in getattr(Config(), table).__slots__:
-            assert f"\n{key} = " in text, f"{table}.{key} missing from config.example.toml"
-    for key in FeedConfig.__slots__:
-        assert key in text
     assert example_config_text() == text
+    live = write(tmp_path / "config.toml", uncommented(text))
+    config = load_config(live)
+    # Uncommented, the examples are a valid config that shows every rule.
+    assert [s.name for s in config.sections] == ["Policy", "People"]
+    policy = config.sections[0]
+    assert "监管" in policy.keywords and policy.patterns and policy.categories
+    assert config.sections[1].feeds and config.sections[1].authors
+    assert config.feeds and config.keymap
+    # Every settable key appears in the example (its default value, as a
+    # comment), so every key is documented there.
+    for table in ("poll", "ui", "brief", "export"):
+        defaults = getattr(Config(), table)
+        for key in defaults.__slots__:
+            assert f"\n#{key} = " in text, f"{table}.{key} missing from config.example.toml"
+            assert getattr(config, table) == defaults, f"[{table}] example differs from default"
+    for cls in (FeedConfig, SectionConfig):
+        for key in cls.__slots__:
+            assert f"\n#{key} = " in text, f"{cls.__name__}.{key} missing"
 
 
 def test_full_config_round_trips_into_dataclasses(tmp_path: Path) -> None:
@@ -353,13 +371,15 @@ def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
         init_config(cfg)
     assert cfg.read_text(encoding="utf-8") == "# mine\n"
     init_config(cfg, force=True)
-    assert load_config(cfg).sections
+    assert load_config(cfg).path == cfg
 
 
 def test_config_warnings(tmp_path: Path) -> None:
     from briefterm.config import config_warnings
 
     assert config_warnings(load_config(REPO / "config.example.toml")) == []
+    example = write(tmp_path / "example.toml", uncommented(example_config_text()))
+    assert config_warnings(load_config(example)) == []
     cfg = write(
         tmp_path / "config.toml",
         '[[feeds]]\nurl = "https://e.com/f"\nname = "Known"\n'
@@ -389,3 +409,67 @@ def test_atomic_write_keeps_mode_and_follows_symlinks(tmp_path: Path) -> None:
     umask = os.umask(0)
     os.umask(umask)
     assert fresh.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+# -- every problem at once, the reader's tables, reload, update --------------------
+
+
+def test_every_problem_in_a_file_is_reported(tmp_path: Path) -> None:
+    cfg = write(
+        tmp_path / "config.toml",
+        '[ui]\nmark_read = "sometimes"\nthem = "nord"\n'
+        '[[sections]]\nname = "A"\npatterns = ["[("]\n'
+        '[[sections]]\nname = "a"\n'
+        "[export]\nformat = 3\n",
+    )
+    with pytest.raises(ConfigError) as info:
+        load_config(cfg)
+    lines = str(info.value).splitlines()
+    assert len(lines) == 5 and all(line.startswith(f"{cfg}: ") for line in lines)
+    assert "ui.mark_read must be one of" in lines[0]
+    assert "unknown key ui.them (did you mean ui.theme?)" in lines[1]
+    assert "is not a valid regular expression" in lines[2]
+    assert 'sections[2].name repeats the section "a"' in lines[3]
+    assert "export.format must be one of" in lines[4]
+
+
+def test_reader_problems_theme_and_missing_bindings_module(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+
+    from briefterm.config import reader_problems
+
+    assert reader_problems("textual-dark", {}) == []
+    (problem,) = reader_problems("gruvbx", {})
+    assert "did you mean gruvbox?" in problem
+    # Without the reader's bindings table (an older reader), keymaps are not checked.
+    monkeypatch.setitem(sys.modules, "briefterm.tui.bindings", None)
+    assert reader_problems("nord", {"nosuch": "x"}) == []
+
+
+def test_reader_problems_ask_the_bindings_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    import types
+
+    from briefterm.config import reader_problems
+
+    fake = types.ModuleType("briefterm.tui.bindings")
+    fake.keymap_problems = lambda keymap: [f"unknown id {k}" for k in keymap]  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "briefterm.tui.bindings", fake)
+    assert reader_problems("nord", {"nosuch": "x"}) == ["keymap: unknown id nosuch"]
+
+
+def test_reload_and_update_subscription(tmp_path: Path) -> None:
+    from briefterm.config import reload_config, update_subscription
+
+    cfg = write(tmp_path / "config.toml", HAND_WRITTEN)
+    config = load_config(cfg)
+    add_subscription(cfg, FeedConfig("https://new.example.org/rss"))
+    assert reload_config(config).feed("https://new.example.org/rss") is not None
+    updated = update_subscription(cfg, "https://new.example.org/rss", section="News")
+    assert updated is not None and updated.section == "News"
+    assert update_subscription(cfg, "https://new.example.org/rss", section="News") is None
+    assert update_subscription(cfg, "https://unknown.example/rss", name="x") is None
+    with pytest.raises(ConfigError, match="change its name or section in its"):
+        update_subscription(cfg, "https://own.example.com/feed", name="Mine")

@@ -118,7 +118,7 @@ def test_markdown_reads_like_a_brief(brief) -> None:
         " (2 sources)" in lines
     )
     assert lines.index("## Companies") < lines.index("## Other news")
-    assert "- **Corvid Software to buy Tessellate for $2.1 billion**" in lines
+    assert "- **Corvid Software to buy Tessellate for $2.1 billion** (2 sources)" in lines
     # One or two sentences of summary, then the attribution in italics.
     assert "  Corvid agreed to buy the data startup in cash. The deal closes in May." in lines
     assert (
@@ -179,6 +179,12 @@ def test_wrap_breaks_cjk_and_keeps_urls_whole() -> None:
     assert all(len(line) * 2 <= 20 for line in lines) and "".join(lines) == "中" * 50
     url = "https://example.com/" + "a" * 100
     assert url in wrap(f"see {url} now", width=40)
+    # Closing punctuation never starts a line (kinsoku).
+    text = "国产芯片出货量创新高，华为发布新机。" * 6
+    for width in range(10, 41):
+        lines = wrap(text, width=width)
+        assert "".join(lines) == text
+        assert not any(line[0] in "，。" for line in lines)
 
 
 def test_links_one_safe_url_per_line(brief) -> None:
@@ -191,7 +197,7 @@ def test_links_one_safe_url_per_line(brief) -> None:
 
 def test_json_has_every_field_and_a_schema_version(brief) -> None:
     data = json.loads(render_json(brief))
-    assert data["schema_version"] == 1 and data["title"] == "Morning brief"
+    assert data["schema_version"] == 2 and data["title"] == "Morning brief"
     assert data["start"] == "2026-03-10T00:00:00Z"
     companies = next(s for s in data["sections"] if s["name"] == "Companies")
     cluster = companies["clusters"][0]

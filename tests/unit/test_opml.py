@@ -22,16 +22,25 @@ def fixture(name: str) -> bytes:
     return (FIXTURES / name).read_bytes()
 
 
-def test_folders_become_sections_nearest_folder_wins() -> None:
+def test_folders_become_sections_top_and_nearest_folder() -> None:
     result = parse_opml(fixture("simple.opml"))
     assert result.title == "My feeds"
     assert result.skipped == []
     assert [(f.url, f.name, f.section) for f in result.feeds] == [
         ("https://example.com/feed.xml", "Example Top", ""),
         ("https://hardware.example.org/rss", "Hardware & Chips", "Tech"),
-        ("http://longreads.example.net/atom.xml", "Long reads", "Deep Dives"),
+        ("http://longreads.example.net/atom.xml", "Long reads", "Tech / Deep Dives"),
         ("https://news.example.com/zh/rss", "科技新闻", "新闻"),
     ]
+
+
+def test_nested_folders_keep_the_top_and_the_nearest() -> None:
+    from briefterm.opml import folder_section
+
+    assert folder_section(()) == ""
+    assert folder_section(("Tech",)) == "Tech"
+    assert folder_section(("Tech", "Sub", "Deep")) == "Tech / Deep"
+    assert folder_section(("Tech", "", "Deep")) == "Tech / Deep"
 
 
 def test_hostile_schemes_are_skipped_with_reasons() -> None:

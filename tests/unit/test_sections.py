@@ -46,15 +46,24 @@ CONFIG = Config(
         ),
         SectionConfig(name="From Wire", feeds=("Wire A",)),
         SectionConfig(name="Science", limit=2),
+        SectionConfig(name="Recalls", keywords=("recall",), override=True),
     ),
 )
 
 
-def test_first_matching_section_wins_over_later_rules_and_feed_section() -> None:
+def test_the_users_folders_win_over_keyword_rules() -> None:
     rules = SectionRules.from_config(CONFIG)
-    # Matches Policy (keyword) and From Wire (feed name): Policy comes first.
-    assert rules.assign(entry("New ANTITRUST case filed")) == "Policy"
-    assert rules.assign(entry("Quarterly update")) == "From Wire"  # feed name rule
+    b = "https://b.example/rss"  # in the user's "Markets" folder
+    # A keyword rule does not take an entry out of its feed's own section...
+    assert rules.assign(entry("New ANTITRUST case filed", feed_url=b)) == "Markets"
+    # ...unless the rule says it overrides.
+    assert rules.assign(entry("Carmaker announces recall", feed_url=b)) == "Recalls"
+    # A rule that names the feed places it like its own section does.
+    assert rules.assign(entry("New ANTITRUST case filed")) == "From Wire"
+    assert rules.assign(entry("Quarterly update")) == "From Wire"
+    # Without a section of its own, the first matching rule wins.
+    c = "https://c.example/rss"
+    assert rules.assign(entry("Antitrust case over semiconductors", feed_url=c)) == "Policy"
 
 
 def test_each_rule_kind_matches_case_insensitively() -> None:
@@ -82,7 +91,7 @@ def test_fallbacks_feed_section_then_category_named_like_a_section_then_other() 
 
 def test_order_is_config_then_feed_sections_then_unknown_then_other() -> None:
     rules = SectionRules.from_config(CONFIG)
-    present = [OTHER, "Markets", "Zeta", "Companies", "Chips", "Policy"]
+    present = [OTHER, "Markets", "Zeta", "Companies", "Chips", "Policy"]  # no Recalls today
     assert rules.order(present) == ["Policy", "Chips", "Companies", "Markets", "Zeta", OTHER]
     assert rules.limit("Science") == 2
     assert rules.limit("Policy") is None

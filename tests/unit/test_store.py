@@ -103,18 +103,19 @@ def test_same_key_in_two_feeds_is_two_entries(store: Store) -> None:
     assert store.entry_count() == 2
 
 
-def test_far_future_dates_are_clamped_and_missing_dates_sort_by_first_seen(store: Store) -> None:
+def test_implausible_dates_are_dropped_and_undated_entries_use_first_seen(store: Store) -> None:
     fid = store.ensure_feed("http://example.com/feed")
     future = datetime(2999, 1, 1, tzinfo=UTC)
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
     store.upsert_entries(
         fid,
-        [_entry("future", published=future), _entry("undated")],
+        [_entry("future", published=future), _entry("epoch", published=epoch), _entry("undated")],
         now=NOW,
     )
     rows = {e.entry_key: e for e in store.list_entries()}
-    assert rows["future"].published == NOW
-    assert rows["undated"].published is None
-    assert rows["undated"].time == NOW
+    for key in ("future", "epoch", "undated"):
+        assert rows[key].published is None and rows[key].undated
+        assert rows[key].time == NOW
 
 
 def test_order_is_newest_first(store: Store) -> None:

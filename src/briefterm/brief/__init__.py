@@ -2,8 +2,9 @@
 
 ``editions.py`` says which entries an edition holds, ``sections.py`` where
 each entry goes, ``cluster.py`` (over ``_tokens.py``) which reports tell
-one story, and ``rank.py`` which stories lead. This module builds a brief
-from the cache or from a chosen list of entries.
+one story, ``outlets.py`` who told it, ``rank.py`` which stories lead, and
+``selection.py`` how a selection keeps the stories it was picked from. This
+module builds a brief from the cache or from a chosen list of entries.
 """
 
 from __future__ import annotations
@@ -13,23 +14,38 @@ from collections.abc import Iterable
 
 from briefterm.brief.editions import (
     DEFAULT_SINCE_HOURS,
+    FINISHED_META,
     LAST_BRIEF_META,
     EditionKind,
     EditionWindow,
     edition_window,
     finish_brief,
+    finished_edition,
+    last_finish,
     parse_day,
     parse_since,
+    unfinish_brief,
     window_for,
 )
+from briefterm.brief.outlets import other_outlets, outlet_count, outlet_key, site_key
 from briefterm.brief.rank import assemble, cluster_score
 from briefterm.brief.sections import OTHER, SectionRules, resolve_section_name
+from briefterm.brief.selection import (
+    KEY_STORIES_FACTOR,
+    selection_brief,
+    selection_key_stories,
+    sources_for,
+    stories,
+    with_content,
+)
 from briefterm.config.types import Config
-from briefterm.models import Brief, Entry
+from briefterm.models import Brief, Entry, Section
 from briefterm.store import EntryFilter, Store
 
 __all__ = [
     "DEFAULT_SINCE_HOURS",
+    "FINISHED_META",
+    "KEY_STORIES_FACTOR",
     "LAST_BRIEF_META",
     "OTHER",
     "EditionKind",
@@ -40,30 +56,50 @@ __all__ = [
     "build_brief",
     "cluster_score",
     "edition_window",
+    "expand_section",
     "finish_brief",
+    "finished_edition",
+    "last_finish",
+    "live_window",
+    "other_outlets",
+    "outlet_count",
+    "outlet_key",
     "parse_day",
     "parse_since",
     "resolve_section_name",
+    "selection_brief",
+    "selection_key_stories",
+    "site_key",
+    "sources_for",
+    "stories",
+    "unfinish_brief",
     "window_for",
+    "with_content",
 ]
+
+
+def live_window(store: Store, config: Config, now: float | None = None) -> EditionWindow:
+    """The live edition with the config's ``first_edition_hours``."""
+    return EditionWindow.since_last_brief(store, now, hours=config.brief.first_edition_hours)
 
 
 def build_brief(
     store: Store,
     config: Config,
-    window: EditionWindow,
+    window: EditionWindow | None = None,
     *,
     section: str | None = None,
     max_entries: int = 5000,
 ) -> Brief:
-    """The brief of one edition from the cache.
+    """The brief of one edition from the cache (the live edition without ``window``).
 
-    Loads entries first seen in ``window`` (newest first, at most
-    ``max_entries``; when more exist the label says "newest N entries"),
-    then assigns sections, clusters stories, ranks them and picks key
-    stories. ``section`` restricts the brief to one section.
+    Loads the entries published in ``window`` (undated ones: first seen;
+    newest first, at most ``max_entries``; when more exist the label says
+    "newest N entries"), then assigns sections, clusters stories, ranks
+    them and picks key stories. ``section`` restricts the brief to one section.
     """
-    flt = EntryFilter(since=window.start, until=window.end, limit=max_entries + 1)
+    window = window if window is not None else live_window(store, config)
+    flt = EntryFilter(window=window.time_window(), limit=max_entries + 1)
     entries = store.list_entries(flt)
     label = window.label
     if len(entries) > max_entries:
@@ -83,13 +119,15 @@ def build_brief(
 def brief_from_entries(
     entries: Iterable[Entry], config: Config, *, title: str | None = None, label: str = ""
 ) -> Brief:
-    """A brief over an explicit list of entries (e.g. an exported selection).
+    """A brief over an explicit list of entries, clustered among themselves.
 
-    Section caps do not apply: every entry given ends up in the brief.
+    Section caps do not apply: every entry given ends up in the brief, and
+    a short list gets no key stories (:func:`selection_key_stories`). To
+    keep the stories a reader showed, use :func:`selection_brief`.
     """
     entries = list(entries)
     end = max((e.time for e in entries), default=time.time())
-    return assemble(
+    brief = assemble(
         entries,
         config,
         title=title if title is not None else config.brief.title,
@@ -97,4 +135,29 @@ def brief_from_entries(
         start=None,
         end=end,
         cap_sections=False,
+        key_stories=0,
+        excerpt=True,
     )
+    n_key = selection_key_stories(len(brief.clusters), config)
+    if n_key:  # ranked again over the stories formed, not clustered again
+        brief = assemble(
+            [],
+            config,
+            title=brief.title,
+            label=label,
+            start=None,
+            end=end,
+            cap_sections=False,
+            clusters=brief.clusters,
+            key_stories=n_key,
+            excerpt=True,
+        )
+    return brief
+
+
+def expand_section(brief: Brief, name: str) -> Section | None:
+    """The section ``name`` of ``brief`` with its "N more" shown: every cluster, uncapped."""
+    section = brief.section(name)
+    if section is None:
+        return None
+    return Section(name=section.name, clusters=section.uncapped())

@@ -1,18 +1,26 @@
 """Ranking and assembly: entries → sections, story clusters, key stories.
 
-Each story cluster gets a score from
+Stories are ranked by, in this order (the one place the rule is decided,
+:func:`cluster_score`):
 
-* distinct sources (the strongest signal: a story several outlets carry
-  matters more),
-* the highest feed priority among its reports (``[[feeds]] priority``),
-* whether any report is starred,
-* recency within the edition (newer stories rank higher).
+1. how many distinct **outlets** told the story (:mod:`.outlets`: the same
+   site subscribed twice, or a wire copy of a subscribed publisher, is one);
+2. the highest feed priority among its reports (``[[feeds]] priority``);
+3. recency within the edition: its newest dated report.
 
-Sections list their clusters by that score, and the top
-``brief.key_stories`` clusters of the whole edition become the numbered key
-stories. A key story also stays in its section, as in hand-written briefs:
-the key list is a table of contents of the day, the section carries the full
-item.
+Undated stories (no report with a plausible date) rank after every dated
+one in their section and are never key stories; a dated report leads a
+story that also has undated ones. A feed without dates brings its whole
+backlog as "seen today" on its first poll, so a section shows at most
+:data:`UNDATED_PER_FEED` undated stories of one feed; the rest wait in
+"N more" with the stories beyond the section's ``limit``.
+
+Sections list their clusters in that order, and the top
+``brief.key_stories`` dated clusters of the whole edition become the
+numbered key stories. A key story also stays in its section, as in
+hand-written briefs: the key list is a table of contents of the day, the
+section carries the full item. A section's ``limit`` keeps the rest in
+``Section.hidden`` ("N more").
 """
 
 from __future__ import annotations
@@ -24,30 +32,65 @@ from briefterm.brief.sections import SectionRules
 from briefterm.config.types import Config
 from briefterm.models import Brief, Cluster, Entry, Section
 
-# Score weights (see the module docstring). A second source is worth more
-# than the full recency range, so multi-outlet stories lead the key list.
-_W_SOURCES = 3.0
-_W_PRIORITY = 1.0
-_W_STARRED = 2.0
-_W_RECENCY = 1.5
+UNDATED_PER_FEED = 3
+"""Undated stories of one feed a section shows before the rest go to "N more"."""
 
 
 def _priorities(config: Config) -> dict[str, int]:
     return {f.url: f.priority for f in config.feeds if f.priority}
 
 
-def cluster_score(cluster: Cluster, priorities: dict[str, int], start: float, end: float) -> float:
-    """Ranking score of a story (higher first); see the module docstring."""
-    newest = max(e.time for e in cluster.members)
-    span = end - start
-    recency = min(1.0, max(0.0, (newest - start) / span)) if span > 0 else 1.0
-    priority = max(priorities.get(e.feed_url, 0) for e in cluster.members)
-    return (
-        _W_SOURCES * (cluster.source_count - 1)
-        + _W_PRIORITY * priority
-        + _W_STARRED * cluster.starred
-        + _W_RECENCY * recency
-    )
+def cluster_score(cluster: Cluster, priorities: dict[str, int]) -> tuple[int, int, int, float]:
+    """The rank of a story, higher first: (dated, outlets, feed priority, newest time).
+
+    ``dated`` is 0 for a story with no dated report, so undated stories sort
+    last; the time is that of the newest dated report (first seen, for an
+    undated story).
+    """
+    members = cluster.members
+    dated = [e.time for e in members if not e.undated]
+    newest = max(dated) if dated else max(e.time for e in members)
+    priority = max(priorities.get(e.feed_url, 0) for e in members)
+    return (1 if dated else 0, cluster.source_count, priority, newest)
+
+
+def _dated_lead(cluster: Cluster) -> None:
+    """Let the first dated report lead a story whose lead is undated."""
+    if not cluster.lead.undated:
+        return
+    for index, other in enumerate(cluster.others):
+        if not other.undated:
+            cluster.others[index] = cluster.lead
+            cluster.lead = other
+            # Keep the remaining reports in their order, the old lead first.
+            cluster.others.insert(0, cluster.others.pop(index))
+            return
+
+
+def _cap(
+    items: list[Cluster], limit: int | None, key_ids: set[int]
+) -> tuple[list[Cluster], list[Cluster]]:
+    """Split a section's ranked clusters into shown and hidden ("N more").
+
+    Undated stories beyond :data:`UNDATED_PER_FEED` per feed are hidden,
+    then everything beyond ``limit``, except key stories, which stay visible.
+    """
+    per_feed: dict[int, int] = {}
+    kept: list[Cluster] = []
+    overflow: list[Cluster] = []
+    for cluster in items:
+        if cluster.lead.undated:
+            seen = per_feed.get(cluster.lead.feed_id, 0)
+            per_feed[cluster.lead.feed_id] = seen + 1
+            if seen >= UNDATED_PER_FEED:
+                overflow.append(cluster)
+                continue
+        kept.append(cluster)
+    if limit is None or len(kept) <= limit:
+        return kept, overflow
+    shown = kept[:limit] + [c for c in kept[limit:] if id(c) in key_ids]
+    hidden = [c for c in kept[limit:] if id(c) not in key_ids]
+    return shown, hidden + overflow
 
 
 def assemble(
@@ -61,30 +104,34 @@ def assemble(
     section: str | None = None,
     rules: SectionRules | None = None,
     cap_sections: bool = True,
+    clusters: Sequence[Cluster] | None = None,
+    key_stories: int | None = None,
+    excerpt: bool = False,
 ) -> Brief:
     """Sections, clusters, ranking and key stories over ``entries``.
 
     ``cap_sections=False`` ignores the sections' ``limit``: an export of what
-    the user picked must contain every picked story.
+    the user picked must contain every picked story. ``clusters`` are
+    stories already formed (a selection keeps the reader's); ``entries`` are
+    clustered among themselves and added to them. ``key_stories`` overrides
+    ``brief.key_stories``; ``excerpt`` marks a selection (see :class:`Brief`).
     """
     rules = rules or SectionRules.from_config(config)
     priorities = _priorities(config)
-    clusters = cluster_entries(
-        entries,
-        window_hours=config.brief.cluster_window_hours,
-        threshold=config.brief.title_similarity,
-        priorities=priorities,
-    )
-    times = [e.time for e in entries]
-    rank_start = start if start is not None else (min(times) if times else end)
-    rank_end = max([end, *times]) if start is not None else (max(times) if times else end)
+    formed = list(clusters or [])
+    if entries:
+        formed += cluster_entries(
+            entries,
+            window_hours=config.brief.cluster_window_hours,
+            threshold=config.brief.title_similarity,
+            priorities=priorities,
+        )
+    for cluster in formed:
+        _dated_lead(cluster)
+    ranks = {id(c): cluster_score(c, priorities) for c in formed}
     scored = sorted(
-        clusters,
-        key=lambda c: (
-            -cluster_score(c, priorities, rank_start, rank_end),
-            -c.lead.time,
-            c.lead.id,
-        ),
+        formed,
+        key=lambda c: (tuple(-v for v in ranks[id(c)]), -c.lead.time, c.lead.id),
     )
 
     by_section: dict[str, list[Cluster]] = {}
@@ -95,29 +142,25 @@ def assemble(
         wanted = section.casefold()
         by_section = {k: v for k, v in by_section.items() if k.casefold() == wanted}
 
-    n_key = max(0, config.brief.key_stories)
-    if section is None:
-        key_stories = scored[:n_key]
-    else:
-        key_stories = [c for items in by_section.values() for c in items][:n_key]
-    key_ids = {id(c) for c in key_stories}
+    n_key = max(0, config.brief.key_stories if key_stories is None else key_stories)
+    pool = scored if section is None else [c for items in by_section.values() for c in items]
+    keys = [c for c in pool if not c.lead.undated][:n_key]
+    key_ids = {id(c) for c in keys}
 
     sections = []
     for name in rules.order(by_section):
         items = by_section[name]
-        limit = rules.limit(name)
-        hidden = 0
-        if cap_sections and limit is not None and len(items) > limit:
-            # Key stories stay visible even beyond the cap.
-            shown = items[:limit] + [c for c in items[limit:] if id(c) in key_ids]
-            hidden = len(items) - len(shown)
-            items = shown
-        sections.append(Section(name=name, clusters=items, hidden_count=hidden))
+        if cap_sections:
+            shown, hidden = _cap(items, rules.limit(name), key_ids)
+            sections.append(Section(name=name, clusters=shown, hidden=hidden))
+        else:
+            sections.append(Section(name=name, clusters=items))
     return Brief(
         title=title,
         start=start,
         end=end,
         label=label,
-        key_stories=key_stories,
+        key_stories=keys,
         sections=sections,
+        excerpt=excerpt,
     )

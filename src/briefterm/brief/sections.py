@@ -5,13 +5,20 @@ Rules come from ``[[sections]]`` in the config and are compiled once by
 dictionary look-ups and at most one regex search per section, which keeps
 assigning 5,000 entries well under a few milliseconds.
 
-Precedence (first match wins):
+Precedence (first match wins). The user's own folders come first: a
+feed's ``section`` (an OPML folder, ``add --section``) is where the user put
+the feed, so a keyword rule does not pull its entries elsewhere unless the
+rule says it overrides:
 
-1. the first ``[[sections]]`` entry whose rules match the entry (feed name or
-   URL, entry category, keyword, regex pattern, author);
-2. the feed's own ``section`` (``[[feeds]] section = "..."``);
-3. a configured section whose name equals one of the entry's categories;
-4. :data:`OTHER`.
+1. the first ``[[sections]]`` with ``override = true`` whose rules match
+   the entry (any rule);
+2. the first ``[[sections]]`` whose ``feeds`` rule names the entry's feed
+   (naming the feed is placing it, like its own ``section``);
+3. the feed's own ``section`` (``[[feeds]] section = "..."``);
+4. the first ``[[sections]]`` whose other rules match (entry category,
+   keyword, regex pattern, author);
+5. a configured section whose name equals one of the entry's categories;
+6. :data:`OTHER`.
 
 :func:`resolve_section_name` turns a name the user typed (``--section``)
 into the section's own spelling.
@@ -40,13 +47,20 @@ class _CompiledSection:
     categories: frozenset[str]  # casefolded
     text: re.Pattern[str] | None  # keywords and patterns as one alternation
     authors: tuple[str, ...]  # casefolded substrings
+    override: bool = False
 
     def matches(self, entry: Entry) -> bool:
         """True when any of this section's rules matches ``entry``."""
-        if self.feeds and (
+        return self.names_feed(entry) or self.matches_content(entry)
+
+    def names_feed(self, entry: Entry) -> bool:
+        """True when the ``feeds`` rule lists the entry's feed (by name or URL)."""
+        return bool(self.feeds) and (
             entry.feed_url.lower() in self.feeds or entry.feed_title.lower() in self.feeds
-        ):
-            return True
+        )
+
+    def matches_content(self, entry: Entry) -> bool:
+        """True when a category, keyword, pattern or author rule matches ``entry``."""
         if self.categories and any(c.casefold() in self.categories for c in entry.categories):
             return True
         if self.text is not None and (
@@ -117,6 +131,7 @@ class SectionRules:
                     categories=frozenset(c.casefold() for c in section.categories),
                     text=_compile_text_rules(section),
                     authors=tuple(a.casefold() for a in section.authors if a),
+                    override=section.override,
                 )
             )
         feed_sections = {f.url: f.section for f in config.feeds if f.section}
@@ -131,15 +146,23 @@ class SectionRules:
         """The section name for ``entry``.
 
         ``feed_section`` is the feed's configured section; when None it is
-        looked up from the config by the entry's feed URL.
+        looked up from the config by the entry's feed URL. See the module
+        docstring for the order of the rules.
         """
-        for section in self._sections:
-            if section.matches(entry):
+        sections = self._sections
+        for section in sections:
+            if section.override and section.matches(entry):
+                return section.name
+        for section in sections:
+            if section.names_feed(entry):
                 return section.name
         if feed_section is None:
             feed_section = self._feed_sections.get(entry.feed_url, "")
         if feed_section:
             return feed_section
+        for section in sections:
+            if section.matches_content(entry):
+                return section.name
         for category in entry.categories:
             name = self._by_category.get(category.casefold())
             if name is not None:

@@ -33,8 +33,16 @@ def err(text: str) -> None:
 
 
 def fail(message: str, code: int = 1) -> int:
-    """Print ``briefterm: message`` on stderr, made safe; returns the exit status ``code``."""
-    print(f"briefterm: {clean_line(message, max_length=2000)}", file=sys.stderr)
+    """Print ``briefterm: message`` on stderr, made safe; returns the exit status ``code``.
+
+    A message of several lines (a config file with several problems) gives
+    one ``briefterm: ...`` line each.
+    """
+    lines = [line for line in message.splitlines() if line.strip()] or [message]
+    for line in lines[:200]:
+        print(f"briefterm: {clean_line(line, max_length=2000)}", file=sys.stderr)
+    if len(lines) > 200:
+        print(f"briefterm: … and {len(lines) - 200} more", file=sys.stderr)
     return code
 
 

@@ -116,13 +116,23 @@ def _add_opml_commands(commands: _Commands) -> None:
 
 
 def _add_brief_commands(commands: _Commands) -> None:
-    p = commands.add("brief", "print a brief: key stories and sections")
+    p = commands.add(
+        "brief",
+        "print a brief: what was published since you last finished one (key stories, sections)",
+    )
     # A list of links is no brief to read; `export` offers it.
     p.add_argument("--format", choices=[f for f in FORMATS if f != Format.LINKS], default=None)
     when = p.add_mutually_exclusive_group()
-    when.add_argument("--date", metavar="D", help="edition of a day: YYYY-MM-DD, today, yesterday")
     when.add_argument(
-        "--since", metavar="T", help="since a time: YYYY-MM-DD[THH:MM] or 12h, 3d, 90m"
+        "--date", metavar="D", help="what was published on a day: YYYY-MM-DD, today, yesterday"
+    )
+    when.add_argument(
+        "--since", metavar="T", help="published since a time: YYYY-MM-DD[THH:MM] or 12h, 3d, 90m"
+    )
+    when.add_argument(
+        "--previous",
+        action="store_true",
+        help="the edition finished last (F in the reader), as it stood then",
     )
     p.add_argument("--section", metavar="S", help="only this section")
 

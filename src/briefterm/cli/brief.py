@@ -7,7 +7,17 @@ import sys
 from pathlib import Path
 
 from briefterm import clipboard
-from briefterm.brief import brief_from_entries, build_brief, resolve_section_name, window_for
+from briefterm.brief import (
+    EditionWindow,
+    build_brief,
+    last_finish,
+    live_window,
+    resolve_section_name,
+    selection_brief,
+    sources_for,
+    window_for,
+    with_content,
+)
 from briefterm.cli._common import load, open_store
 from briefterm.cli._output import console, err
 from briefterm.config import Config
@@ -17,18 +27,32 @@ from briefterm.fsutil import atomic_write_text
 from briefterm.models import Brief
 from briefterm.sanitize import clean_line
 from briefterm.store import EntryFilter, Store
+from briefterm.timefmt import short_time_label
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
-    """``briefterm brief``: print an edition (since the last brief by default)."""
+    """``briefterm brief``: print an edition (since the last finished brief by default).
+
+    ``--previous`` prints the edition finished last (``F`` in the reader),
+    as it stood when it was finished.
+    """
     config = load(args)
     fmt = Format(args.format) if args.format else config.export.format
     if fmt is Format.LINKS:
         fmt = Format.MD  # a default of links suits `export`; a brief is for reading
     section = resolve_section_name(config, args.section) if args.section else None
     with open_store(config) as store:
-        window = window_for(store, day=args.date, since=args.since)
+        window = window_for(
+            store,
+            day=args.date,
+            since=args.since,
+            previous=args.previous,
+            hours=config.brief.first_edition_hours,
+        )
         brief = build_brief(store, config, window=window, section=section)
+        note = _new_edition_note(store, config, window)
+    if note:
+        err(note)
     text = render(brief, fmt)
     if fmt is Format.MD and sys.stdout.isatty():
         # On a terminal, show the brief formatted; piped, it stays Markdown
@@ -44,6 +68,19 @@ def cmd_brief(args: argparse.Namespace) -> int:
     return 0
 
 
+def _new_edition_note(store: Store, config: Config, window: EditionWindow) -> str:
+    """On stderr, after a recent finish: this edition is new; how to print the finished one."""
+    finished = last_finish(store)
+    if window.kind != "since-last" or finished is None or window.start != finished:
+        return ""
+    if window.end - finished > config.brief.first_edition_hours * 3600:
+        return ""
+    return (
+        f"briefterm: a new edition began when you finished the last brief "
+        f"({short_time_label(finished)}); `briefterm brief --previous` prints the finished one"
+    )
+
+
 def _write_output(text: str, output: str | None) -> None:
     """``text`` to the file ``output`` (atomically), else to stdout; ends with a newline."""
     text = text if text.endswith("\n") else text + "\n"
@@ -55,24 +92,28 @@ def _write_output(text: str, output: str | None) -> None:
 
 
 def _selection(args: argparse.Namespace, store: Store, config: Config) -> Brief:
-    """The brief ``export`` renders: chosen entries, or a section of the live edition."""
+    """The brief ``export`` renders: chosen entries, or a section of the live edition.
+
+    Chosen entries keep the stories the briefs show (:func:`selection_brief`):
+    ``--ids`` of a story's reports is that one story.
+    """
+    if args.section:
+        section = resolve_section_name(config, args.section)
+        return build_brief(store, config, window=live_window(store, config), section=section)
+    live = build_brief(store, config)
     if args.ids:
         entries = store.entries_by_ids(args.ids)
         found = {e.id for e in entries}
         missing = [i for i in args.ids if i not in found]
         if missing:
             raise BrieftermError(f"no entry with id {', '.join(map(str, missing))}")
-        label = f"{len(entries)} selected entries"
-    elif args.starred:
-        entries = store.list_entries(EntryFilter(starred=True))
-        label = "starred"
-    elif args.unread:
-        entries = store.list_entries(EntryFilter(unread=True))
-        label = "unread"
-    else:
-        section = resolve_section_name(config, args.section) if args.section else None
-        return build_brief(store, config, window=window_for(store), section=section)
-    return brief_from_entries(entries, config, title=config.brief.title, label=label)
+        sources = sources_for(store, config, entries, live)
+        return selection_brief(config, args.ids, sources, extra=entries)
+    kind = "starred" if args.starred else "unread"
+    entries = store.list_entries(
+        EntryFilter(starred=True) if args.starred else EntryFilter(unread=True)
+    )
+    return selection_brief(config, [e.id for e in entries], [live], extra=entries, what=kind)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -81,6 +122,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     fmt = Format(args.format) if args.format else config.export.format
     with open_store(config) as store:
         brief = _selection(args, store, config)
+        if fmt is Format.JSON:
+            brief = with_content(brief, store)
     text = render(brief, fmt)
     if args.clipboard:
         outcome = clipboard.copy(text, config.export.clipboard)

@@ -6,8 +6,8 @@ import argparse
 
 from briefterm import paths
 from briefterm.cli._common import config_file, load
-from briefterm.cli._output import err, out
-from briefterm.config import config_warnings, init_config
+from briefterm.cli._output import err, fail, out
+from briefterm.config import config_warnings, init_config, reader_problems
 
 
 def cmd_config_path(args: argparse.Namespace) -> int:
@@ -23,17 +23,30 @@ def cmd_config_path(args: argparse.Namespace) -> int:
 
 
 def cmd_config_init(args: argparse.Namespace) -> int:
-    """``briefterm config init [--force]``: write the annotated example config."""
+    """``briefterm config init [--force]``: write the commented template.
+
+    Every setting in it is a comment, so until it is edited briefterm runs
+    on its defaults: no feed is contacted and no section rule applies.
+    """
     written = init_config(config_file(args), force=args.force)
-    out(f"wrote {written}; edit it, then run `briefterm config check`")
+    out(f"wrote {written}: a commented template, every setting off until you uncomment it")
+    out("subscribe with `briefterm add URL` or `briefterm import-opml FILE`, then `briefterm poll`")
     return 0
 
 
 def cmd_config_check(args: argparse.Namespace) -> int:
-    """``briefterm config check``: validate and summarise."""
+    """``briefterm config check``: validate and summarise; every problem, not only the first.
+
+    File problems (syntax, values, unknown keys) come from loading; then the
+    reader's own tables are asked about the theme and the key bindings.
+    """
     config = load(args)
+    where = str(config.path) if config.path else "no config file, defaults in use"
+    problems = reader_problems(config.ui.theme, config.keymap)
+    if problems:
+        prefix = f"{config.path}: " if config.path else ""
+        return fail("\n".join(prefix + problem for problem in problems), 2)
     for warning in config_warnings(config):
         err(f"briefterm: warning: {warning}")
-    where = str(config.path) if config.path else "no config file, defaults in use"
     out(f"ok: {len(config.feeds)} feeds, {len(config.sections)} sections ({where})")
     return 0

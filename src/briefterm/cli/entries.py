@@ -14,6 +14,7 @@ from briefterm.models import Entry
 from briefterm.sanitize import clean_line
 from briefterm.store import EntryFilter, Store
 
+_STATES = {"read": "read", "unread": "unread", "star": "starred", "unstar": "unstarred"}
 _VERBS = {
     "read": "marked read",
     "unread": "marked unread",
@@ -23,12 +24,13 @@ _VERBS = {
 
 
 def _entry_line(entry: Entry) -> str:
-    """One safe line per entry: id, flags, time, feed, title."""
+    """One safe line per entry: id, flags, time ("seen 2026-12-02" if undated), feed, title."""
     flags = ("N" if not entry.read else " ") + ("*" if entry.starred else " ")
-    when = datetime.fromtimestamp(entry.time).strftime("%Y-%m-%d %H:%M")
+    moment = datetime.fromtimestamp(entry.time)
+    when = f"seen {moment:%Y-%m-%d}" if entry.undated else f"{moment:%Y-%m-%d %H:%M}"
     feed = clean_line(entry.feed_title, max_length=20)
     title = clean_line(entry.title, max_length=200) or "(untitled)"
-    return f"{entry.id:>7} {flags} {when}  {feed:<20}  {title}"
+    return f"{entry.id:>7} {flags} {when:<16}  {feed:<20}  {title}"
 
 
 def _print_entries(entries: Sequence[Entry], as_json: bool) -> None:
@@ -82,7 +84,11 @@ def cmd_mark(args: argparse.Namespace) -> int:
             changed = store.set_read(present, args.action == "read")
         else:
             changed = store.set_starred(present, args.action == "star")
-    out(f"{_VERBS[args.action]}: {changed} of {len(present)} entries changed")
+    if present:
+        noun = "entry" if len(present) == 1 else "entries"
+        unchanged = len(present) - changed
+        already = f" ({unchanged} already {_STATES[args.action]})" if unchanged else ""
+        out(f"{_VERBS[args.action]}: {changed} of {len(present)} {noun}{already}")
     if missing:
         plural = "entry" if len(missing) == 1 else "entries"
         return fail(f"no {plural} with id {', '.join(map(str, missing))}", 1)

@@ -5,12 +5,18 @@ from __future__ import annotations
 import argparse
 import time
 
-from rich.text import Text
-
 from briefterm.cli._common import NO_FEEDS, config_file, load, open_store
-from briefterm.cli._output import console, json_dump, out, plain_table
+from briefterm.cli._feed_table import FeedRow, render_feed_table
+from briefterm.cli._output import console, fail, json_dump, out
 from briefterm.cli.poll import poll_one
-from briefterm.config import Config, FeedConfig, add_subscription, remove_subscription
+from briefterm.config import (
+    Config,
+    ConfigError,
+    FeedConfig,
+    add_subscription,
+    remove_subscription,
+    update_subscription,
+)
 from briefterm.errors import BrieftermError, UsageError
 from briefterm.models import FeedState
 from briefterm.sanitize import clean_line
@@ -19,29 +25,56 @@ from briefterm.timefmt import age_label, due_label, iso_utc
 from briefterm.urls import is_http_url
 
 
+def _update_existing(args: argparse.Namespace, url: str, found_on: str = "") -> int:
+    """``add`` of a feed already subscribed: apply ``--name``/``--section``, or say why not."""
+    where = f" (found on {found_on})" if found_on else ""
+    name = clean_line(args.name) if args.name else None
+    section = clean_line(args.section) if args.section else None
+    if name is None and section is None:
+        out(f"already subscribed: {url}{where}")
+        return 0
+    try:
+        updated = update_subscription(config_file(args), url, name=name, section=section)
+    except ConfigError as exc:
+        return fail(f"already subscribed, not changed: {exc}", 1)
+    if updated is None:
+        out(f"already subscribed: {url}{where}; its name and section are already those")
+        return 0
+    changes = [
+        f"{what} {value!r}" for what, value in (("name", name), ("section", section)) if value
+    ]
+    out(f"already subscribed: {url}{where}; updated its {' and '.join(changes)}")
+    return 0
+
+
 def cmd_add(args: argparse.Namespace) -> int:
-    """``briefterm add URL``: subscribe, discovering the feed on an HTML page."""
+    """``briefterm add URL``: subscribe, discovering the feed on an HTML page.
+
+    A page's feed links are tried in order until one can be read (those
+    passed over are listed). For a feed already subscribed, ``--name`` and
+    ``--section`` update the subscription.
+    """
     url = args.url.strip()
     if not is_http_url(url):
         raise UsageError(f"{url!r} is not an http(s) URL")
     config = load(args)
     if config.feed(url):
-        out(f"already subscribed: {url}")
-        return 0
-    feed_url, title = find_feed(url, config.poll)
-    if feed_url != url:
-        if config.feed(feed_url):
-            out(f"already subscribed: {feed_url} (found on {url})")
-            return 0
-        out(f"found feed {feed_url} on {url}")
-    feed = FeedConfig(url=feed_url, name=clean_line(args.name), section=clean_line(args.section))
+        return _update_existing(args, url)
+    found = find_feed(url, config.poll)
+    for skipped, why in found.skipped:
+        out(f"skipped {clean_line(skipped, max_length=300)}: {clean_line(why, max_length=300)}")
+    if found.url != url:
+        if config.feed(found.url):
+            return _update_existing(args, found.url, found_on=url)
+        out(f"found feed {found.url} on {url}")
+    feed = FeedConfig(url=found.url, name=clean_line(args.name), section=clean_line(args.section))
     add_subscription(config_file(args), feed)
     with open_store() as store:
-        store.ensure_feed(feed_url, feed.name or title)
-        label = feed.name or title or feed_url
-        out(f"subscribed: {clean_line(label)} ({feed_url})")
+        store.ensure_feed(found.url, feed.name or found.title)
+        label = feed.name or found.title or found.url
+        out(f"subscribed: {clean_line(label)} ({found.url})")
         if not args.no_poll:
-            poll_one(store, load(args), feed_url)  # reloaded: now with the new feed
+            poll_one(store, load(args), found.url)  # reloaded: now with the new feed
     return 0
 
 
@@ -57,25 +90,6 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return 0
 
 
-def _feed_status(state: FeedState | None) -> str:
-    if state is None or (state.last_attempt is None and state.last_success is None):
-        return "new"
-    if state.gone:
-        return "gone"
-    if state.error_count > 0:
-        return "error"
-    return "ok"
-
-
-def _feed_error(state: FeedState | None) -> str:
-    if state is None or not state.last_error or state.error_count <= 0:
-        return ""
-    error = clean_line(state.last_error, max_length=300)
-    if state.last_status and str(state.last_status) not in error:
-        error = f"HTTP {state.last_status}: {error}"
-    return error
-
-
 def _name(feed: FeedConfig, state: FeedState | None) -> str:
     return feed.name or (state.title if state else "") or ""
 
@@ -89,9 +103,10 @@ def _feed_to_dict(feed: FeedConfig, state: FeedState | None, config: Config) -> 
         "section": feed.section,
         "interval": feed.interval or config.poll.default_interval,
         "priority": feed.priority,
-        "status": _feed_status(state),
+        "status": state.status if state else "new",
         "gone": bool(state and state.gone),
         "last_error": (state.last_error if state and state.error_count else None),
+        "error": (state.error_text or None) if state else None,
         "last_status": state.last_status if state else None,
         "error_count": state.error_count if state else 0,
         "last_success": iso_utc(state.last_success if state else None),
@@ -105,35 +120,27 @@ def _feed_to_dict(feed: FeedConfig, state: FeedState | None, config: Config) -> 
     }
 
 
-_STATUS_STYLES = {"ok": "green", "error": "red", "gone": "magenta", "new": "dim"}
-
-
 def _print_table(config: Config, states: dict[str, FeedState]) -> None:
-    table = plain_table()
-    table.add_column("feed", max_width=32, no_wrap=True, overflow="ellipsis")
-    table.add_column("section", max_width=16, no_wrap=True, overflow="ellipsis")
-    table.add_column("status")
-    table.add_column("last ok", justify="right")
-    table.add_column("next", justify="right")
-    for name in ("entries", "unread", "starred"):
-        table.add_column(name, justify="right")
-    table.add_column("error", no_wrap=True, overflow="ellipsis")
     now = time.time()
+    rows = []
     for feed in config.feeds:
         state = states.get(feed.url)
-        status = _feed_status(state)
-        table.add_row(
-            Text(clean_line(_name(feed, state) or feed.url)),
-            Text(clean_line(feed.section)),
-            Text(status, style=_STATUS_STYLES[status]),
-            age_label(state.last_success if state else None, now),
-            due_label(state.next_due if state else None, now),
-            str(state.entry_count if state else 0),
-            str(state.unread_count if state else 0),
-            str(state.starred_count if state else 0),
-            Text(_feed_error(state)),
+        rows.append(
+            FeedRow(
+                feed=clean_line(_name(feed, state) or feed.url),
+                section=clean_line(feed.section),
+                status=state.status if state else "new",
+                last_ok=age_label(state.last_success if state else None, now),
+                next=due_label(state.next_due if state else None, now),
+                entries=str(state.entry_count if state else 0),
+                unread=str(state.unread_count if state else 0),
+                starred=str(state.starred_count if state else 0),
+                error=clean_line(state.error_text if state else "", max_length=500),
+            )
         )
-    console().print(table)
+    screen = console()
+    for line in render_feed_table(rows, screen):
+        screen.print(line, overflow="ignore", crop=False)
 
 
 def cmd_feeds(args: argparse.Namespace) -> int:

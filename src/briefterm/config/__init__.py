@@ -9,9 +9,9 @@ Two files make up the configuration:
   atomically, so comments in ``config.toml`` survive every subscription change.
 
 Feeds from both files are merged; on a duplicate URL the ``config.toml``
-entry wins. Every validation problem raises :class:`ConfigError` with one
-message that names the file, the key path and what was expected, e.g.
-``config.toml: poll.timeout must be a number of seconds (got "fast")``.
+entry wins. A file is checked whole: :class:`ConfigError` lists every
+problem, one per line, each naming the file, the key path and what was
+expected, e.g. ``config.toml: poll.timeout must be a number of seconds (got "fast")``.
 Array-of-tables indexes in messages count from 1 (``feeds[3]`` is the third
 ``[[feeds]]`` block), as a person reading the file counts them.
 
@@ -22,14 +22,15 @@ Array-of-tables indexes in messages count from 1 (``feeds[3]`` is the third
 
 from __future__ import annotations
 
-from briefterm.config._checks import config_warnings
-from briefterm.config._load import load_config, resolve_path
+from briefterm.config._checks import config_warnings, reader_problems
+from briefterm.config._load import load_config, reload_config, resolve_path
 from briefterm.config.example import example_config_text, init_config
 from briefterm.config.subscriptions import (
     SUBSCRIPTIONS_HEADER,
     add_subscription,
     add_subscriptions,
     remove_subscription,
+    update_subscription,
 )
 from briefterm.config.types import (
     MARK_READ_MODES,
@@ -64,6 +65,9 @@ __all__ = [
     "example_config_text",
     "init_config",
     "load_config",
+    "reader_problems",
+    "reload_config",
     "remove_subscription",
     "resolve_path",
+    "update_subscription",
 ]

@@ -2,15 +2,18 @@
 
 Each checker takes the raw TOML value and returns the converted value, or
 raises :class:`Invalid` with the "must be ..." phrase; :class:`Ctx` adds the
-file and the key path to make the one-line :class:`ConfigError`.
+file and the key path to make a one-line message. A file is checked whole:
+:class:`Ctx` collects every problem (:meth:`Ctx.collect`), and one
+:class:`ConfigError` lists them all, one per line (:meth:`Ctx.raise_errors`).
 """
 
 from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from briefterm.clipboard import MODES as CLIPBOARD_MODES
@@ -51,6 +54,12 @@ Checker = Callable[[object], Any]
 def _string(value: object) -> str:
     if not isinstance(value, str):
         raise Invalid("must be a string")
+    return value
+
+
+def _boolean(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise Invalid("must be true or false")
     return value
 
 
@@ -164,6 +173,7 @@ SECTION_KEYS: dict[str, Checker] = {
     "patterns": string_list,
     "authors": string_list,
     "limit": _integer(1),
+    "override": _boolean,
 }
 
 POLL_KEYS: dict[str, Checker] = {
@@ -190,6 +200,7 @@ BRIEF_KEYS: dict[str, Checker] = {
     "cluster_window_hours": _number(positive=True, what="hours"),
     "title_similarity": _number(0, 1),
     "title": _string,
+    "first_edition_hours": _number(minimum=1, maximum=24 * 365, what="hours"),
 }
 
 EXPORT_KEYS: dict[str, Checker] = {
@@ -228,9 +239,27 @@ _ALIASES = {
 
 @dataclass(slots=True)
 class Ctx:
-    """Where we are: the file name used as the prefix of every message."""
+    """Where we are (the file name that prefixes every message) and what is wrong so far."""
 
     label: str
+    errors: list[str] = field(default_factory=list)
+
+    @contextmanager
+    def collect(self) -> Iterator[None]:
+        """Record a :class:`ConfigError` raised inside and carry on with the next part."""
+        try:
+            yield
+        except ConfigError as exc:
+            self.errors.append(str(exc))
+
+    def report(self, error: ConfigError) -> None:
+        """Record one problem without stopping."""
+        self.errors.append(str(error))
+
+    def raise_errors(self) -> None:
+        """Raise one :class:`ConfigError` listing every problem recorded, one per line."""
+        if self.errors:
+            raise ConfigError("\n".join(dict.fromkeys(self.errors)))
 
     def fail(self, message: str) -> ConfigError:
         """A :class:`ConfigError` for this file."""
@@ -253,19 +282,55 @@ class Ctx:
 
 
 def check_table(ctx: Ctx, table: object, spec: dict[str, Checker], prefix: str) -> dict[str, Any]:
-    """Validate one TOML table against ``spec``; returns converted values."""
+    """Validate one TOML table against ``spec``; returns the values that are valid.
+
+    Every bad or unknown key is recorded in ``ctx`` (not raised), so one
+    check reports them all; a value that is no table at all raises.
+    """
     if not isinstance(table, dict):
         raise ctx.fail(f"{prefix.rstrip('.')} must be a table (got {show(table)})")
     out: dict[str, Any] = {}
     for key, value in table.items():
         checker = spec.get(key)
         if checker is None:
-            raise ctx.unknown(key, spec, prefix)
+            ctx.report(ctx.unknown(key, spec, prefix))
+            continue
         try:
             out[key] = checker(value)
         except Invalid as problem:
-            raise ctx.invalid(prefix + key, value, problem) from None
+            ctx.report(ctx.invalid(prefix + key, value, problem))
     return out
+
+
+def reader_problems(theme: str, keymap: Mapping[str, str]) -> list[str]:
+    """What the reader would refuse: an unknown theme, unknown ``[keymap]`` ids, keys bound twice.
+
+    The reader owns both tables, so they are asked lazily, only by
+    ``config check`` (never when the core is imported): the key bindings
+    from ``briefterm.tui.bindings.keymap_problems`` (skipped when this build
+    has no such module), the themes from Textual's built-in set, which is
+    what the reader offers.
+    """
+    problems: list[str] = []
+    try:
+        # The theme table is Textual's; asked at call time only, so importing
+        # the core still never imports Textual (tests/integration/test_import_hygiene.py).
+        from textual.theme import BUILTIN_THEMES  # noqa: TID251 - the reader's own table
+
+        themes = sorted(BUILTIN_THEMES)
+    except ImportError:  # pragma: no cover - Textual is a dependency
+        themes = []
+    if themes and theme not in themes:
+        close = difflib.get_close_matches(theme, themes, n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]}?" if close else "themes: " + ", ".join(themes)
+        problems.append(f"ui.theme {show(theme)} is not a theme the reader knows ({hint})")
+    if keymap:
+        try:
+            from briefterm.tui.bindings import keymap_problems  # type: ignore[import-not-found,unused-ignore]
+        except ImportError:
+            return problems
+        problems += [f"keymap: {problem}" for problem in keymap_problems(keymap)]
+    return problems
 
 
 def config_warnings(config: Config) -> list[str]:

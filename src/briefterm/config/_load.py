@@ -69,21 +69,26 @@ def read_toml(path: Path, label: str) -> dict[str, Any]:
 
 
 def parse_feeds(ctx: Ctx, raw: object) -> list[FeedConfig]:
-    """The ``[[feeds]]`` blocks: each needs a URL, and no URL may repeat."""
+    """The ``[[feeds]]`` blocks: each needs a URL, and no URL may repeat.
+
+    Problems are recorded in ``ctx``; a block with one is left out.
+    """
     if not isinstance(raw, list):
         raise ctx.fail("feeds must be an array of tables ([[feeds]] blocks)")
     feeds: list[FeedConfig] = []
     seen: dict[str, int] = {}
     for number, item in enumerate(raw, start=1):
-        prefix = f"feeds[{number}]."
-        values = check_table(ctx, item, FEED_KEYS, prefix)
-        if "url" not in values:
-            raise ctx.fail(f'feeds[{number}] has no url (every [[feeds]] needs url = "...")')
-        url = values["url"]
-        if url in seen:
-            raise ctx.fail(f"feeds[{number}].url repeats feeds[{seen[url]}] ({url})")
-        seen[url] = number
-        feeds.append(FeedConfig(**values))
+        before = len(ctx.errors)
+        with ctx.collect():
+            values = check_table(ctx, item, FEED_KEYS, f"feeds[{number}].")
+            if "url" not in item:
+                raise ctx.fail(f'feeds[{number}] has no url (every [[feeds]] needs url = "...")')
+            url = values.get("url")
+            if url in seen:
+                raise ctx.fail(f"feeds[{number}].url repeats feeds[{seen[url]}] ({url})")
+            if url is not None and len(ctx.errors) == before:
+                seen[url] = number
+                feeds.append(FeedConfig(**values))
     return feeds
 
 
@@ -93,25 +98,30 @@ def _sections(ctx: Ctx, raw: object) -> list[SectionConfig]:
     sections: list[SectionConfig] = []
     names: set[str] = set()
     for number, item in enumerate(raw, start=1):
-        prefix = f"sections[{number}]."
-        values = check_table(ctx, item, SECTION_KEYS, prefix)
-        name = values.get("name")
-        if not name:
-            raise ctx.fail(
-                f'sections[{number}] has no name (every [[sections]] needs name = "...")'
-            )
-        if name.casefold() in names:
-            raise ctx.fail(f'sections[{number}].name repeats the section "{name}"')
-        names.add(name.casefold())
-        for pattern in values.get("patterns", ()):
-            try:
-                re.compile(pattern, re.IGNORECASE)
-            except re.error as exc:
-                raise ctx.fail(
-                    f'sections[{number}] ("{name}") pattern {show(pattern)} is not a valid '
-                    f"regular expression: {exc}"
-                ) from None
-        sections.append(SectionConfig(**values))
+        before = len(ctx.errors)
+        with ctx.collect():
+            values = check_table(ctx, item, SECTION_KEYS, f"sections[{number}].")
+            name = values.get("name")
+            if not name:
+                if "name" not in item:
+                    missing = f"sections[{number}] has no name"
+                    ctx.report(ctx.fail(f'{missing} (every [[sections]] needs name = "...")'))
+                continue
+            if name.casefold() in names:
+                raise ctx.fail(f'sections[{number}].name repeats the section "{name}"')
+            names.add(name.casefold())
+            for pattern in values.get("patterns", ()):
+                try:
+                    re.compile(pattern, re.IGNORECASE)
+                except re.error as exc:
+                    ctx.report(
+                        ctx.fail(
+                            f'sections[{number}] ("{name}") pattern {show(pattern)} is not a '
+                            f"valid regular expression: {exc}"
+                        )
+                    )
+            if len(ctx.errors) == before:
+                sections.append(SectionConfig(**values))
     return sections
 
 
@@ -150,47 +160,62 @@ def _browser(ctx: Ctx, raw: object) -> str:
 
 
 def _parse_config(doc: dict[str, Any], ctx: Ctx) -> dict[str, Any]:
-    """Validate a config.toml document into keyword arguments for :class:`Config`."""
+    """Validate a config.toml document into keyword arguments for :class:`Config`.
+
+    Every problem is recorded in ``ctx``; the caller raises them together.
+    """
     kwargs: dict[str, Any] = {}
     for key, value in doc.items():
-        if key == "feeds":
-            kwargs["feeds"] = parse_feeds(ctx, value)
-        elif key == "sections":
-            kwargs["sections"] = tuple(_sections(ctx, value))
-        elif key in _TABLES:
-            spec, cls = _TABLES[key]
-            kwargs[key] = cls(**check_table(ctx, value, spec, key + "."))
-        elif key == "keymap":
-            kwargs["keymap"] = _keymap(ctx, value)
-        elif key == "browser":
-            kwargs["browser"] = _browser(ctx, value)
-        else:
-            raise ctx.unknown(key, _TOP_KEYS)
+        with ctx.collect():
+            if key == "feeds":
+                kwargs["feeds"] = parse_feeds(ctx, value)
+            elif key == "sections":
+                kwargs["sections"] = tuple(_sections(ctx, value))
+            elif key in _TABLES:
+                spec, cls = _TABLES[key]
+                kwargs[key] = cls(**check_table(ctx, value, spec, key + "."))
+            elif key == "keymap":
+                kwargs["keymap"] = _keymap(ctx, value)
+            elif key == "browser":
+                kwargs["browser"] = _browser(ctx, value)
+            else:
+                ctx.report(ctx.unknown(key, _TOP_KEYS))
     return kwargs
+
+
+def _subscriptions(path: Path, ctx: Ctx) -> list[FeedConfig]:
+    """Feeds from the managed file, problems recorded in ``ctx`` ([] if the file is absent)."""
+    if not path.exists():
+        return []
+    doc = read_toml(path, ctx.label)
+    for key in doc:
+        if key != "feeds":
+            ctx.report(
+                ctx.fail(
+                    f"unknown key {key} (this file only holds [[feeds]]; "
+                    "settings go in config.toml)"
+                )
+            )
+    return parse_feeds(ctx, doc.get("feeds", []))
 
 
 def parse_subscriptions(path: Path) -> list[FeedConfig]:
     """Feeds from the managed subscriptions file ([] if it does not exist)."""
-    if not path.exists():
-        return []
-    label = str(path)
-    ctx = Ctx(label)
-    doc = read_toml(path, label)
-    for key in doc:
-        if key != "feeds":
-            raise ctx.fail(
-                f"unknown key {key} (this file only holds [[feeds]]; settings go in config.toml)"
-            )
-    return parse_feeds(ctx, doc.get("feeds", []))
+    ctx = Ctx(str(path))
+    feeds = _subscriptions(path, ctx)
+    ctx.raise_errors()
+    return feeds
 
 
 def own_feed_urls(config_file: Path) -> set[str]:
     """URLs of the feeds written by hand in config.toml."""
     if not config_file.exists():
         return set()
-    label = str(config_file)
-    doc = read_toml(config_file, label)
-    return {feed.url for feed in parse_feeds(Ctx(label), doc.get("feeds", []))}
+    ctx = Ctx(str(config_file))
+    doc = read_toml(config_file, ctx.label)
+    feeds = parse_feeds(ctx, doc.get("feeds", []))
+    ctx.raise_errors()
+    return {feed.url for feed in feeds}
 
 
 def _merge_feeds(own: list[FeedConfig], managed: list[FeedConfig]) -> tuple[FeedConfig, ...]:
@@ -216,15 +241,32 @@ def load_config(path: Path | None = None) -> Config:
     """
     config_file, explicit = resolve_path(path)
     kwargs: dict[str, Any] = {}
+    ctx = Ctx(str(config_file))
     if config_file.exists():
-        label = str(config_file)
-        kwargs = _parse_config(read_toml(config_file, label), Ctx(label))
+        kwargs = _parse_config(read_toml(config_file, ctx.label), ctx)
         kwargs["path"] = config_file
     elif explicit:
         raise ConfigError(
             f"{config_file}: no such config file; create it with "
             f"`briefterm --config {shlex.quote(str(config_file))} config init`"
         )
-    managed = parse_subscriptions(paths.subscriptions_path(config_file))
+    subs_file = paths.subscriptions_path(config_file)
+    subs_ctx = Ctx(str(subs_file))
+    managed: list[FeedConfig] = []
+    with subs_ctx.collect():
+        managed = _subscriptions(subs_file, subs_ctx)
+    Ctx(ctx.label, ctx.errors + subs_ctx.errors).raise_errors()
     kwargs["feeds"] = _merge_feeds(kwargs.get("feeds", []), managed)
     return Config(**kwargs)
+
+
+def reload_config(config: Config) -> Config:
+    """The configuration read again from where ``config`` came from.
+
+    For a reader that must pick up a feed ``briefterm add`` subscribed
+    while it was open: the same config file (or, for defaults, the same
+    default location) and its managed subscriptions. Raises
+    :class:`ConfigError` like :func:`load_config`; the caller keeps the old
+    configuration then.
+    """
+    return load_config(config.path)

@@ -8,7 +8,7 @@ config.toml survive every subscription change.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 
 from briefterm import paths
@@ -67,6 +67,39 @@ def add_subscriptions(config_file: Path, feeds: Iterable[FeedConfig]) -> list[Fe
 def add_subscription(config_file: Path, feed: FeedConfig) -> bool:
     """Subscribe to one feed (written to ``subscriptions.toml``); False if already there."""
     return bool(add_subscriptions(config_file, [feed]))
+
+
+def update_subscription(
+    config_file: Path, url: str, *, name: str | None = None, section: str | None = None
+) -> FeedConfig | None:
+    """Change the name and/or section of a managed subscription.
+
+    Returns the updated feed, or None when nothing changed (the values were
+    already these, or ``url`` is not in ``subscriptions.toml``). A feed
+    written in ``config.toml`` is never edited: that raises
+    :class:`ConfigError` saying where to change it.
+    """
+    if url in own_feed_urls(config_file):
+        raise ConfigError(
+            f"{url} is defined in {config_file}; change its name or section in its "
+            "[[feeds]] block there (briefterm does not edit your config.toml)"
+        )
+    subs_file = paths.subscriptions_path(config_file)
+    feeds = parse_subscriptions(subs_file)
+    for index, feed in enumerate(feeds):
+        if feed.url != url:
+            continue
+        changed = replace(
+            feed,
+            name=feed.name if name is None else name,
+            section=feed.section if section is None else section,
+        )
+        if changed == feed:
+            return None
+        feeds[index] = changed
+        _write_subscriptions(subs_file, feeds)
+        return changed
+    return None
 
 
 def remove_subscription(config_file: Path, url: str) -> bool:

@@ -53,7 +53,12 @@ class SectionConfig:
     authors: tuple[str, ...] = ()
     """Author names (case-insensitive substring) that belong here."""
     limit: int | None = None
-    """Show at most this many items, then "N more"; None means no cap."""
+    """Show at most this many items, then "N more" (the reader can open them);
+    None means no cap."""
+    override: bool = False
+    """Let these rules take entries out of the section their feed is in.
+    Without it a feed's own ``section`` (an OPML folder, ``add --section``)
+    wins over keyword, category, pattern and author rules."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +113,11 @@ class BriefConfig:
     for CJK); 0.25 is tuned on tests/data/clusters."""
     title: str = "Morning brief"
     """Heading of the brief."""
+    first_edition_hours: float = 24.0
+    """Hours a first edition covers (a fresh cache, or no brief finished
+    yet): a first brief is the last day, never the whole history. Also how
+    far back a story published before you finished a brief, but fetched
+    after, still joins the next edition."""
 
 
 @dataclass(frozen=True, slots=True)

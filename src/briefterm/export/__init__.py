@@ -69,10 +69,12 @@ def format_info(fmt: str) -> FormatInfo:
         return FormatInfo(fmt, fmt, "")
 
 
-def render(brief: Brief, fmt: str, *, tz: tzinfo | None = None) -> str:
+def render(brief: Brief, fmt: str, *, tz: tzinfo | None = None, now: float | None = None) -> str:
     """Render in ``fmt``: a :class:`Format` ("md", "text", "links", "json"), "markdown" or "txt".
 
-    Raises ``ValueError`` for any other name.
+    ``tz`` is the zone times are shown in (default: local); ``now`` decides
+    which dates are in the current year and so show no year (default: the
+    clock). Raises ``ValueError`` for any other name.
     """
     # Imported on first use: the config and the CLI's parser read Format from
     # here, and `briefterm --help` should not pay for the renderers.
@@ -89,9 +91,9 @@ def render(brief: Brief, fmt: str, *, tz: tzinfo | None = None) -> str:
             f"unknown export format {name!r}; use one of: {', '.join(FORMATS)}"
         ) from None
     if chosen is Format.MD:
-        return render_markdown(brief, tz=tz)
+        return render_markdown(brief, tz=tz, now=now)
     if chosen is Format.TEXT:
-        return render_text(brief, tz=tz)
+        return render_text(brief, tz=tz, now=now)
     if chosen is Format.LINKS:
         return render_links(brief)
     return render_json(brief)

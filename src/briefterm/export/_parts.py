@@ -1,12 +1,14 @@
-"""Pieces the Markdown and text renderers share: headlines, summaries, attribution."""
+"""Pieces the Markdown and text renderers share: headlines, summaries, attribution, links."""
 
 from __future__ import annotations
 
 import re
 from datetime import tzinfo
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from briefterm.models import Brief, Entry
-from briefterm.timefmt import clock_label
+from briefterm.models import Brief, Cluster, Entry
+from briefterm.timefmt import entry_time_label
+from briefterm.urls import host_of, is_tracking_param, safe_url
 
 SUMMARY_CHARS = 320  # an item's summary: one or two sentences, at most this long
 
@@ -34,21 +36,79 @@ def headline(entry: Entry) -> str:
     return " ".join(entry.title.split()) or short_summary(entry.summary, 100) or "(untitled)"
 
 
-def attribution_parts(entry: Entry, tz: tzinfo | None) -> list[str]:
-    """Feed, original publisher ("via"), author and local time, as plain strings."""
+def item_summary(entry: Entry) -> str:
+    """The summary an item shows: '' when it only repeats the headline.
+
+    An untitled post's headline is made from its summary, so printing both
+    would say the same thing twice.
+    """
+    summary = short_summary(entry.summary)
+    if not entry.title.strip() or summary == headline(entry):
+        return ""
+    return summary
+
+
+def attribution_parts(entry: Entry, tz: tzinfo | None, now: float | None = None) -> list[str]:
+    """Feed, original publisher ("via"), author and time ("seen 2 Dec" if undated)."""
     parts = [entry.outlet]
     if entry.author:
         parts.append(f"by {entry.author}")
-    parts.append(clock_label(entry.time, tz))
+    parts.append(entry_time_label(entry.published, entry.first_seen, tz, now))
     return [" ".join(p.split()) for p in parts]
 
 
+def share_url(url: str) -> str:
+    """A link fit to share: http(s) only (:func:`safe_url`), tracking parameters dropped."""
+    url = safe_url(url)
+    if not url or "?" not in url:
+        return url
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    params = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(k, v) for k, v in params if not is_tracking_param(k)]
+    if len(kept) == len(params):
+        return url
+    return urlunsplit(parts._replace(query=urlencode(kept)))
+
+
+def related_label(url: str, urls: list[str]) -> str:
+    """How a "Related:" link is named: its site, plus the page when the site repeats."""
+    host = host_of(url).removeprefix("www.") or url
+    if sum(1 for u in urls if host_of(u).removeprefix("www.") == host) < 2:
+        return host
+    path = urlsplit(url).path.rstrip("/")
+    page = path.rsplit("/", 1)[-1] if path else ""
+    if len(page) > 40:
+        page = page[:39] + "…"
+    return f"{host}/…/{page}" if page and path.count("/") > 1 else f"{host}{path}" or host
+
+
+def source_note(cluster: Cluster) -> str:
+    """ " (3 sources)" when more than one outlet told the story, else ''."""
+    count = cluster.source_count
+    return f" ({count} sources)" if count > 1 else ""
+
+
 def top_line(brief: Brief) -> str:
-    """One line naming the top three stories, like the opening of a hand-written brief."""
+    """One line naming the top three stories, like the opening of a hand-written brief.
+
+    A short selection has none: it would only repeat the selection.
+    """
+    if brief.excerpt and not brief.key_stories:
+        return ""
     top = brief.key_stories[:3] or brief.clusters[:3]
     return "; ".join(headline(c.lead).rstrip(".;") for c in top)
 
 
 def heading(brief: Brief) -> str:
-    """The brief's title and, when it has one, its edition label."""
-    return f"{brief.title} — {brief.label}" if brief.label else brief.title
+    """The brief's title and, when it has one, its edition label.
+
+    "Morning brief — Wednesday 2 December 2026 · since 06:34" for an
+    edition; "3 stories from the Morning brief, Wednesday 2 December 2026"
+    for a selection.
+    """
+    if not brief.label:
+        return brief.title
+    return f"{brief.title}, {brief.label}" if brief.excerpt else f"{brief.title} — {brief.label}"

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import json
 
-from briefterm.models import Brief, Entry
+from briefterm.models import Brief, Cluster, Entry, Section
 from briefterm.sanitize import strip_controls
 from briefterm.timefmt import iso_utc
 
-JSON_SCHEMA_VERSION = 1
-"""Bumped whenever a field of the JSON export changes meaning or goes away."""
+JSON_SCHEMA_VERSION = 2
+"""Bumped whenever a field of the JSON export changes meaning or goes away.
+
+2: ``source_count`` counts outlets (publishers or sites), not feeds; an
+entry's ``published`` is null when the feed gave no plausible date
+(``undated``: its ``time`` is when it was first seen)."""
 
 
 def _clean(value: object) -> object:
@@ -47,6 +51,7 @@ def entry_to_dict(entry: Entry) -> dict[str, object]:
         "updated": iso_utc(entry.updated),
         "first_seen": iso_utc(entry.first_seen),
         "time": iso_utc(entry.time),
+        "undated": entry.undated,
         "categories": list(entry.categories),
         "comments": entry.comments,
         "enclosures": [
@@ -60,39 +65,47 @@ def entry_to_dict(entry: Entry) -> dict[str, object]:
     }
 
 
+def _cluster_to_dict(cluster: Cluster, section: str) -> dict[str, object]:
+    return {
+        "lead": cluster.lead.id,
+        "ids": cluster.ids,
+        "source_count": cluster.source_count,
+        "also_reported_by": [e.id for e in cluster.also_reported_by],
+        "entries": [
+            {**entry_to_dict(e), "section": section, "cluster_lead": cluster.lead.id}
+            for e in cluster.members
+        ],
+    }
+
+
+def _section_to_dict(section: Section) -> dict[str, object]:
+    return {
+        "name": section.name,
+        "hidden_count": section.hidden_count,
+        "clusters": [_cluster_to_dict(c, section.name) for c in section.clusters],
+        "hidden": [_cluster_to_dict(c, section.name) for c in section.hidden],
+    }
+
+
 def brief_to_dict(brief: Brief) -> dict[str, object]:
     """The whole brief as JSON-ready data with a schema version.
 
     Each entry also says which section it is in and which entry leads its
-    story (``cluster_lead``, its own id for a lead).
+    story (``cluster_lead``, its own id for a lead); a story lists the ids
+    of its reports from *other* outlets (``also_reported_by``) and counts
+    its outlets (``source_count``). A capped section's "N more" stories are
+    in ``hidden``.
     """
     return {
         "schema": "briefterm.brief",
         "schema_version": JSON_SCHEMA_VERSION,
         "title": brief.title,
         "label": brief.label,
+        "excerpt": brief.excerpt,
         "start": iso_utc(brief.start),
         "end": iso_utc(brief.end),
         "key_stories": [c.lead.id for c in brief.key_stories],
-        "sections": [
-            {
-                "name": s.name,
-                "hidden_count": s.hidden_count,
-                "clusters": [
-                    {
-                        "lead": c.lead.id,
-                        "ids": c.ids,
-                        "source_count": c.source_count,
-                        "entries": [
-                            {**entry_to_dict(e), "section": s.name, "cluster_lead": c.lead.id}
-                            for e in c.members
-                        ],
-                    }
-                    for c in s.clusters
-                ],
-            }
-            for s in brief.sections
-        ],
+        "sections": [_section_to_dict(s) for s in brief.sections],
     }
 
 

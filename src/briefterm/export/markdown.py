@@ -10,10 +10,18 @@ from __future__ import annotations
 import re
 from datetime import tzinfo
 
-from briefterm.export._parts import attribution_parts, heading, headline, short_summary, top_line
+from briefterm.export._parts import (
+    attribution_parts,
+    heading,
+    headline,
+    item_summary,
+    related_label,
+    share_url,
+    source_note,
+    top_line,
+)
 from briefterm.models import Brief, Cluster
 from briefterm.sanitize import strip_controls
-from briefterm.urls import host_of, safe_url
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 _MD_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
@@ -46,8 +54,8 @@ def _escape_marker(match: re.Match[str]) -> str:
 
 
 def md_url(url: str) -> str:
-    """A link target safe inside ``(...)``: http(s) only, brackets and spaces encoded."""
-    url = safe_url(url)
+    """A link target safe inside ``(...)``: http(s) only, tracking dropped, brackets encoded."""
+    url = share_url(url)
     for char, code in (("(", "%28"), (")", "%29"), ("<", "%3C"), (">", "%3E"), (" ", "%20")):
         url = url.replace(char, code)
     return url
@@ -58,29 +66,33 @@ def _md_link(text: str, url: str) -> str:
     return f"[{md_escape(text)}]({target})" if target else md_escape(text)
 
 
-def _md_item(cluster: Cluster, tz: tzinfo | None) -> list[str]:
+def _md_item(cluster: Cluster, tz: tzinfo | None, now: float | None) -> list[str]:
     lead = cluster.lead
-    lines = [f"- **{md_escape(headline(lead))}**"]
-    summary = short_summary(lead.summary)
+    lines = [f"- **{md_escape(headline(lead))}**{source_note(cluster)}"]
+    summary = item_summary(lead)
     if summary:
         lines.append(f"  {md_escape(summary)}")
-    attribution = " · ".join(md_escape(p) for p in attribution_parts(lead, tz))
+    attribution = " · ".join(md_escape(p) for p in attribution_parts(lead, tz, now))
     target = md_url(lead.link)
     if target:
         attribution += f" · [link]({target})"
     lines.append(f"  *{attribution}*")
-    related = [u for u in (md_url(r) for r in lead.related) if u][:3]
+    related = list(dict.fromkeys(u for u in (md_url(r) for r in lead.related) if u))[:3]
     if related:
-        links = ", ".join(f"[{md_escape(host_of(u) or u)}]({u})" for u in related)
+        links = ", ".join(f"[{md_escape(related_label(u, related))}]({u})" for u in related)
         lines.append(f"  *Related: {links}*")
-    if cluster.others:
-        others = ", ".join(_md_link(e.outlet, e.link) for e in cluster.others)
-        lines.append(f"  *Also reported by: {others}*")
+    others = cluster.also_reported_by
+    if others:
+        listed = ", ".join(_md_link(e.outlet, e.link) for e in others)
+        lines.append(f"  *Also reported by: {listed}*")
     return lines
 
 
-def render_markdown(brief: Brief, *, tz: tzinfo | None = None) -> str:
-    """A brief as Markdown that reads like a hand-written morning brief."""
+def render_markdown(brief: Brief, *, tz: tzinfo | None = None, now: float | None = None) -> str:
+    """A brief as Markdown that reads like a hand-written morning brief.
+
+    ``now`` decides which dates are in the current year (default: the clock).
+    """
     out = [f"# {md_escape(heading(brief))}", ""]
     top = top_line(brief)
     if top:
@@ -89,15 +101,13 @@ def render_markdown(brief: Brief, *, tz: tzinfo | None = None) -> str:
         out += ["## Key stories", ""]
         for n, cluster in enumerate(brief.key_stories, 1):
             line = f"{n}. {_md_link(headline(cluster.lead), cluster.lead.link)}"
-            if cluster.source_count > 1:
-                line += f" ({cluster.source_count} sources)"
-            out.append(line)
+            out.append(line + source_note(cluster))
         out.append("")
     for section in brief.sections:
         if section.name:
             out += [f"## {md_escape(section.name)}", ""]
         for cluster in section.clusters:
-            out += _md_item(cluster, tz)
+            out += _md_item(cluster, tz, now)
         if section.hidden_count:
             out.append(f"- *…and {section.hidden_count} more*")
         out.append("")

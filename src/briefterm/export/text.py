@@ -6,12 +6,22 @@ import re
 import unicodedata
 from datetime import tzinfo
 
-from briefterm.export._parts import attribution_parts, heading, headline, short_summary, top_line
+from briefterm.export._parts import (
+    attribution_parts,
+    heading,
+    headline,
+    item_summary,
+    share_url,
+    source_note,
+    top_line,
+)
 from briefterm.models import Brief
 from briefterm.sanitize import strip_controls
-from briefterm.urls import safe_url
 
 TEXT_WIDTH = 78
+# CJK punctuation that may not start a line (kinsoku): it stays on the line
+# of the character before it.
+_NO_LINE_START = frozenset("，。、；：？！）」』】〉》”’・…%")
 
 
 def _cell_width(char: str) -> int:
@@ -27,8 +37,12 @@ def wrap(text: str, width: int = TEXT_WIDTH, indent: str = "") -> list[str]:
     for word in text.split():
         space = True
         if any(_cell_width(c) == 2 for c in word):
-            # Wide characters may break anywhere; keep ASCII runs inside whole.
+            # Wide characters may break anywhere; keep ASCII runs inside whole,
+            # and closing punctuation with the character before it.
             for piece in re.findall(r"[\x21-\x7e]+|.", word):
+                if piece in _NO_LINE_START and units and not space:
+                    units[-1] = (units[-1][0] + piece, units[-1][1])
+                    continue
                 units.append((piece, space))
                 space = False
         else:
@@ -56,8 +70,13 @@ def _numbered(number: int, text: str, width: int) -> list[str]:
     return lines
 
 
-def render_text(brief: Brief, *, tz: tzinfo | None = None, width: int = TEXT_WIDTH) -> str:
-    """A brief as plain text for chat or email: no markup, numbered, wrapped."""
+def render_text(
+    brief: Brief, *, tz: tzinfo | None = None, width: int = TEXT_WIDTH, now: float | None = None
+) -> str:
+    """A brief as plain text for chat or email: no markup, numbered, wrapped.
+
+    ``now`` decides which dates are in the current year (default: the clock).
+    """
     title = heading(brief)
     out = [title, "=" * min(width, len(title)), ""]
     top = top_line(brief)
@@ -66,10 +85,7 @@ def render_text(brief: Brief, *, tz: tzinfo | None = None, width: int = TEXT_WID
     if brief.key_stories:
         out += ["KEY STORIES", ""]
         for n, cluster in enumerate(brief.key_stories, 1):
-            text = headline(cluster.lead)
-            if cluster.source_count > 1:
-                text += f" ({cluster.source_count} sources)"
-            out += _numbered(n, text, width)
+            out += _numbered(n, headline(cluster.lead) + source_note(cluster), width)
         out.append("")
     number = 0
     for section in brief.sections:
@@ -78,20 +94,21 @@ def render_text(brief: Brief, *, tz: tzinfo | None = None, width: int = TEXT_WID
         for cluster in section.clusters:
             number += 1
             lead = cluster.lead
-            out += _numbered(number, headline(lead), width)
-            summary = short_summary(lead.summary)
+            out += _numbered(number, headline(lead) + source_note(cluster), width)
+            summary = item_summary(lead)
             if summary:
                 out += wrap(summary, width, " " * 4)
-            out += wrap(", ".join(attribution_parts(lead, tz)), width, " " * 4)
-            link = safe_url(lead.link)
+            out += wrap(", ".join(attribution_parts(lead, tz, now)), width, " " * 4)
+            link = share_url(lead.link)
             if link:
                 out.append(f"    {link}")
-            if cluster.others:
-                others = ", ".join(
-                    f"{e.outlet} ({safe_url(e.link)})" if safe_url(e.link) else e.outlet
-                    for e in cluster.others
+            others = cluster.also_reported_by
+            if others:
+                listed = ", ".join(
+                    f"{e.outlet} ({share_url(e.link)})" if share_url(e.link) else e.outlet
+                    for e in others
                 )
-                out += wrap(f"Also reported by: {others}", width, " " * 4)
+                out += wrap(f"Also reported by: {listed}", width, " " * 4)
             out.append("")
         if section.hidden_count:
             out += [f"    …and {section.hidden_count} more", ""]

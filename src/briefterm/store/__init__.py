@@ -9,12 +9,12 @@ outside this package.
 
 from briefterm.errors import StoreError
 from briefterm.store._base import StoreBase
-from briefterm.store._entries import EntriesMixin, EntryFilter, UpsertResult
+from briefterm.store._entries import EntriesMixin, EntryFilter, TimeWindow, UpsertResult
 from briefterm.store._feeds import FeedsMixin
 from briefterm.store._search import SearchMixin
 from briefterm.store._state import StateMixin
 
-__all__ = ["EntryFilter", "Store", "StoreError", "UpsertResult"]
+__all__ = ["EntryFilter", "Store", "StoreError", "TimeWindow", "UpsertResult"]
 
 
 class Store(FeedsMixin, EntriesMixin, StateMixin, SearchMixin, StoreBase):

@@ -177,3 +177,8 @@ class StoreBase:
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
+
+    def delete_meta(self, key: str) -> None:
+        """Forget a persisted value (no error when it was not set)."""
+        with self.write() as db:
+            db.execute("DELETE FROM meta WHERE key = ?", (key,))

@@ -11,14 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from briefterm.models import Enclosure, Entry, ParsedEntry
+from briefterm.models import Enclosure, Entry, ParsedEntry, plausible_published
 from briefterm.store._base import StoreBase, chunked, marks
 from briefterm.store._feeds import update_feed_row
 from briefterm.store._search import index_text
+from briefterm.timefmt import local_datetime, midnight
 
-# Dates further ahead than this are clamped to "now" so that a feed with a
-# bogus year-2999 date cannot pin an entry to the top forever.
-FUTURE_CLAMP_SECONDS = 2 * 86400
+UNDATED_REACH = 26 * 3600
+"""An undated entry's ``sort_time`` is at most this long before its
+``first_seen`` (local midnight of that day, with room for a DST change)."""
 
 _FEED_DATA = (
     "title",
@@ -38,18 +39,33 @@ _FEED_DATA = (
 )
 """The columns a re-poll may rewrite: every key of :func:`_entry_params`."""
 
-# sort_time is published, else first_seen: also when a re-poll still has no date.
 _INSERT = (
     f"INSERT INTO entries (feed_id, entry_key, first_seen, sort_time, {', '.join(_FEED_DATA)})"
-    " VALUES (:feed_id, :entry_key, :first_seen, coalesce(:published, :first_seen), "
+    " VALUES (:feed_id, :entry_key, :first_seen, :sort_time, "
     + ", ".join(f":{name}" for name in _FEED_DATA)
     + ")"
 )
 _UPDATE = (
     "UPDATE entries SET "
     + ", ".join(f"{name} = :{name}" for name in _FEED_DATA)
-    + ", sort_time = coalesce(:published, first_seen) WHERE id = :id"
+    + ", sort_time = :sort_time WHERE id = :id"
 )
+
+
+def sort_time(published: float | None, first_seen: float, now: float) -> float:
+    """Where an entry files and sorts: the one rule behind ``entries.sort_time``.
+
+    A dated entry sorts at its publication time (a date up to
+    ``FUTURE_TOLERANCE`` ahead is clock skew: it files at ``now``). An
+    undated one (``published`` NULL, see :func:`plausible_published`) sorts
+    at local midnight of the day it was first seen: after every dated entry
+    of that day, and within that day's group in the list views. Edition
+    windows still select undated entries by ``first_seen`` (:class:`TimeWindow`).
+    """
+    if published is not None:
+        return min(published, now)
+    return midnight(local_datetime(first_seen).date())
+
 
 _LISTED = (
     "id",
@@ -92,10 +108,31 @@ class EntryFilter:
     feed_ids: tuple[int, ...] | None = None
     ids: tuple[int, ...] | None = None
     since: float | None = None
-    """Only entries first seen at or after this time (brief windows)."""
+    """Only entries first seen at or after this time."""
     until: float | None = None
     """Only entries first seen before this time."""
+    window: TimeWindow | None = None
+    """Only the entries of an edition (publication time; see :class:`TimeWindow`)."""
     limit: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TimeWindow:
+    """The entries of one edition, by publication time.
+
+    A dated entry belongs when its ``sort_time`` (publication time) is in
+    ``[start, end)``, or, when ``late_from`` is set, when it was published
+    in ``[late_from, start)`` but first seen at or after ``start``: a late
+    arrival nobody saw in the edition before. An undated entry belongs when
+    it was *first seen* in ``[start, end)``. ``seen_before`` drops entries
+    first seen at or after it (a finished edition keeps what it held).
+    ``start`` None means from the beginning.
+    """
+
+    start: float | None
+    end: float
+    late_from: float | None = None
+    seen_before: float | None = None
 
 
 def _content_hash(entry: ParsedEntry) -> str:
@@ -125,12 +162,17 @@ def _ts(value: datetime | None) -> float | None:
     return value.timestamp() if value is not None else None
 
 
-def _entry_params(entry: ParsedEntry, digest: str, now: float) -> dict[str, object]:
-    """The feed-data columns of one entry (:data:`_FEED_DATA`) as named values."""
-    published = _ts(entry.published)
-    if published is not None and published > now + FUTURE_CLAMP_SECONDS:
-        published = now
+def _entry_params(
+    entry: ParsedEntry, digest: str, now: float, first_seen: float
+) -> dict[str, object]:
+    """The feed-data columns of one entry (:data:`_FEED_DATA`) and its ``sort_time``.
+
+    Only a plausible publication date is stored (a date from 1970 or next
+    week is a feed bug: the entry counts as undated).
+    """
+    published = plausible_published(_ts(entry.published), now)
     return {
+        "sort_time": sort_time(published, first_seen, now),
         "title": entry.title,
         "link": entry.link,
         "summary": entry.summary,
@@ -221,7 +263,44 @@ def _where(flt: EntryFilter) -> tuple[str, list[object]]:
     if flt.until is not None:
         clauses.append("e.first_seen < ?")
         params.append(flt.until)
+    if flt.window is not None:
+        clause, values = _window_clause(flt.window)
+        clauses.append(clause)
+        params.extend(values)
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _window_clause(window: TimeWindow) -> tuple[str, list[object]]:
+    """SQL for :class:`TimeWindow` membership.
+
+    The outer ``sort_time`` range is what the ``entries_by_time`` index
+    scans (newest first, so ``LIMIT`` stops early); it reaches
+    :data:`UNDATED_REACH` further back than the window so that undated
+    entries, filed at midnight of the day they were seen, are found by
+    their ``first_seen``.
+    """
+    end = window.end
+    params: list[object] = []
+    if window.start is None:
+        sql = "e.sort_time < ? AND (e.published IS NOT NULL OR e.first_seen < ?)"
+        params += [end, end]
+    else:
+        start = window.start
+        late = window.late_from if window.late_from is not None else start
+        dated = "e.sort_time >= ?"
+        params_dated: list[object] = [start]
+        if window.late_from is not None:
+            dated = "(e.sort_time >= ? OR (e.first_seen >= ? AND e.sort_time >= ?))"
+            params_dated = [start, start, late]
+        sql = (
+            "e.sort_time >= ? AND e.sort_time < ? AND CASE WHEN e.published IS NULL"
+            f" THEN e.first_seen >= ? AND e.first_seen < ? ELSE {dated} END"
+        )
+        params += [min(start, late) - UNDATED_REACH, end, start, end, *params_dated]
+    if window.seen_before is not None:
+        sql += " AND e.first_seen < ?"
+        params.append(window.seen_before)
+    return sql, params
 
 
 def _order(flt: EntryFilter) -> str:
@@ -251,10 +330,10 @@ class EntriesMixin(StoreBase):
         result = UpsertResult()
         seen: set[str] = set()
         with self.write() as db:
-            existing: dict[str, tuple[int, str]] = {
-                key: (eid, digest)
-                for eid, key, digest in db.execute(
-                    "SELECT id, entry_key, content_hash FROM entries WHERE feed_id = ?",
+            existing: dict[str, tuple[int, str, float]] = {
+                key: (eid, digest, seen)
+                for eid, key, digest, seen in db.execute(
+                    "SELECT id, entry_key, content_hash, first_seen FROM entries WHERE feed_id = ?",
                     (feed_id,),
                 )
             }
@@ -267,7 +346,7 @@ class EntriesMixin(StoreBase):
                 if old is not None and old[1] == digest:
                     result.unchanged += 1
                     continue
-                params = _entry_params(entry, digest, now)
+                params = _entry_params(entry, digest, now, now if old is None else old[2])
                 if old is None:
                     params.update(feed_id=feed_id, entry_key=entry.entry_id, first_seen=now)
                     cur = db.execute(_INSERT, params)

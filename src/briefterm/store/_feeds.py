@@ -100,6 +100,14 @@ class FeedsMixin(StoreBase):
             for row in self._records(f"SELECT {_FEED_COLUMNS} FROM feeds ORDER BY url")
         ]
 
+    def failing_feeds(self) -> list[FeedState]:
+        """Feeds whose last fetch failed or that are gone, with their counts.
+
+        Feeds without a single entry are included: a feed that never worked
+        is the one most worth showing (By feed lists these with their error).
+        """
+        return [feed for feed in self.feeds() if feed.failing]
+
     def get_feed(self, url: str) -> FeedState | None:
         """The feed row for a subscribed URL, or None."""
         for feed in self.feeds(with_counts=False):

@@ -106,7 +106,49 @@ def _v1_initial(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1_initial]
+def _v2_publication_time(db: sqlite3.Connection) -> None:
+    """Editions by publication time: keep only plausible dates, refile undated entries.
+
+    Implausible dates (before 1990, or later than an hour after the entry
+    was first seen; older versions clamped far-future dates to the poll
+    time) become NULL: the entry is undated. ``sort_time`` is then
+    recomputed by the rule of ``_entries.sort_time``: the publication time,
+    or for an undated entry local midnight of the day it was first seen.
+
+    The time indexes gain ``id DESC``: every list and edition query orders
+    by ``sort_time DESC, id DESC``, and without it SQLite sorted each run of
+    equal times (all the undated entries of a day share one) in a temp
+    B-tree, and preferred a whole-index scan to the partial unread index.
+    """
+    from briefterm.models import EARLIEST_PLAUSIBLE, FUTURE_TOLERANCE
+    from briefterm.store._entries import sort_time
+
+    db.execute(
+        "UPDATE entries SET published = NULL WHERE published IS NOT NULL"
+        " AND (published < ? OR published > first_seen + ?)",
+        (EARLIEST_PLAUSIBLE, FUTURE_TOLERANCE),
+    )
+    db.create_function(
+        "briefterm_sort_time",
+        2,
+        lambda published, seen: sort_time(published, seen, seen + FUTURE_TOLERANCE),
+        deterministic=True,
+    )
+    db.execute("UPDATE entries SET sort_time = briefterm_sort_time(published, first_seen)")
+    _run_script(
+        db,
+        """
+        DROP INDEX entries_by_time;
+        DROP INDEX entries_unread;
+        DROP INDEX entries_starred;
+        CREATE INDEX entries_by_time ON entries (sort_time DESC, id DESC);
+        CREATE INDEX entries_unread  ON entries (sort_time DESC, id DESC) WHERE read = 0;
+        CREATE INDEX entries_starred ON entries (sort_time DESC, id DESC) WHERE starred = 1;
+        """,
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1_initial, _v2_publication_time]
 """``MIGRATIONS[i]`` takes the schema from version i to i + 1."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
