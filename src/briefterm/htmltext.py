@@ -23,13 +23,12 @@ from __future__ import annotations
 import html
 import re
 import threading
-import unicodedata
 from functools import lru_cache
 from urllib.parse import urljoin
 
 from lxml import etree
 
-from briefterm.sanitize import strip_controls, truncate
+from briefterm.sanitize import cap_marks, nfc, strip_controls, truncate
 from briefterm.urls import safe_url
 
 __all__ = ["html_to_markdown", "html_to_text"]
@@ -38,11 +37,10 @@ __all__ = ["html_to_markdown", "html_to_text"]
 # html_to_text: regex based, for summaries
 # --------------------------------------------------------------------------
 
-# Elements whose *content* is never readable text.
-_HIDDEN = (
-    "script|style|iframe|object|embed|noscript|template|svg|math|head|title|textarea|select|applet"
-)
-_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
+# Elements whose *content* is never readable text. Not <embed> (a void
+# element: the text after it is the page's) nor <object>/<applet>, whose
+# content is the fallback text a browser shows in their place.
+_HIDDEN = "script|style|iframe|noscript|template|svg|math|head|title|textarea|select"
 
 
 def _any_case(words: str) -> str:
@@ -69,6 +67,37 @@ _BLOCK_NAMES = (
 )
 _BLOCK_TAG = re.compile(rf"</?(?:{_any_case(_BLOCK_NAMES)})\b{_ATTRS}>")
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*\b" + _ATTRS + r">|<![^<>]*>|<\?[^<>]*>")
+# What _TAG leaves: a tag with an unbalanced quote (`<a href=x">`), which an
+# HTML tokenizer still ends at the first '>'.
+_LOOSE_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*\b[^<>]*>")
+
+
+def _drop_comments(text: str) -> str:
+    """Remove ``<!-- ... -->`` comments in one linear pass.
+
+    A comment that is never closed ends at the next '>', as in feedparser
+    and the SGML parsers feeds were written for (``sa<!-- -- x >fe`` reads
+    "safe"), not at the end of the text.
+    """
+    out: list[str] = []
+    pos = 0
+    closers = True  # False once no "-->" is left: searching again would be quadratic
+    while True:
+        start = text.find("<!--", pos)
+        if start < 0:
+            out.append(text[pos:])
+            break
+        out.append(text[pos:start])  # a comment is no word break: "a<!-- -->b" reads "ab"
+        end = text.find("-->", start + 4) if closers else -1
+        if end >= 0:
+            pos = end + 3
+            continue
+        closers = False
+        end = text.find(">", start + 4)
+        if end < 0:
+            break
+        pos = end + 1
+    return "".join(out)
 
 
 def _drop_hidden(text: str) -> str:
@@ -104,9 +133,9 @@ def html_to_text(fragment: str | None, *, max_length: int | None = None) -> str:
         head = fragment[: 4 * max_length]
         if head.rfind("<") > head.rfind(">"):
             head = head[: head.rfind("<")]  # do not leave half a tag as text
-        text = _to_text(head, max_length)
-        if len(text) >= max_length:
-            return text
+        text = _to_text(head, None)
+        if len(text) > max_length:
+            return truncate(text, max_length)
     return _to_text(fragment, max_length)
 
 
@@ -114,11 +143,13 @@ def _to_text(fragment: str, max_length: int | None) -> str:
     text = fragment
     if "<" in text:
         if "<!--" in text:
-            text = _COMMENT.sub(" ", text)
+            text = _drop_comments(text)
         if _HIDDEN_START.search(text):
             text = _drop_hidden(text)
         text = _BLOCK_TAG.sub(" ", text)
         text = _TAG.sub("", text)
+        if "<" in text:
+            text = _LOOSE_TAG.sub("", text)
     if "&" in text:
         text = html.unescape(text)
     # The result is in sanitize.clean_line's normal form (the tests check
@@ -129,7 +160,7 @@ def _to_text(fragment: str, max_length: int | None) -> str:
     line = " ".join(text.split())
     if not line.isprintable():
         line = " ".join(strip_controls(text).split())
-    return truncate(unicodedata.normalize("NFC", line), max_length)
+    return truncate(nfc(line), max_length)
 
 
 # --------------------------------------------------------------------------
@@ -464,6 +495,19 @@ def _html_parser() -> etree.HTMLParser:
     return parser
 
 
+# libxml2's HTML parser checks each attribute against the ones before it, so
+# one tag with 20,000 attributes takes a third of a second to parse. The
+# walker reads four attributes; a tag longer than this keeps only those.
+_LONG_TAG_ATTRS = 2000
+_LONG_TAG = re.compile(rf"<([A-Za-z][A-Za-z0-9:-]*)(\s[^<>]{{{_LONG_TAG_ATTRS},}})>")
+_KEPT_ATTR = re.compile(r"""\s(href|src|alt|title)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""", re.I)
+
+
+def _shorten_long_tag(match: re.Match[str]) -> str:
+    kept = (f" {m.group(1)}={m.group(2)}" for m in _KEPT_ATTR.finditer(match.group(2)))
+    return f"<{match.group(1)}{''.join(list(kept)[:4])}>"
+
+
 def html_to_markdown(fragment: str | None, base_url: str = "") -> str:
     """Convert an untrusted HTML fragment to safe Markdown for display.
 
@@ -477,6 +521,10 @@ def html_to_markdown(fragment: str | None, base_url: str = "") -> str:
     if not fragment or not fragment.strip():
         return ""
     fragment = strip_controls(fragment)
+    if not fragment.isascii():
+        fragment = cap_marks(fragment)
+    if len(fragment) > _LONG_TAG_ATTRS:
+        fragment = _LONG_TAG.sub(_shorten_long_tag, fragment)
     # Plain lxml.etree elements, not lxml.html's: its per-element class lookup
     # costs a third of the walk.
     try:
@@ -492,5 +540,9 @@ def html_to_markdown(fragment: str | None, base_url: str = "") -> str:
         markdown = "\n\n".join(_Converter(base_url).blocks(container))
     except RecursionError:  # absurdly deep nesting: show the text, not a traceback
         markdown = _escape(html_to_text(fragment))
-    markdown = strip_controls(markdown)
-    return _MANY_BLANKS.sub("\n\n", markdown).strip()
+    markdown = _MANY_BLANKS.sub("\n\n", strip_controls(markdown)).strip()
+    if not markdown:
+        # libxml2 drops what lies deeper than 256 elements: show the text
+        # rather than an empty pane.
+        markdown = _escape(html_to_text(fragment))
+    return markdown
