@@ -277,9 +277,12 @@ def test_html_page_is_not_a_feed() -> None:
     [
         (b"", "empty document"),
         (b"   \r\n\t ", "empty document"),
-        (_load("garbage.bin"), "not an RSS or Atom feed"),
-        (b'{"version": "https://jsonfeed.org/version/1.1", "items": []}', "JSON"),
-        (b"<?xml version='1.0'?><catalog><book>x</book></catalog>", "not an RSS or Atom feed"),
+        (_load("garbage.bin"), "not an RSS, Atom or JSON feed"),
+        (b'{"version": "1.1", "items": []}', "not a JSON Feed"),
+        (
+            b"<?xml version='1.0'?><catalog><book>x</book></catalog>",
+            "not an RSS, Atom or JSON feed",
+        ),
         (b"<?xml version='1.0'?><rss version='2.0'><chan", "cut off before its first entry"),
     ],
 )
