@@ -119,14 +119,14 @@ def clean_line(text: str | None, *, max_length: int | None = 1000) -> str:
     """Make single-line feed text safe: like :func:`clean_text`, newlines become spaces."""
     if not text:
         return ""
+    head = _from_head(lambda t: clean_line(t, max_length=None), text, max_length)
+    if head is not None:
+        return head
     if text.isascii() and text.isprintable():
         # Fast path (a poll calls this ~10 times per entry): printable ASCII
         # has no controls, no Unicode spaces and is already NFC, so only
         # space collapsing remains.
         return truncate(" ".join(text.split()), max_length)
-    head = _from_head(lambda t: clean_line(t, max_length=None), text, max_length)
-    if head is not None:
-        return head
     text = strip_controls(text)
     text = nfc(text)
     text = _SPACES.sub(" ", text.replace("\n", " ").replace("\t", " ")).strip()

@@ -226,3 +226,20 @@ def test_newsboat_imports_our_export(tmp_path: Path) -> None:
         "https://top.example.com/rss",
         'https://zh.example.com/rss "新闻"',
     ]
+
+
+def test_json_feeds_import_and_export_like_any_feed() -> None:
+    # Readers label a JSON Feed outline type="rss" (NetNewsWire) or "json";
+    # briefterm imports by xmlUrl whatever the type, and exports type="rss",
+    # which readers ignore in favour of the document they fetch.
+    result = parse_opml(fixture("json_feeds.opml"))
+    assert result.skipped == []
+    assert [(f.url, f.section) for f in result.feeds] == [
+        ("https://quayside.example.net/feeds/json", "Linkblogs"),
+        ("https://lanternroom.example.ca/feed/json/", "Linkblogs"),
+        ("https://tideline.example.org/show/feed.xml", ""),
+    ]
+    again = parse_opml(render_opml(result.feeds).encode())
+    assert [(f.url, f.name, f.section) for f in again.feeds] == [
+        (f.url, f.name, f.section) for f in result.feeds
+    ]

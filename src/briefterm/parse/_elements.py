@@ -174,3 +174,20 @@ def image_type(url: str) -> str:
     except ValueError:
         return "image/*"
     return _IMAGE_TYPES.get(path.rpartition(".")[2].lower(), "image/*")
+
+
+def text_to_html(text: str) -> str:
+    """Plain text as HTML: escaped, its blank-line paragraphs and line breaks kept.
+
+    For descriptions that are plain text with structure (a YouTube video's
+    timestamps, a JSON Feed ``content_text``): escaping alone would run
+    their lines together when shown.
+    """
+    if "\n" not in text:
+        return htmlmod.escape(text, quote=False)
+    paragraphs = (p.strip() for p in text.replace("\r\n", "\n").split("\n\n"))
+    return "".join(
+        "<p>" + htmlmod.escape(p, quote=False).replace("\n", "<br>") + "</p>"
+        for p in paragraphs
+        if p
+    )

@@ -11,12 +11,11 @@ enclosures (with their media type) and the entry's ``image``.
 
 from __future__ import annotations
 
-import html as htmlmod
 from collections.abc import Callable
 
 from lxml import etree
 
-from briefterm.parse._elements import element_text, image_type, inner_html, join_url
+from briefterm.parse._elements import element_text, image_type, inner_html, join_url, text_to_html
 from briefterm.parse._raw import ALT_ITUNES_SUBTITLE, ALT_ITUNES_SUMMARY, ALT_MEDIA, RawEntry
 
 KeyOf = Callable[[str], str | None]
@@ -34,7 +33,7 @@ def _media_text(el: etree._Element) -> tuple[str, bool]:
 
 
 def _as_html(text: str, is_html: bool) -> str:
-    return text if is_html else htmlmod.escape(text, quote=False)
+    return text if is_html else text_to_html(text)
 
 
 def _group(raw: RawEntry, el: etree._Element, base: str, key_of: KeyOf) -> None:
@@ -66,8 +65,8 @@ def _media_content(raw: RawEntry, el: etree._Element, base: str, key_of: KeyOf) 
     url = join_url(base, el.get("url"))
     if url:
         kind = (el.get("type") or el.get("medium") or "").strip()
-        if kind == "image":
-            kind = image_type(url)
+        if kind == "image" or (not kind and image_type(url) != "image/*"):
+            kind = image_type(url)  # medium="image", or no type on a .png
         raw.enclosures.append((url, kind, (el.get("fileSize") or "").strip()))
         if kind.startswith("image") and not raw.image:
             raw.image = url

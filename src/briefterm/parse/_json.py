@@ -17,7 +17,7 @@ import re
 from typing import Any
 
 from briefterm.errors import FeedParseError
-from briefterm.parse._elements import image_type, join_url
+from briefterm.parse._elements import image_type, join_url, text_to_html
 from briefterm.parse._raw import MAX_ENTRIES, RawEntry, RawFeed, RawPerson
 
 _VERSION = re.compile(r"^https?://jsonfeed\.org/version/\d")
@@ -68,14 +68,6 @@ def _people(obj: dict[str, Any]) -> list[RawPerson]:
     return [(_str(p, "name"), "", _str(p, "url")) for p in found[:20]]
 
 
-def _text_as_html(text: str) -> str:
-    """``content_text`` as HTML: escaped, blank lines between paragraphs kept."""
-    paragraphs = (p.strip() for p in text.replace("\r\n", "\n").split("\n\n"))
-    return "".join(
-        f"<p>{htmlmod.escape(p, quote=False).replace(chr(10), '<br>')}</p>" for p in paragraphs if p
-    )
-
-
 def read_json_feed(text: str, url: str) -> RawFeed:
     """Read a JSON Feed document; ``url`` (the feed's address) resolves relative links.
 
@@ -117,11 +109,14 @@ def _item(item: dict[str, Any], base: str) -> RawEntry:
     raw = RawEntry()
     ident = item.get("id")
     # The spec says a string; 1.0 feeds in the wild also use numbers.
-    raw.id = ident if isinstance(ident, str) else str(ident) if isinstance(ident, int) else ""
+    if isinstance(ident, str):
+        raw.id = ident
+    elif isinstance(ident, int) and not isinstance(ident, bool):  # True is an int too
+        raw.id = str(ident)
     raw.link = join_url(base, _str(item, "url"))
     raw.title = _str(item, "title")
     raw.title_is_html = False
-    raw.content_html = _str(item, "content_html") or _text_as_html(_str(item, "content_text"))
+    raw.content_html = _str(item, "content_html") or text_to_html(_str(item, "content_text"))
     raw.summary_html = htmlmod.escape(_str(item, "summary"), quote=False)
     raw.published = _str(item, "date_published")
     raw.updated = _str(item, "date_modified")

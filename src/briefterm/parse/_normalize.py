@@ -40,6 +40,22 @@ _EMAIL_NAME = re.compile(r"^\s*(\S+@\S+)\s*\((.+)\)\s*$")
 # puts `<a href="…">Comments</a>` in every item's description).
 _BOILERPLATE = frozenset({"comments", "comment", "read more", "continue reading", "permalink"})
 _BOILERPLATE_LENGTH = max(map(len, _BOILERPLATE))
+# The same link after a real description ("… a real bug. Comments",
+# "… the harbour. Continue reading →"): cut from the end of a summary, but
+# only after a sentence ends ("there were many comments" keeps its word).
+_TRAILING_BOILERPLATE = re.compile(
+    r"(?<=[.!?…)\]\"”»])\s*(?:\[\s*)?(?:comments|read more|continue reading|permalink)"
+    r"(?:\s*\])?[\s.…:→»>]*$",
+    re.IGNORECASE,
+)
+
+
+def _without_trailing_boilerplate(text: str) -> str:
+    tail = text[-40:]
+    match = _TRAILING_BOILERPLATE.search(tail)
+    if match is None:
+        return text
+    return (text[: len(text) - len(tail)] + tail[: match.start()]).rstrip() or text
 
 
 def _clean_title(value: str, is_html: bool | None) -> str:
@@ -127,7 +143,7 @@ def _summary(raw: RawEntry, title: str) -> str:
             if key in _BOILERPLATE or key == title_key:
                 continue
         if text:
-            return text
+            return _without_trailing_boilerplate(text)
     return ""
 
 
