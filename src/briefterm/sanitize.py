@@ -91,7 +91,7 @@ def _from_head(clean: Callable[[str], str], text: str, max_length: int | None) -
     rest cannot change the result: a 10 MB title costs what its first few KB
     cost.
     """
-    if max_length is None or len(text) <= 4 * max_length + 400:
+    if max_length is None:
         return None
     cleaned = clean(text[: 4 * max_length])
     return truncate(cleaned, max_length) if len(cleaned) > max_length else None
@@ -105,9 +105,10 @@ def clean_text(text: str | None, *, max_length: int | None = None) -> str:
     """
     if not text:
         return ""
-    head = _from_head(clean_text, text, max_length)
-    if head is not None:
-        return head
+    if max_length is not None and len(text) > 4 * max_length + 400:
+        head = _from_head(clean_text, text, max_length)
+        if head is not None:
+            return head
     text = strip_controls(text)
     text = nfc(text)
     text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
@@ -119,9 +120,10 @@ def clean_line(text: str | None, *, max_length: int | None = 1000) -> str:
     """Make single-line feed text safe: like :func:`clean_text`, newlines become spaces."""
     if not text:
         return ""
-    head = _from_head(lambda t: clean_line(t, max_length=None), text, max_length)
-    if head is not None:
-        return head
+    if max_length is not None and len(text) > 4 * max_length + 400:
+        head = _from_head(lambda t: clean_line(t, max_length=None), text, max_length)
+        if head is not None:
+            return head
     if text.isascii() and text.isprintable():
         # Fast path (a poll calls this ~10 times per entry): printable ASCII
         # has no controls, no Unicode spaces and is already NFC, so only
