@@ -229,3 +229,20 @@ def test_ebcdic_document() -> None:
         "<title>Großrechner</title></channel></rss>"
     )
     assert parse_feed(doc.encode("cp500")).title == "Großrechner"
+
+
+def test_lenient_path_reads_the_same_fields() -> None:
+    # Made ill-formed by one undeclared entity, each feed goes through
+    # feedparser and must come out with the same titles, text and images.
+    for name in ("youtube_media_group.xml", "podcast_itunes.xml", "media_rss_untitled.xml"):
+        data = (FEEDS / name).read_bytes()
+        strict = parse_feed(data)
+        lenient = parse_feed(data.replace(b"</title>", b"&nbsp;</title>", 1))
+        assert any("lenient" in w for w in lenient.warnings), name
+        for fast, slow in zip(strict.entries, lenient.entries, strict=True):
+            assert (slow.title, slow.summary, slow.categories) == (
+                fast.title,
+                fast.summary,
+                fast.categories,
+            ), name
+            assert {e.url for e in slow.enclosures} == {e.url for e in fast.enclosures}, name

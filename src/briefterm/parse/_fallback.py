@@ -16,7 +16,7 @@ from typing import Any
 
 from briefterm.errors import FeedParseError
 from briefterm.parse._elements import image_type, join_url
-from briefterm.parse._raw import MAX_ENTRIES, RawEntry, RawFeed
+from briefterm.parse._raw import ALT_ITUNES_SUBTITLE, MAX_ENTRIES, RawEntry, RawFeed
 from briefterm.parse._sniff import FEED_ROOTS, HTML, looks_like_html_page, not_a_feed
 from briefterm.parse._tree import parse_xml, walk_tree
 
@@ -146,7 +146,11 @@ def _feedparser_media(entry: Any, url: str, raw: RawEntry) -> None:
         href = join_url(url, media.get("url"))
         if href:
             kind = media.get("type") or media.get("medium") or ""
+            if kind in ("", "image") and image_type(href) != "image/*":
+                kind = image_type(href)
             raw.enclosures.append((href, kind, str(media.get("filesize", ""))))
+    raw.offer_title(entry.get("itunes_title") or "", None)
+    raw.offer_summary(entry.get("subtitle") or "", ALT_ITUNES_SUBTITLE)
     image = join_url(url, (entry.get("image") or {}).get("href") or "")
     if image:
         raw.enclosures.append((image, image_type(image), ""))
