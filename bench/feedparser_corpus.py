@@ -390,6 +390,7 @@ def main() -> None:
     parser.add_argument("--sdist", type=Path, help="a downloaded feedparser sdist (.tar.gz)")
     parser.add_argument("--direct", action="store_true", help="parse_feed in-process, no CLI")
     parser.add_argument("--misses", action="store_true", help="print every missed title")
+    parser.add_argument("--errors", action="store_true", help="print every feed's error")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="briefterm-corpus-") as tmp:
         work = Path(tmp)
@@ -410,8 +411,11 @@ def main() -> None:
         if args.direct:
             for s in stored.values():
                 unsafe += [v for v in (s.title, *s.entry_titles) if _UNSAFE.search(v)]
-        errors = sum(1 for s in stored.values() if s.error)
-        print(f"feeds: {len(stored)} stored, {errors} with an error")
+        errors = sorted((u, s.error) for u, s in stored.items() if s.error)
+        print(f"feeds: {len(stored)} stored, {len(errors)} with an error")
+        if args.errors:
+            for url, error in errors:
+                print(f"  error {url.split('/', 3)[-1]}: {error[:110]}")
         report(*compare(root, files, url_of, stored), crashes, unsafe, args.misses)
 
 

@@ -117,6 +117,11 @@ def test_ids_fall_back_to_url() -> None:
     assert entries[0].entry_id == "https://x.example/a"
 
 
+def test_external_url_is_the_link_when_there_is_no_url() -> None:
+    entry = parse_feed(_doc([{"id": "1", "external_url": "https://x.example/b"}])).entries[0]
+    assert (entry.link, entry.related) == ("https://x.example/b", ())
+
+
 def test_entity_text_in_json_is_not_an_xml_entity_bomb() -> None:
     content = '<pre>&lt;!DOCTYPE x [&lt;!ENTITY a "b"&gt;]&gt;</pre> <!DOCTYPE y [<!ENTITY c "d">]>'
     feed = parse_feed(_doc([{"id": "1", "title": "On XXE", "content_html": content}]))

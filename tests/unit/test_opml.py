@@ -243,3 +243,25 @@ def test_json_feeds_import_and_export_like_any_feed() -> None:
     assert [(f.url, f.name, f.section) for f in again.feeds] == [
         (f.url, f.name, f.section) for f in result.feeds
     ]
+
+
+def test_read_opml_stops_at_the_limit() -> None:
+    import io
+
+    from briefterm.opml import MAX_BYTES, read_opml
+
+    class Endless:
+        """/dev/zero: reading it whole would never end."""
+
+        def __init__(self) -> None:
+            self.served = 0
+
+        def read(self, size: int = -1, /) -> bytes:
+            self.served += size
+            return b"\0" * size
+
+    endless = Endless()
+    with pytest.raises(OpmlError, match="larger than 32 MiB"):
+        read_opml(endless)
+    assert endless.served == MAX_BYTES + 1  # not a byte more than it needs
+    assert read_opml(io.BytesIO(fixture("simple.opml"))) == fixture("simple.opml")

@@ -125,8 +125,10 @@ def _item(item: dict[str, Any], base: str) -> RawEntry:
     if isinstance(tags, list):
         raw.categories = [tag for tag in tags[:100] if isinstance(tag, str)]
     external = join_url(base, _str(item, "external_url"))
-    if external:
+    if external and raw.link:
         raw.related.append(external)  # a link post's subject: the page it comments on
+    elif external:
+        raw.link = external  # no permalink of its own: the page is the item
     for key in ("image", "banner_image"):
         image = join_url(base, _str(item, key))
         if image:
