@@ -20,9 +20,14 @@ class Enclosure:
     length: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Person:
-    """An author as the feed names them: name, e-mail and web address kept apart."""
+    """An author as the feed names them: name, e-mail and web address kept apart.
+
+    Not frozen: a frozen dataclass unpickles through a Python-level
+    ``__setstate__``, which doubled the cost of sending a parsed feed back
+    from a parser process (bench: 200 → 360 µs for 50 entries).
+    """
 
     name: str = ""
     email: str = ""
