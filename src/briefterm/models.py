@@ -46,6 +46,20 @@ class Enclosure:
 
 
 @dataclass(slots=True)
+class Person:
+    """An author as the feed names them: name, e-mail and web address kept apart.
+
+    Not frozen: a frozen dataclass unpickles through a Python-level
+    ``__setstate__``, which doubled the cost of sending a parsed feed back
+    from a parser process (bench: 200 → 360 µs for 50 entries).
+    """
+
+    name: str = ""
+    email: str = ""
+    uri: str = ""
+
+
+@dataclass(slots=True)
 class ParsedEntry:
     """One entry as parsed from a feed; every string already sanitized.
 
@@ -53,6 +67,11 @@ class ParsedEntry:
     body the feed offered, kept as (control-character free) HTML and turned
     into Markdown only when shown, because converting every entry at poll time
     would dominate poll cost.
+
+    ``author`` is the display line (names joined); ``authors`` keeps each
+    person's name, e-mail and address apart. ``image`` is the entry's picture
+    (iTunes episode art, a Media RSS thumbnail, JSON Feed ``image``); it is
+    also among the ``enclosures``, so a store that keeps only those keeps it.
     """
 
     entry_id: str
@@ -69,11 +88,19 @@ class ParsedEntry:
     comments: str = ""
     enclosures: tuple[Enclosure, ...] = ()
     related: tuple[str, ...] = ()
+    authors: tuple[Person, ...] = ()
+    image: str = ""
 
 
 @dataclass(slots=True)
 class ParsedFeed:
-    """A parsed feed document: feed-level metadata plus its entries."""
+    """A parsed feed document: feed-level metadata plus its entries.
+
+    ``warnings`` are one-sentence notes on what was read differently from
+    the document (replaced bytes, a lenient parse, entries skipped or cut).
+    ``image`` is the feed's artwork or icon (RSS ``<image>``, ``itunes:image``,
+    JSON Feed ``icon``).
+    """
 
     title: str = ""
     link: str = ""
@@ -81,6 +108,7 @@ class ParsedFeed:
     language: str = ""
     entries: list[ParsedEntry] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    image: str = ""
 
 
 @dataclass(slots=True)

@@ -29,7 +29,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from email.utils import formatdate
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from briefterm.config import FeedConfig
 from briefterm.errors import OpmlError
@@ -46,6 +46,7 @@ __all__ = [
     "OpmlError",
     "OpmlImport",
     "parse_opml",
+    "read_opml",
     "render_opml",
 ]
 
@@ -129,6 +130,32 @@ def folder_section(folders: tuple[str, ...]) -> str:
     if len(names) == 1:
         return names[0]
     return f"{names[0]} / {names[-1]}"
+
+
+class Readable(Protocol):
+    """What :func:`read_opml` reads from: a binary file, ``sys.stdin.buffer``."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def read_opml(stream: Readable) -> bytes:
+    """The bytes of an OPML file, read at most :data:`MAX_BYTES` (+1) from ``stream``.
+
+    For a file or stdin: reading a 3 GiB file (or ``/dev/zero``) whole before
+    checking its size would take gigabytes of memory. Raises
+    :class:`OpmlError` when there is more.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    while size <= MAX_BYTES:
+        chunk = stream.read(min(1 << 20, MAX_BYTES + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > MAX_BYTES:
+        raise OpmlError(f"the OPML file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
+    return b"".join(chunks)
 
 
 def parse_opml(data: bytes) -> OpmlImport:

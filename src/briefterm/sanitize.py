@@ -6,6 +6,11 @@ contains no C0/C1 control characters except tab and newline, no ESC (so no
 CSI/OSC/DCS sequences can reach the terminal), no bidi override/isolate
 characters (which can disguise text), and no lone surrogates.
 
+Every function here costs time linear in its input, whatever the input: a
+flood of combining marks (which Unicode normalization sorts with a
+quadratic insertion sort) is cut to a few marks per letter first, and a long
+text that will be truncated anyway is cleaned from its head.
+
 Markup safety is a separate concern handled at display time: feed text is
 always put into ``rich.text.Text`` / Textual ``Content`` objects, never parsed
 as markup.
@@ -15,15 +20,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
+
+from briefterm._combining import COMBINING_CLASS
 
 # C0 controls except \t and \n, DEL, C1 controls (U+0080-U+009F), bidi
 # embeddings/overrides/isolates, line/paragraph separators (which some
 # terminals treat as newlines), BOM/ZWNBSP, and surrogates (invalid in UTF-8
-# and a crash source when encoding for output).
+# and a crash source when encoding for output), and the noncharacters
+# U+FFFE/U+FFFF (never text; XML forbids them).
 _UNSAFE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f"
     "\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
-    "\u2028\u2029\ufeff\ufff9-\ufffb"
+    "\u2028\u2029\ufeff\ufff9-\ufffb\ufffe\uffff"
     "\ud800-\udfff]"
 )
 # A whole escape sequence is dropped with its ESC, so "\x1b]0;title\x07"
@@ -41,6 +50,12 @@ _ESCAPE_SEQUENCE = re.compile(
 # Long runs of zero-width characters are a spoofing/width-confusion vector;
 # keep at most one of them in a row (a single ZWJ is legitimate in emoji).
 _ZERO_WIDTH_RUN = re.compile("([\u200b\u200c\u200d\u2060\u180e])[\u200b\u200c\u200d\u2060\u180e]+")
+# Real text stacks at most three or four marks on a letter (Vietnamese,
+# Hebrew cantillation, Tibetan); "Zalgo" text stacks hundreds, and NFC sorts
+# a run of marks in quadratic time (40,000 alternating marks: 1 s). Keep
+# MAX_MARKS of each run.
+MAX_MARKS = 8
+_MARK_RUN = re.compile(f"([{COMBINING_CLASS}]{{{MAX_MARKS}}})[{COMBINING_CLASS}]+")
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2000-\u200a]+")
 _BLANK_LINES = re.compile(r"\n\s*\n(\s*\n)+")
 
@@ -56,6 +71,32 @@ def strip_controls(text: str) -> str:
     return _ZERO_WIDTH_RUN.sub(r"\1", text)
 
 
+def cap_marks(text: str) -> str:
+    """``text`` with every run of combining marks cut to :data:`MAX_MARKS`."""
+    return _MARK_RUN.sub(r"\1", text)
+
+
+def nfc(text: str) -> str:
+    """``text`` in Unicode NFC, with runs of combining marks cut to :data:`MAX_MARKS` first."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFC", _MARK_RUN.sub(r"\1", text))
+
+
+def _from_head(clean: Callable[[str], str], text: str, max_length: int | None) -> str | None:
+    """``clean(text)`` cut to ``max_length`` when its head alone fills that, else None.
+
+    Cleaning only removes characters and collapses spaces, so when the
+    cleaned head of a long text is already longer than ``max_length``, the
+    rest cannot change the result: a 10 MB title costs what its first few KB
+    cost.
+    """
+    if max_length is None:
+        return None
+    cleaned = clean(text[: 4 * max_length])
+    return truncate(cleaned, max_length) if len(cleaned) > max_length else None
+
+
 def clean_text(text: str | None, *, max_length: int | None = None) -> str:
     """Make multi-line feed text safe: controls removed, blank runs squeezed.
 
@@ -64,8 +105,12 @@ def clean_text(text: str | None, *, max_length: int | None = None) -> str:
     """
     if not text:
         return ""
+    if max_length is not None and len(text) > 4 * max_length + 400:
+        head = _from_head(clean_text, text, max_length)
+        if head is not None:
+            return head
     text = strip_controls(text)
-    text = unicodedata.normalize("NFC", text)
+    text = nfc(text)
     text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     text = _BLANK_LINES.sub("\n\n", text).strip()
     return truncate(text, max_length)
@@ -75,13 +120,17 @@ def clean_line(text: str | None, *, max_length: int | None = 1000) -> str:
     """Make single-line feed text safe: like :func:`clean_text`, newlines become spaces."""
     if not text:
         return ""
+    if max_length is not None and len(text) > 4 * max_length + 400:
+        head = _from_head(lambda t: clean_line(t, max_length=None), text, max_length)
+        if head is not None:
+            return head
     if text.isascii() and text.isprintable():
         # Fast path (a poll calls this ~10 times per entry): printable ASCII
         # has no controls, no Unicode spaces and is already NFC, so only
         # space collapsing remains.
         return truncate(" ".join(text.split()), max_length)
     text = strip_controls(text)
-    text = unicodedata.normalize("NFC", text)
+    text = nfc(text)
     text = _SPACES.sub(" ", text.replace("\n", " ").replace("\t", " ")).strip()
     return truncate(text, max_length)
 

@@ -551,7 +551,7 @@ CASES = [
     Case("escapes-atom", serve(every_field_atom(ESCAPES)), "ok", check_escapes_atom),
     Case(
         "markup-kept-literally",
-        serve(rss([item("markup", title=MARKUP, author=MARKUP, description=MARKUP)])),
+        serve(rss([item("markup", title=MARKUP, author=MARKUP, description=f"Body: {MARKUP}")])),
         "ok",
         check_markup,
     ),
@@ -560,7 +560,7 @@ CASES = [
         "cjk-and-emoji",
         serve(
             rss(
-                [item("cjk", title=CJK_EMOJI, author=CJK_EMOJI, description=CJK_EMOJI)],
+                [item("cjk", title=CJK_EMOJI, author=CJK_EMOJI, description=f"正文 {CJK_EMOJI}")],
                 title=CJK_EMOJI,
             )
         ),

@@ -235,3 +235,42 @@ def test_newsboat_imports_our_export(tmp_path: Path) -> None:
         "https://top.example.com/rss",
         'https://zh.example.com/rss "新闻"',
     ]
+
+
+def test_json_feeds_import_and_export_like_any_feed() -> None:
+    # Readers label a JSON Feed outline type="rss" (NetNewsWire) or "json";
+    # briefterm imports by xmlUrl whatever the type, and exports type="rss",
+    # which readers ignore in favour of the document they fetch.
+    result = parse_opml(fixture("json_feeds.opml"))
+    assert result.skipped == []
+    assert [(f.url, f.section) for f in result.feeds] == [
+        ("https://quayside.example.net/feeds/json", "Linkblogs"),
+        ("https://lanternroom.example.ca/feed/json/", "Linkblogs"),
+        ("https://tideline.example.org/show/feed.xml", ""),
+    ]
+    again = parse_opml(render_opml(result.feeds).encode())
+    assert [(f.url, f.name, f.section) for f in again.feeds] == [
+        (f.url, f.name, f.section) for f in result.feeds
+    ]
+
+
+def test_read_opml_stops_at_the_limit() -> None:
+    import io
+
+    from briefterm.opml import MAX_BYTES, read_opml
+
+    class Endless:
+        """/dev/zero: reading it whole would never end."""
+
+        def __init__(self) -> None:
+            self.served = 0
+
+        def read(self, size: int = -1, /) -> bytes:
+            self.served += size
+            return b"\0" * size
+
+    endless = Endless()
+    with pytest.raises(OpmlError, match="larger than 32 MiB"):
+        read_opml(endless)
+    assert endless.served == MAX_BYTES + 1  # not a byte more than it needs
+    assert read_opml(io.BytesIO(fixture("simple.opml"))) == fixture("simple.opml")

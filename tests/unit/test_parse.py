@@ -53,6 +53,20 @@ GOLDEN = {
     "truncated.xml": ("https://radio.example.com/rss", None),
     "hostile_wellformed.xml": ("https://hostile.example/rss", None),
     "hostile_controls.xml": ("https://hostile.example/rss", None),
+    "jsonfeed_10_linkblog.json": ("https://quayside.example.net/feeds/json", "application/json"),
+    "jsonfeed_11_blog.json": ("https://lanternroom.example.ca/feed/json/", "application/feed+json"),
+    "youtube_media_group.xml": (
+        "https://www.youtube.com/feeds/videos.xml?channel_id=UCq7HarbourWorkshop0001",
+        "text/xml; charset=UTF-8",
+    ),
+    "podcast_itunes.xml": ("https://tideline.example.org/show/feed.xml", "application/rss+xml"),
+    "rss_author_children.xml": ("https://cloudharbour.example.com/blog/rss/", None),
+    "atom_people.xml": ("https://mooring.example.dev/feed.atom", None),
+    "macworld_categories.xml": ("https://www.pocketworld.example.com/feed", None),
+    "hackernews_comments.xml": ("https://news.ycombinator.com/rss", None),
+    "pt_br_dates_latin1.xml": ("https://noticias.example.com.br/rss.xml", "text/xml"),
+    "intl_dates.xml": ("https://dates.example/rss", None),
+    "media_rss_untitled.xml": ("https://photos.example.com/groups/breakwater/feed.rss", None),
 }
 
 
@@ -277,9 +291,12 @@ def test_html_page_is_not_a_feed() -> None:
     [
         (b"", "empty document"),
         (b"   \r\n\t ", "empty document"),
-        (_load("garbage.bin"), "not an RSS or Atom feed"),
-        (b'{"version": "https://jsonfeed.org/version/1.1", "items": []}', "JSON"),
-        (b"<?xml version='1.0'?><catalog><book>x</book></catalog>", "not an RSS or Atom feed"),
+        (_load("garbage.bin"), "not an RSS, Atom or JSON feed"),
+        (b'{"version": "1.1", "items": []}', "not a JSON Feed"),
+        (
+            b"<?xml version='1.0'?><catalog><book>x</book></catalog>",
+            "not an RSS, Atom or JSON feed",
+        ),
         (b"<?xml version='1.0'?><rss version='2.0'><chan", "cut off before its first entry"),
     ],
 )

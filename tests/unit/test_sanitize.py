@@ -102,3 +102,40 @@ def test_unterminated_8bit_osc_drops_only_the_control() -> None:
 @pytest.mark.parametrize("url", ["http://[oops/", "https://", "http:///path-only"])
 def test_safe_url_refuses_urls_without_a_usable_host(url: str) -> None:
     assert safe_url(url) == ""
+
+
+def test_combining_table_matches_unicodedata() -> None:
+    import re
+    import unicodedata
+
+    from briefterm._combining import COMBINING_CLASS, UNICODE_VERSION
+
+    marks = re.compile(f"[{COMBINING_CLASS}]")
+    in_table = {c for c in range(0x110000) if marks.match(chr(c))}
+    combining = {c for c in range(0x110000) if unicodedata.combining(chr(c))}
+    # Every character in the table is still a reordering mark; on the Unicode
+    # version it was made from, the table is exactly those marks.
+    assert in_table <= combining
+    if unicodedata.unidata_version == UNICODE_VERSION:
+        assert in_table == combining
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "word " * 3000,
+        "\x1b]0;" + "x" * 2500 + "\x07 after the title",  # an OSC across the head's end
+        ("e\u0301 \u3000 " * 1200) + "end",
+        "a\r\n" * 2000,
+        "日本語のテキスト" * 400,
+    ],
+)
+def test_long_text_from_its_head_is_the_same_answer(text: str) -> None:
+    # Cleaning a long text's head must give what cleaning all of it gives.
+    for max_length in (100, 500):
+        assert clean_line(text, max_length=max_length) == truncate(
+            clean_line(text, max_length=None), max_length
+        )
+        assert clean_text(text, max_length=max_length) == truncate(
+            clean_text(text, max_length=None), max_length
+        )

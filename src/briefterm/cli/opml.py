@@ -11,16 +11,17 @@ from briefterm.cli._common import config_file, load, open_store
 from briefterm.cli._output import err, out
 from briefterm.config import add_subscriptions
 from briefterm.fsutil import atomic_write_text
-from briefterm.opml import parse_opml, render_opml
+from briefterm.opml import parse_opml, read_opml, render_opml
 from briefterm.sanitize import clean_line
 
 
 def cmd_import_opml(args: argparse.Namespace) -> int:
     """``briefterm import-opml FILE``: subscribe to every usable feed in the file."""
     if args.file == "-":
-        data = sys.stdin.buffer.read()
+        data = read_opml(sys.stdin.buffer)
     else:
-        data = Path(args.file).expanduser().read_bytes()
+        with Path(args.file).expanduser().open("rb") as stream:
+            data = read_opml(stream)
     result = parse_opml(data)
     config = load(args)
     already = [feed for feed in result.feeds if config.feed(feed.url)]

@@ -53,7 +53,10 @@ def poll_one(store: Store, config: Config, url: str) -> None:
 
 def _error_text(res: FeedResult) -> str:
     error = res.error or ""
-    if error and res.http_status and str(res.http_status) not in error:
+    # The status says something only when the server refused: "HTTP 200: not
+    # a feed" would blame a server that answered fine.
+    refused = res.http_status is not None and res.http_status >= 400
+    if error and refused and str(res.http_status) not in error:
         error = f"HTTP {res.http_status}: {error}"
     return error
 

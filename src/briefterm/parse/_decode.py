@@ -66,11 +66,34 @@ def _guess_legacy(data: bytes) -> str:
     return "cp1252"
 
 
+# "<?xm" in every EBCDIC code page: such a document names its code page in
+# a prolog that ASCII-based sniffing cannot read.
+_EBCDIC_PROLOG = b"\x4c\x6f\xa7\x94"
+
+
+def _ebcdic(data: bytes) -> str:
+    """Decode an EBCDIC document by the code page its prolog names (cp037 if none)."""
+    head = data[:256].decode("cp037", "replace")
+    match = _PROLOG_ENCODING_STR.match(head)
+    codec = "cp037"
+    if match:
+        name = head[match.end(1) : match.start(2)]
+        try:
+            found = codecs.lookup(name).name
+        except LookupError:
+            found = codec
+        if "<?xml".encode(found, "replace") == data[:5]:  # really an EBCDIC page
+            codec = found
+    return data.decode(codec, "replace")
+
+
 def decode(data: bytes, content_type: str | None) -> tuple[str, list[str]]:
     """Decode feed bytes to text; never raises. Returns (text, warnings)."""
     for bom, bom_codec in _BOMS:
         if data.startswith(bom):
             return data[len(bom) :].decode(bom_codec, "replace"), []
+    if data.startswith(_EBCDIC_PROLOG):
+        return _ebcdic(data), []
     if data.startswith(b"<\x00?\x00"):
         return data.decode("utf-16-le", "replace"), []
     if data.startswith(b"\x00<\x00?"):
@@ -118,28 +141,84 @@ def xml_bytes(text: str) -> tuple[str, bytes]:
     return text, text.encode("utf-8", "replace")
 
 
-_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]|&#(?:[xX]0*[0-9a-fA-F]{1,2}|0*\d{1,2});")
-_CONTROL_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,6})|(\d{1,7}));")
+_RAW_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CHAR_REF = re.compile(r"&#(?:[xX]0*([0-9a-fA-F]{1,16})|0*(\d{1,20}));")
 
 
-def has_xml_illegal(text: str) -> bool:
-    """True when ``text`` holds C0 controls, raw or as references, that XML 1.0 forbids."""
-    return _XML_ILLEGAL.search(text) is not None
+def _is_high(value: int) -> bool:
+    return 0xD800 <= value <= 0xDBFF
 
 
-def _control_ref(match: re.Match[str]) -> str:
-    """Turn a character reference to a C0 control into the raw character."""
-    value = int(match.group(1), 16) if match.group(1) else int(match.group(2))
-    if value < 0x20 and value not in (0x09, 0x0A, 0x0D):
-        return chr(value)
-    return match.group(0)
+def _ref_value(match: re.Match[str]) -> int:
+    return int(match.group(1), 16) if match.group(1) else int(match.group(2))
 
 
-def strip_xml_illegal(text: str) -> str:
-    """``text`` without C0 controls, raw or referenced, and the escape sequences they start.
+def _fixed_ref(value: int, ref: str) -> str:
+    """What an XML 1.0 parser can read in place of the character reference ``ref``."""
+    if value in (0x09, 0x0A, 0x0D) or 0x20 <= value <= 0xD7FF or 0xE000 <= value <= 0xFFFD:
+        return ref
+    if 0x10000 <= value <= 0x10FFFF:
+        return ref
+    if value < 0x20:
+        return chr(value)  # a control: strip_controls removes it with its sequence
+    return "\ufffd"  # a lone surrogate, U+FFFE/U+FFFF, or past U+10FFFF
 
-    They make XML 1.0 ill-formed but would be dropped during sanitizing
-    anyway, so stripping them up front keeps such a feed on the fast path.
-    Whole sequences go, so no "]52;..." debris is left behind.
+
+def _fix_char_refs(text: str) -> str:
+    """Character references made legal; a UTF-16 surrogate pair (``&#xD83D;&#xDE00;``) joined.
+
+    One ``&#xD800;`` makes a whole document ill-formed (and crashes
+    feedparser's encoder), so it becomes U+FFFD and the item survives.
     """
-    return strip_controls(_CONTROL_REF.sub(_control_ref, text))
+    out: list[str] = []
+    pos = 0
+    matches = _CHAR_REF.finditer(text)
+    pending: re.Match[str] | None = None
+    for match in matches:
+        value = _ref_value(match)
+        if pending is not None:
+            high = _ref_value(pending)
+            if match.start() == pending.end() and 0xDC00 <= value <= 0xDFFF:
+                out.append(text[pos : pending.start()])
+                out.append(chr(0x10000 + ((high - 0xD800) << 10) + (value - 0xDC00)))
+                pos = match.end()
+                pending = None
+                continue
+            out.append(text[pos : pending.start()])
+            out.append("\ufffd")
+            pos = pending.end()
+            pending = None
+        if _is_high(value):
+            pending = match
+            continue
+        fixed = _fixed_ref(value, match.group(0))
+        if fixed is not match.group(0):
+            out.append(text[pos : match.start()])
+            out.append(fixed)
+            pos = match.end()
+    if pending is not None:
+        out.append(text[pos : pending.start()])
+        out.append("\ufffd")
+        pos = pending.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def repair_xml_text(text: str) -> tuple[str, int]:
+    """``text`` without what makes XML 1.0 ill-formed but no reader needs.
+
+    Raw C0 controls and references to them are removed with the escape
+    sequences they start (sanitizing would drop them anyway, and whole
+    sequences go, so no "]52;..." debris is left); references to lone
+    surrogates and non-characters become U+FFFD. Called only when the strict
+    parse failed: a feed repaired so stays on the fast path. Returns the
+    text and how many references became U+FFFD.
+    """
+    replaced = 0
+    if "&#" in text:
+        before = text.count("\ufffd")
+        text = _fix_char_refs(text)
+        replaced = text.count("\ufffd") - before
+    if _RAW_ILLEGAL.search(text):
+        text = strip_controls(text)
+    return text, replaced

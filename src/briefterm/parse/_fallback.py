@@ -15,8 +15,8 @@ import re
 from typing import Any
 
 from briefterm.errors import FeedParseError
-from briefterm.parse._elements import join_url
-from briefterm.parse._raw import MAX_ENTRIES, RawEntry, RawFeed
+from briefterm.parse._elements import image_type, join_url
+from briefterm.parse._raw import ALT_ITUNES_SUBTITLE, MAX_ENTRIES, RawEntry, RawFeed
 from briefterm.parse._sniff import FEED_ROOTS, HTML, looks_like_html_page, not_a_feed
 from briefterm.parse._tree import parse_xml, walk_tree
 
@@ -41,7 +41,10 @@ def read_lenient(
     :class:`FeedParseError` when neither reader finds a feed.
     """
     keep = _complete_entries(text)
-    raw_feed = walk_feedparser(xml, url)
+    try:
+        raw_feed = walk_feedparser(xml, url)
+    except Exception:  # a bug in feedparser must not make the feed unreadable
+        raw_feed = None
     if raw_feed is None or not (raw_feed.entries or raw_feed.title):
         root = parse_xml(xml, recover=True)
         raw_feed = walk_tree(root, url) if root is not None else None
@@ -75,6 +78,8 @@ def walk_feedparser(data: bytes, url: str) -> RawFeed | None:
     feed.link = join_url(url, meta.get("link", ""))
     feed.description_html = meta.get("subtitle", "") or meta.get("description", "")
     feed.language = meta.get("language", "")
+    feed.image = join_url(url, (meta.get("image") or {}).get("href") or "")
+    feed.total_entries = len(result.entries)
     for entry in result.entries[:MAX_ENTRIES]:
         feed.entries.append(_feedparser_entry(entry, url))
     return feed
@@ -100,9 +105,12 @@ def _feedparser_entry(entry: Any, url: str) -> RawEntry:
             is_html = "html" in (content.get("type") or "")
             raw.content_html = value if is_html else htmlmod.escape(value)
             break
-    raw.authors = [a.get("name") or a.get("email") or "" for a in entry.get("authors") or []]
-    if not any(raw.authors) and entry.get("author"):
-        raw.authors = [entry.get("author")]
+    raw.authors = [
+        (a.get("name") or "", a.get("email") or "", a.get("href") or "")
+        for a in entry.get("authors") or []
+    ]
+    if not any(a[0] or a[1] for a in raw.authors) and entry.get("author"):
+        raw.authors = [(entry.get("author"), "", "")]
     # dict.get: FeedParserDict.get("updated") falls back to "published" with a
     # DeprecationWarning; we want the raw values.
     raw.published = dict.get(entry, "published", "")
@@ -123,4 +131,27 @@ def _feedparser_entry(entry: Any, url: str) -> RawEntry:
     for link in entry.get("links") or []:
         if link.get("rel") == "related":
             raw.related.append(join_url(url, link.get("href")))
+    _feedparser_media(entry, url, raw)
     return raw
+
+
+def _feedparser_media(entry: Any, url: str, raw: RawEntry) -> None:
+    """What feedparser read of Media RSS and iTunes: thumbnails, media files, episode art."""
+    for thumbnail in entry.get("media_thumbnail") or []:
+        href = join_url(url, thumbnail.get("url"))
+        if href:
+            raw.enclosures.append((href, image_type(href), ""))
+            raw.image = raw.image or href
+    for media in entry.get("media_content") or []:
+        href = join_url(url, media.get("url"))
+        if href:
+            kind = media.get("type") or media.get("medium") or ""
+            if kind in ("", "image") and image_type(href) != "image/*":
+                kind = image_type(href)
+            raw.enclosures.append((href, kind, str(media.get("filesize", ""))))
+    raw.offer_title(entry.get("itunes_title") or "", None)
+    raw.offer_summary(entry.get("subtitle") or "", ALT_ITUNES_SUBTITLE)
+    image = join_url(url, (entry.get("image") or {}).get("href") or "")
+    if image:
+        raw.enclosures.append((image, image_type(image), ""))
+        raw.image = image

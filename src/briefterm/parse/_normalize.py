@@ -3,6 +3,9 @@
 Every string leaves here through :mod:`briefterm.sanitize` (directly or via
 :mod:`briefterm.htmltext`), cut to a limit that is generous for real feeds
 and small enough that a hostile feed cannot bloat the cache or the screen.
+The choice among a feed's fields is made here too: which text is the
+summary (never the title again, never a bare "Comments" link), which title
+an untitled post gets, whose name is the author.
 """
 
 from __future__ import annotations
@@ -12,9 +15,9 @@ import re
 from collections.abc import Iterable
 
 from briefterm.htmltext import html_to_text
-from briefterm.models import Enclosure, ParsedEntry, ParsedFeed
+from briefterm.models import Enclosure, ParsedEntry, ParsedFeed, Person
 from briefterm.parse._dates import parse_date
-from briefterm.parse._raw import MAX_ENTRIES, RawEntry, RawFeed
+from briefterm.parse._raw import MAX_ENTRIES, RawEntry, RawFeed, RawPerson
 from briefterm.sanitize import clean_line, strip_controls, truncate
 from briefterm.urls import safe_url
 
@@ -32,7 +35,31 @@ _SUMMARY_INPUT = 8_000
 _DERIVED_TITLE = 80
 
 _LOOKS_HTML = re.compile(r"<[A-Za-z/!]|&#?\w+;")
-_EMAIL_NAME = re.compile(r"^\s*\S+@\S+\s*\((.+)\)\s*$")
+_EMAIL_NAME = re.compile(r"^\s*(\S+@\S+)\s*\((.+)\)\s*$")
+# Link texts that stand in for a description and say nothing (Hacker News
+# puts `<a href="…">Comments</a>` in every item's description).
+_BOILERPLATE = frozenset({"comments", "comment", "read more", "continue reading", "permalink"})
+_BOILERPLATE_LENGTH = max(map(len, _BOILERPLATE))
+# The same link after a real description ("… a real bug. Comments",
+# "… the harbour. Continue reading →"): cut from the end of a summary, but
+# only after a sentence ends ("there were many comments" keeps its word).
+_TRAILING_BOILERPLATE = re.compile(
+    r"(?<=[.!?…)\]\"”»])\s*(?:\[\s*)?(?:comments|read more|continue reading|permalink)"
+    r"(?:\s*\])?[\s.…:→»>]*$",
+    re.IGNORECASE,
+)
+
+
+def _without_trailing_boilerplate(text: str) -> str:
+    tail = text[-40:]
+    lowered = tail.lower()
+    # Substring tests cost a tenth of the regex; most summaries pass them.
+    if not ("omment" in lowered or "read" in lowered or "permalink" in lowered):
+        return text
+    match = _TRAILING_BOILERPLATE.search(tail)
+    if match is None:
+        return text
+    return (text[: len(text) - len(tail)] + tail[: match.start()]).rstrip() or text
 
 
 def _clean_title(value: str, is_html: bool | None) -> str:
@@ -43,12 +70,35 @@ def _clean_title(value: str, is_html: bool | None) -> str:
     return clean_line(value, max_length=MAX_TITLE)
 
 
-def _clean_author(value: str) -> str:
+def _person(raw: RawPerson) -> Person:
+    name, email, uri = raw
     # RSS "jane@example.com (Jane Doe)"; the length check bounds regex work.
-    match = _EMAIL_NAME.match(value) if len(value) < 400 else None
+    match = _EMAIL_NAME.match(name) if len(name) < 400 and "@" in name else None
     if match:
-        value = match.group(1)
-    return clean_line(value, max_length=MAX_AUTHOR)
+        email, name = email or match.group(1), match.group(2)
+    elif not email and "@" in name and " " not in name.strip():
+        email, name = name, ""  # a bare address is no name
+    return Person(
+        name=clean_line(name, max_length=MAX_AUTHOR),
+        email=clean_line(email, max_length=MAX_AUTHOR),
+        uri=safe_url(uri),
+    )
+
+
+def _people(raw: RawEntry) -> tuple[Person, ...]:
+    """Each named author once: the entry's own, else the extensions' (``itunes:author``)."""
+    out: dict[str, Person] = {}
+    for source in (raw.authors, raw.alt_authors):
+        for item in source:
+            person = _person(item)
+            shown = person.name or person.email
+            if shown and shown not in out:
+                out[shown] = person
+                if len(out) >= 20:
+                    break
+        if out:
+            break
+    return tuple(out.values())
 
 
 def _unique(values: Iterable[str], limit: int) -> tuple[str, ...]:
@@ -79,57 +129,99 @@ def _hash_id(*parts: str) -> str:
     return "hash:" + digest.hexdigest()
 
 
-def _derive_title(summary: str) -> str:
+def _comparable(text: str) -> str:
+    return " ".join(text.casefold().split()).strip(" .…:-–—|")
+
+
+def _summary(raw: RawEntry, title: str) -> str:
+    """The first description, content or extension text that says more than the title."""
+    title_key = ""
+    for source in (raw.summary_html, raw.content_html, raw.alt_summary_html):
+        if not source:
+            continue
+        text = html_to_text(source[:_SUMMARY_INPUT], max_length=MAX_SUMMARY)
+        # Comparing costs a casefold; only short texts can equal a title or a stock phrase.
+        if len(text) <= max(len(title), _BOILERPLATE_LENGTH) + 4:
+            key = _comparable(text)
+            title_key = title_key or _comparable(title)
+            if key in _BOILERPLATE or key == title_key:
+                continue
+        if text:
+            return _without_trailing_boilerplate(text)
+    return ""
+
+
+def _derive_title(summary: str) -> tuple[str, str]:
+    """(title, summary) for an untitled entry: the text's first words, and what follows them.
+
+    The summary then never repeats the title: it is empty when the title
+    took the whole text, and starts with "…" where the title stopped.
+    """
     if not summary:
-        return "(untitled)"
+        return "(untitled)", ""
     if len(summary) <= _DERIVED_TITLE:
-        return summary
+        return summary, ""
     cut = summary[:_DERIVED_TITLE]
     space = cut.rfind(" ")
     if space > _DERIVED_TITLE // 2:
         cut = cut[:space]
-    return cut.rstrip(" ,.;:-") + "…"
+    rest = summary[len(cut) :].strip()
+    return cut.rstrip(" ,.;:-") + "…", ("…" + rest if rest else "")
 
 
-def _finish_entry(raw: RawEntry) -> ParsedEntry | None:
-    title = _clean_title(raw.title, raw.title_is_html) if raw.title else ""
-    summary_source = raw.summary_html or raw.content_html
-    summary = html_to_text(summary_source[:_SUMMARY_INPUT], max_length=MAX_SUMMARY)
-    content = raw.content_html or raw.summary_html
+def _content(raw: RawEntry) -> str:
+    content = raw.content_html or raw.summary_html or raw.alt_summary_html
     if len(content) > MAX_CONTENT:
         content = content[:MAX_CONTENT]
     # strip_controls costs ~10 µs per KB; a body that is printable apart from
     # newlines and tabs has nothing for it to remove (see _line).
     if not content.replace("\n", "").replace("\t", "").isprintable():
         content = strip_controls(content)
-    link = safe_url(raw.link)
-    published = parse_date(raw.published)
-    updated = parse_date(raw.updated)
-    # Many Atom entries carry only <updated>; it is the best publication time we have.
-    if published is None:
-        published = updated
+    return content
 
+
+def _entry_id(raw: RawEntry, link: str, title: str, published: str, text: str) -> str:
+    """The entry's id: its own, else its link, else a hash of what it says; '' for nothing."""
     entry_id = clean_line(raw.id, max_length=None)
     if len(entry_id) > MAX_ID:
         entry_id = _hash_id(entry_id)
     if not entry_id:
         entry_id = link
     if not entry_id:
-        date_key = published.isoformat() if published else clean_line(raw.published, max_length=100)
-        if title or date_key:
-            entry_id = _hash_id(title, date_key)
-        elif summary or content:
-            entry_id = _hash_id(title, date_key, summary or content)
-        else:
-            return None  # nothing to show and nothing to identify it by
+        if title or published:
+            entry_id = _hash_id(title, published)
+        elif text:
+            entry_id = _hash_id(title, published, text)
+    return entry_id
 
+
+def _finish_entry(raw: RawEntry) -> ParsedEntry | None:
+    title = _clean_title(raw.title, raw.title_is_html) if raw.title else ""
+    if not title and raw.alt_title:
+        title = _clean_title(raw.alt_title, raw.alt_title_is_html)
+    summary = _summary(raw, title)
+    content = _content(raw)
+    link = safe_url(raw.link)
+    published = parse_date(raw.published)
+    updated = parse_date(raw.updated)
+    # Many Atom entries carry only <updated>; it is the best publication time we have.
+    if published is None:
+        published = updated
+    date_key = published.isoformat() if published else clean_line(raw.published, max_length=100)
+    entry_id = _entry_id(raw, link, title, date_key, summary or content)
+    if not entry_id:
+        return None  # nothing to show and nothing to identify it by
+    if not title:
+        title, summary = _derive_title(summary)
+    people = _people(raw)
     return ParsedEntry(
         entry_id=entry_id,
-        title=title or _derive_title(summary),
+        title=title,
         link=link,
         summary=summary,
         content_html=content,
-        author=truncate(", ".join(_unique(map(_clean_author, raw.authors), 20)), MAX_AUTHOR),
+        author=truncate(", ".join(p.name or p.email for p in people), MAX_AUTHOR),
+        authors=people,
         published=published,
         updated=updated,
         source_title=clean_line(raw.source_title, max_length=MAX_AUTHOR),
@@ -140,13 +232,14 @@ def _finish_entry(raw: RawEntry) -> ParsedEntry | None:
         comments=safe_url(raw.comments),
         enclosures=_enclosures(raw.enclosures),
         related=_unique(map(safe_url, raw.related), MAX_LINKS),
+        image=safe_url(raw.image),
     )
 
 
 def finish(raw_feed: RawFeed, warnings: list[str], keep: int | None = None) -> ParsedFeed:
     """The sanitized feed: its first ``keep`` entries (all for None), each id once.
 
-    ``warnings`` are what reading found so far; skipped entries add theirs.
+    ``warnings`` are what reading found so far; skipped and cut entries add theirs.
     """
     feed = ParsedFeed(
         title=_clean_title(raw_feed.title, raw_feed.title_is_html) if raw_feed.title else "",
@@ -154,6 +247,7 @@ def finish(raw_feed: RawFeed, warnings: list[str], keep: int | None = None) -> P
         description=html_to_text(raw_feed.description_html, max_length=MAX_FEED_DESCRIPTION),
         language=clean_line(raw_feed.language, max_length=35),
         warnings=list(warnings),
+        image=safe_url(raw_feed.image),
     )
     raws = raw_feed.entries if keep is None else raw_feed.entries[:keep]
     seen: set[str] = set()
@@ -173,6 +267,9 @@ def finish(raw_feed: RawFeed, warnings: list[str], keep: int | None = None) -> P
         )
     if empty:
         feed.warnings.append(f"{empty} empty entries were skipped")
-    if len(raw_feed.entries) >= MAX_ENTRIES:
-        feed.warnings.append(f"only the first {MAX_ENTRIES} entries were read")
+    total = max(raw_feed.total_entries, len(raw_feed.entries))
+    if total > MAX_ENTRIES:
+        feed.warnings.append(
+            f"the feed has {total:,} entries; only the first {MAX_ENTRIES:,} were read"
+        )
     return feed

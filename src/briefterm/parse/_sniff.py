@@ -60,12 +60,7 @@ def not_a_feed(kind: str) -> FeedParseError:
     """The error for a document that :func:`sniff` called ``kind`` and that is no feed."""
     if kind == HTML:
         return FeedParseError(_HTML_PAGE)
-    if kind == JSON:
-        return FeedParseError(
-            "this is a JSON document, which briefterm does not read; "
-            "subscribe to the site's RSS or Atom feed instead"
-        )
     return FeedParseError(
-        "the document is not an RSS or Atom feed (no feed elements found); "
+        "the document is not an RSS, Atom or JSON feed (no feed elements found); "
         "check the URL points at the feed itself"
     )

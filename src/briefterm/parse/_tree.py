@@ -6,7 +6,7 @@ from lxml import etree
 
 from briefterm import xmlsafe
 from briefterm.parse._atom import walk_atom
-from briefterm.parse._elements import NS_ATOM03, NS_ATOM10, NS_RDF
+from briefterm.parse._elements import NS_RDF
 from briefterm.parse._raw import RawFeed
 from briefterm.parse._rss import walk_rss
 
@@ -20,13 +20,16 @@ def parse_xml(data: bytes, *, recover: bool) -> etree._Element | None:
 
 
 def walk_tree(root: etree._Element, url: str) -> RawFeed | None:
-    """Read an RSS, RDF or Atom root; None for any other document."""
+    """Read an RSS, RDF, CDF or Atom root; None for any other document.
+
+    A ``<feed>`` in no namespace or an unknown one is tried as Atom.
+    """
     if not isinstance(root.tag, str):
         return None
     qname = etree.QName(root)
     local = qname.localname.lower()
     if local in ("rss", "channel") or (local == "rdf" and qname.namespace == NS_RDF):
         return walk_rss(root, url)
-    if local == "feed" and qname.namespace in (NS_ATOM10, NS_ATOM03):
+    if local == "feed":
         return walk_atom(root, url)
     return None

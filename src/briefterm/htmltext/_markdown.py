@@ -1,136 +1,17 @@
-"""Turn untrusted feed HTML into plain text (for lists) or Markdown (for reading).
-
-Two converters with different budgets:
-
-* :func:`html_to_text` runs at poll time for every entry's summary, so it is a
-  handful of regular expressions (about 10x faster than building an lxml tree;
-  a 50-item feed would otherwise spend most of its parse time here). It only
-  has to produce a readable one-line blurb, never structure.
-* :func:`html_to_markdown` runs at display time for one entry, so it builds a
-  real tree with ``lxml.html`` and walks it. It emits a deliberately small
-  Markdown subset and escapes every piece of feed text, so a feed cannot smuggle
-  links, images or HTML into the rendered view. Only http(s)/mailto links
-  survive; scripts, styles, frames, objects and forms are dropped with their
-  content.
-
-We write the Markdown walker ourselves instead of using markdownify/html2text:
-neither is installed, both pass ``javascript:`` hrefs and raw text through
-unescaped by default, and the subset we need is about 200 lines.
-"""
+"""html_to_markdown: untrusted HTML → a safe Markdown subset, with lxml, for the detail view."""
 
 from __future__ import annotations
 
-import html
 import re
 import threading
-import unicodedata
 from functools import lru_cache
 from urllib.parse import urljoin
 
 from lxml import etree
 
-from briefterm.sanitize import strip_controls, truncate
+from briefterm.htmltext._text import html_to_text
+from briefterm.sanitize import cap_marks, strip_controls
 from briefterm.urls import safe_url
-
-__all__ = ["html_to_markdown", "html_to_text"]
-
-# --------------------------------------------------------------------------
-# html_to_text: regex based, for summaries
-# --------------------------------------------------------------------------
-
-# Elements whose *content* is never readable text.
-_HIDDEN = (
-    "script|style|iframe|object|embed|noscript|template|svg|math|head|title|textarea|select|applet"
-)
-_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
-
-
-def _any_case(words: str) -> str:
-    # "[sS][cC]..." instead of re.IGNORECASE, which is 2x slower in CPython's
-    # regex engine; these patterns run on every summary of every poll.
-    return "|".join(
-        "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in word)
-        for word in words.split("|")
-    )
-
-
-_HIDDEN_START = re.compile(rf"<({_any_case(_HIDDEN)})\b")
-_HIDDEN_END = {name: re.compile(rf"</{_any_case(name)}\s*>") for name in _HIDDEN.split("|")}
-# Block boundaries become spaces so "<p>a</p><p>b</p>" reads "a b", not "ab".
-# Both tag patterns allow quoted attribute values containing '>' (written as
-# unrolled loops: much faster than an alternation per character). "a < b" is
-# not a tag. No part of a tag may contain '<': a match attempt then never
-# scans past the next '<', which keeps hostile input ("<a<a<a...", unclosed
-# quotes) linear instead of quadratic.
-_ATTRS = r"""[^<>"']*(?:(?:"[^"<]*"|'[^'<]*')[^<>"']*)*"""
-_BLOCK_NAMES = (
-    "p|div|br|li|ul|ol|h1|h2|h3|h4|h5|h6|tr|td|th|table|blockquote|pre|section|article|header"
-    "|footer|figure|figcaption|dd|dt|dl|hr|img|aside|nav|main|address|center"
-)
-_BLOCK_TAG = re.compile(rf"</?(?:{_any_case(_BLOCK_NAMES)})\b{_ATTRS}>")
-_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*\b" + _ATTRS + r">|<![^<>]*>|<\?[^<>]*>")
-
-
-def _drop_hidden(text: str) -> str:
-    """Remove script/style/... elements with their content, in one linear pass."""
-    out: list[str] = []
-    pos = 0
-    while True:
-        start = _HIDDEN_START.search(text, pos)
-        if start is None:
-            out.append(text[pos:])
-            break
-        out.append(text[pos : start.start()])
-        out.append(" ")
-        end = _HIDDEN_END[start.group(1).lower()].search(text, start.end())
-        if end is None:
-            break  # unclosed: it swallows the rest, as in a browser
-        pos = end.end()
-    return "".join(out)
-
-
-def html_to_text(fragment: str | None, *, max_length: int | None = None) -> str:
-    """Return the readable text of an HTML fragment as one sanitized line.
-
-    Tags are removed (block tags become spaces), script/style/iframe content
-    is dropped, entities are decoded *after* tag removal (so ``&lt;b&gt;``
-    stays the literal text ``<b>``), whitespace is collapsed and the result
-    passes :func:`briefterm.sanitize.clean_line`.
-    """
-    if not fragment:
-        return ""
-    if max_length is not None and len(fragment) > 4 * max_length + 400:
-        # A long body: converting its head is usually enough for a blurb.
-        head = fragment[: 4 * max_length]
-        if head.rfind("<") > head.rfind(">"):
-            head = head[: head.rfind("<")]  # do not leave half a tag as text
-        text = _to_text(head, max_length)
-        if len(text) >= max_length:
-            return text
-    return _to_text(fragment, max_length)
-
-
-def _to_text(fragment: str, max_length: int | None) -> str:
-    text = fragment
-    if "<" in text:
-        if "<!--" in text:
-            text = _COMMENT.sub(" ", text)
-        if _HIDDEN_START.search(text):
-            text = _drop_hidden(text)
-        text = _BLOCK_TAG.sub(" ", text)
-        text = _TAG.sub("", text)
-    if "&" in text:
-        text = html.unescape(text)
-    # The result is in sanitize.clean_line's normal form (the tests check
-    # that), but str.split collapses whitespace several times faster than
-    # clean_line's regex, which matters because this runs for every entry of
-    # every poll. A printable string holds nothing strip_controls removes: C0,
-    # C1, bidi controls, line separators and BOMs are all non-printable.
-    line = " ".join(text.split())
-    if not line.isprintable():
-        line = " ".join(strip_controls(text).split())
-    return truncate(unicodedata.normalize("NFC", line), max_length)
-
 
 # --------------------------------------------------------------------------
 # html_to_markdown: lxml based, for the detail view
@@ -464,6 +345,19 @@ def _html_parser() -> etree.HTMLParser:
     return parser
 
 
+# libxml2's HTML parser checks each attribute against the ones before it, so
+# one tag with 20,000 attributes takes a third of a second to parse. The
+# walker reads four attributes; a tag longer than this keeps only those.
+_LONG_TAG_ATTRS = 2000
+_LONG_TAG = re.compile(rf"<([A-Za-z][A-Za-z0-9:-]*)(\s[^<>]{{{_LONG_TAG_ATTRS},}})>")
+_KEPT_ATTR = re.compile(r"""\s(href|src|alt|title)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""", re.I)
+
+
+def _shorten_long_tag(match: re.Match[str]) -> str:
+    kept = (f" {m.group(1)}={m.group(2)}" for m in _KEPT_ATTR.finditer(match.group(2)))
+    return f"<{match.group(1)}{''.join(list(kept)[:4])}>"
+
+
 def html_to_markdown(fragment: str | None, base_url: str = "") -> str:
     """Convert an untrusted HTML fragment to safe Markdown for display.
 
@@ -477,6 +371,10 @@ def html_to_markdown(fragment: str | None, base_url: str = "") -> str:
     if not fragment or not fragment.strip():
         return ""
     fragment = strip_controls(fragment)
+    if not fragment.isascii():
+        fragment = cap_marks(fragment)
+    if len(fragment) > _LONG_TAG_ATTRS:
+        fragment = _LONG_TAG.sub(_shorten_long_tag, fragment)
     # Plain lxml.etree elements, not lxml.html's: its per-element class lookup
     # costs a third of the walk.
     try:
@@ -492,5 +390,9 @@ def html_to_markdown(fragment: str | None, base_url: str = "") -> str:
         markdown = "\n\n".join(_Converter(base_url).blocks(container))
     except RecursionError:  # absurdly deep nesting: show the text, not a traceback
         markdown = _escape(html_to_text(fragment))
-    markdown = strip_controls(markdown)
-    return _MANY_BLANKS.sub("\n\n", markdown).strip()
+    markdown = _MANY_BLANKS.sub("\n\n", strip_controls(markdown)).strip()
+    if not markdown:
+        # libxml2 drops what lies deeper than 256 elements: show the text
+        # rather than an empty pane.
+        markdown = _escape(html_to_text(fragment))
+    return markdown
