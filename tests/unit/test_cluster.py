@@ -99,14 +99,33 @@ def test_same_canonical_url_merges_even_within_one_feed() -> None:
     assert sorted(sorted(cl.ids) for cl in clusters) == [[1, 2], [3]]
 
 
-def test_titles_merge_only_across_feeds_and_within_the_window() -> None:
+def test_titles_merge_across_feeds_and_within_the_window() -> None:
     title = "Nimbus Cloud raises storage prices across Europe by 18%"
-    same_feed = [make(1, 1, title), make(2, 1, title + " (update)")]
-    assert len(cluster_entries(same_feed)) == 2
     other_feed = [make(1, 1, title), make(2, 2, "Nimbus raises Europe storage prices 18%")]
-    assert len(cluster_entries(other_feed)) == 1
+    (cluster,) = cluster_entries(other_feed)
+    assert cluster.source_count == 2
     far_apart = [make(1, 1, title), make(2, 2, title, hours=60)]
     assert len(cluster_entries(far_apart, window_hours=48)) == 2
+
+
+def test_a_feeds_later_report_of_a_story_is_an_update_not_a_source() -> None:
+    # Issue 11: a wire's "UPDATE 1-" or rewritten headline within hours joins
+    # the story (it used to be kept apart: two posts of one feed never merged).
+    first = make(1, 1, "Nimbus Cloud raises storage prices across Europe by 18%")
+    update = make(2, 1, "UPDATE 1-Nimbus Cloud raises Europe storage prices by 18%", hours=2)
+    other = make(3, 2, "Nimbus hikes European storage prices 18%, blames energy", hours=1)
+    (cluster,) = cluster_entries([first, update, other])
+    assert sorted(cluster.ids) == [1, 2, 3]
+    assert cluster.source_count == 2
+    # The same rewrite a day later is a new report, not an update.
+    late = make(2, 1, update.title, hours=30)
+    assert len(cluster_entries([first, late])) == 2
+
+
+def test_two_different_stories_of_one_feed_stay_apart() -> None:
+    a = make(1, 1, "Nimbus Cloud raises storage prices across Europe by 18%")
+    b = make(2, 1, "Nimbus Cloud names Ines Varga as chief financial officer", hours=1)
+    assert len(cluster_entries([a, b])) == 2
 
 
 def test_conflicting_figures_keep_lookalike_events_apart() -> None:
@@ -127,14 +146,14 @@ def test_lead_is_highest_priority_then_earliest() -> None:
 
 
 def test_a_chain_through_one_feed_cannot_glue_two_events() -> None:
-    # Feed 1 reports both events; feed 2's report resembles both. Feed 1's two
-    # entries must never end up in one cluster by title.
+    # Feed 1 reports two events of one company; feed 2's report resembles
+    # both. Feed 1's two entries must never end up in one cluster.
     a = make(1, 1, "Ardent Motors union talks collapse, strike vote set")
-    b = make(2, 1, "Ardent Motors says it is ready to return to union talks")
-    c = make(3, 2, "Ardent Motors union talks collapse; ready to return, strike vote set")
-    clusters = cluster_entries([a, b, c])
-    for cl in clusters:
-        assert not {1, 2} <= set(cl.ids)
+    b = make(2, 1, "Ardent Motors recalls 40,000 vans over brake fault")
+    c = make(3, 2, "Ardent Motors talks collapse as 40,000 van recall adds to woes")
+    for order in ([a, b, c], [c, b, a], [b, c, a]):
+        for cl in cluster_entries(order):
+            assert not {1, 2} <= set(cl.ids)
 
 
 def test_quality_on_the_labelled_fixture_set() -> None:
@@ -142,8 +161,8 @@ def test_quality_on_the_labelled_fixture_set() -> None:
     entries, labels = quality.load_fixture()
     assert len(entries) >= 60 and len(set(labels.values())) >= 30
     precision, recall = quality.evaluate(DEFAULT_THRESHOLD)
-    # Measured: precision 1.000, recall 0.875 (misses: an English report of a
-    # story told in Chinese, and one reworded pair).
+    # Measured: precision 0.974 (an update of the Orbitel... see the bench),
+    # recall 0.925 (misses: an English report of a story told in Chinese).
     assert precision >= 0.95
     assert recall >= 0.85
 
