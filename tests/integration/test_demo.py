@@ -341,4 +341,3 @@ def test_prepare_demo_fails_cleanly_when_no_feed_loads(
     # The server thread was stopped and the cache closed (the file can be removed).
     assert servers() == running
     (tmp_path / "cache.sqlite3").unlink()
-

@@ -51,11 +51,23 @@ _NUMBER = _weight(NUMBER_ZIPF)
 _SMALL_NUMBER = _weight(SMALL_NUMBER_ZIPF)
 
 
+_CJK_BIGRAM_BONUS = 1.0
+
+
 def specificity(token: str) -> float:
-    """Weight of ``token`` as evidence that two reports tell one story (about 0.7–13.6)."""
-    weight = _table().get(token)
+    """Weight of ``token`` as evidence that two reports tell one story (about 0.7–13.6).
+
+    A CJK bigram the table lacks mostly straddles two words ("车在" of
+    "汽车在…"): it weighs the mean of its two characters (plus a little),
+    so that "恒锐", two rare characters, still weighs much and "在泰" little.
+    """
+    table = _table()
+    weight = table.get(token)
     if weight is not None:
         return weight
+    if len(token) == 2 and token[0] >= "\u3400" and token[1] >= "\u3400":
+        pair = (table.get(token[0], UNLISTED_WEIGHT) + table.get(token[1], UNLISTED_WEIGHT)) / 2
+        return min(UNLISTED_WEIGHT, pair + _CJK_BIGRAM_BONUS)
     if token[:1].isdigit():
         return (
             _SMALL_NUMBER if len(token) == 1 or (token.isdigit() and int(token) < 13) else _NUMBER

@@ -74,9 +74,10 @@ PLACES = _PLACES_EN | _PLACES_ZH
 # A capitalized name, a space or hyphen, then a short code with a digit or a
 # lone capital: "Model Y", "iPhone 15", "Galaxy S24", "Pixel 9a", "Mate 60".
 _MODEL = re.compile(r"\b([A-Z][A-Za-z]+|i[A-Z][a-z]+)[ -]((?:[A-Z]{0,2}\d{1,4}[a-z]{0,2})|[A-Z])\b")
-# Chinese: the two ideographs before a Latin/digit code: "小米15", "问界M7".
+# Chinese: the two ideographs before a Latin/digit code: "小米15", "问界M7"
+# (not a quantity: "15万辆", "3999元").
 _MODEL_ZH = re.compile(
-    r"([\u4e00-\u9fff]{2})\s?([A-Za-z]{0,2}\d{1,4}[A-Za-z]{0,2})(?![A-Za-z0-9.])"
+    r"([\u4e00-\u9fff]{2})\s?([A-Za-z]{0,2}\d{1,4}[A-Za-z]{0,2})(?![A-Za-z0-9.万亿元年月日号辆台款家人个%％])"
 )
 # Words before a number or letter that do not make it a model: "Top 10",
 # "March 10", "Season 4", "Vitamin D".
@@ -120,7 +121,11 @@ def models(text: str) -> frozenset[tuple[str, str]]:
         and not (code.isdigit() and len(code) == 4)
     }
     if not text.isascii():
-        found.update((name, code.lower()) for name, code in _MODEL_ZH.findall(text))
+        # The two ideographs before a Latin code are as often a verb
+        # ("发布V4", "推出V4") as a name: only a number code keeps its name.
+        found.update(
+            (name if code.isdigit() else "", code.lower()) for name, code in _MODEL_ZH.findall(text)
+        )
     return frozenset(found)
 
 

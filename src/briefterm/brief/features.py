@@ -79,7 +79,7 @@ def features_for(title: str, summary_lead: str = "", link: str = "") -> Features
     weights = {t: specificity(t) for t in title_tokens}
     for name, code in found_models:
         # The designation itself is a strong shared token: "model y".
-        weights[f"{name} {code}"] = UNLISTED_WEIGHT
+        weights[f"{name} {code}".strip()] = UNLISTED_WEIGHT
     for t in secondary:
         weights[t] = SECONDARY_WEIGHT * specificity(t)
     ordered = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
