@@ -19,6 +19,7 @@ vetoed (``cluster.py`` scales the similarity down):
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 
 # Countries, US states and large cities by their distinctive token (the
 # comparison tokens are single words: "Korea", "Zealand", "York"). Regions
@@ -129,7 +130,7 @@ def models(text: str) -> frozenset[tuple[str, str]]:
     return frozenset(found)
 
 
-def models_conflict(a: frozenset[tuple[str, str]], b: frozenset[tuple[str, str]]) -> bool:
+def models_conflict(a: AbstractSet[tuple[str, str]], b: AbstractSet[tuple[str, str]]) -> bool:
     """True when some name carries different codes on each side and no code is shared."""
     if not a or not b:
         return False

@@ -45,6 +45,8 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import islice, repeat
+from operator import mul
 
 from briefterm.brief._signals import models_conflict
 from briefterm.brief.features import Features, entry_features
@@ -68,9 +70,14 @@ _PAGE_FRAGMENTS = frozenset(
     ("", "top", "main", "content", "comments", "respond", "more", "article", "story", "page")
 )
 _PRUNE_EVERY = 4096
-LOOKUP_TOKENS = 6
+HEAD_TOKENS = 8
+SCORE_STORIES = 3
+"""Candidates scored in full per entry: those best on its heaviest tokens."""
+INDEX_TOKENS = 8
+"""A story is indexed under the heaviest this many tokens of each of its reports."""
+LOOKUP_TOKENS = 4
 """An entry looks up candidate stories by at most this many of its heaviest tokens."""
-SCAN_STORIES = 32
+SCAN_STORIES = 6
 """Of a token's stories, only the most recently joined this many are candidates.
 
 A token with more live stories than this is a word of the day ("stocks");
@@ -98,53 +105,37 @@ def article_key(entry: Entry) -> str:
 
 
 class _Story:
-    """A cluster being built: its members and centroid."""
+    """A cluster being built: its members and what they say together.
 
-    __slots__ = (
-        "_core",
-        "centroid",
-        "counts",
-        "feeds",
-        "figures",
-        "last",
-        "members",
-        "models",
-        "norm2",
-        "places",
-    )
+    Its centroid, norm and newest time live in flat lists of :class:`_Pass`
+    (the hot loop reads them for every candidate).
+    """
 
-    def __init__(self, index: int, features: Features, feed: int, when: float) -> None:
+    __slots__ = ("_core", "_counts", "feeds", "figures", "members", "models", "places")
+
+    def __init__(self, index: int, features: Features, feed: int) -> None:
         self.members = [index]
-        self.centroid = dict(zip(features.tokens, features.weights, strict=True))
-        self.counts = dict.fromkeys(features.tokens, 1)  # token → members that have it
+        self._counts: dict[str, int] | None = None  # made when a second report joins
         self._core: tuple[int, dict[str, float], float] = (0, {}, 0.0)
-        self.norm2 = features.norm * features.norm
         self.feeds = {feed: index}  # feed id → its latest report here
-        self.figures = set(features.figures)
-        self.places = set(features.places)
-        self.models = set(features.models)
-        self.last = when
+        # Shared with the first report's features until a second one joins.
+        self.figures: frozenset[str] | set[str] = features.figures
+        self.places: frozenset[str] | set[str] = features.places
+        self.models: frozenset[tuple[str, str]] | set[tuple[str, str]] = features.models
 
-    def add(self, index: int, features: Features, feed: int, when: float, dot: float) -> None:
-        centroid, counts = self.centroid, self.counts
-        for t, w in zip(features.tokens, features.weights, strict=True):
-            centroid[t] = centroid.get(t, 0.0) + w
+    def add(self, index: int, features: Features, feed: int, first: Features) -> None:
+        counts = self._counts
+        if counts is None:
+            counts = self._counts = dict.fromkeys(first.tokens, 1)
+        for t in features.tokens:
             counts[t] = counts.get(t, 0) + 1
-        self.norm2 += 2.0 * dot + features.norm * features.norm
         self.members.append(index)
         self.feeds[feed] = index
-        self.figures |= features.figures
-        self.places |= features.places
-        self.models |= features.models
-        self.last = max(self.last, when)
+        self.figures = self.figures | features.figures
+        self.places = self.places | features.places
+        self.models = self.models | features.models
 
-    def dot(self, features: Features) -> float:
-        get = self.centroid.get
-        return sum(
-            [w * get(t, 0.0) for t, w in zip(features.tokens, features.weights, strict=True)]
-        )
-
-    def core_coverage(self, f: Features) -> float:
+    def core_coverage(self, f: Features, centroid: dict[str, float]) -> float:
         """Share of the story's core weight that ``f`` has (1.0 while there is no core).
 
         The core is what at least half the reports, and at least two, say:
@@ -155,15 +146,18 @@ class _Story:
         n = len(self.members)
         if n < 2:
             return 1.0
-        if self._core[0] != n:
+        # Recomputed as the story grows by a quarter (at every report while
+        # it is small): each recount costs the story's vocabulary.
+        made = self._core[0]
+        if n != made and (n < 8 or n * 4 >= made * 5):
             need = max(CORE_MIN_REPORTS, (n + 1) // 2)
-            core = {t: self.centroid[t] / c for t, c in self.counts.items() if c >= need}
+            counts = self._counts or {}
+            core = {t: centroid[t] / c for t, c in counts.items() if c >= need}
             total = sum(core.values())
+            heaviest = max(core.values(), default=0.0)
             # A core that is little more than one name ("titanfall") says
             # nothing a report naming it lacks.
-            if total - max(core.values(), default=0.0) < CORE_BREADTH * max(
-                core.values(), default=0.0
-            ):
+            if total - heaviest < CORE_BREADTH * heaviest:
                 total = 0.0
             self._core = (n, core, total)
         _, core, total = self._core
@@ -175,23 +169,8 @@ class _Story:
         return bool(
             (f.figures and self.figures and self.figures.isdisjoint(f.figures))
             or (f.places and self.places and self.places.isdisjoint(f.places))
-            or models_conflict(f.models, frozenset(self.models))
+            or models_conflict(f.models, self.models)
         )
-
-
-def _prefix(features: Features, threshold: float) -> tuple[str, ...]:
-    """The heaviest tokens, enough that the rest alone stay below ``threshold``.
-
-    By Cauchy–Schwarz a story that shares none of them has a cosine of at
-    most |rest| / |all| < threshold with this entry.
-    """
-    rest = features.norm * features.norm
-    limit = (threshold * features.norm) ** 2
-    for k, w in enumerate(features.weights):
-        if rest < limit:
-            return features.tokens[:k]
-        rest -= w * w
-    return features.tokens
 
 
 def _cosine_beyond_name(a: Features, b: Features) -> float:
@@ -227,6 +206,10 @@ class _Pass:
         self.feats = feats
         self.window = window
         self.stories: list[_Story] = []
+        # The hot fields of each story, in flat lists: centroid, norm, newest time.
+        self.cents: list[dict[str, float]] = []
+        self.norms: list[float] = []
+        self.lasts: list[float] = []
         # token → stories that have it, least recently joined first (dicts
         # keep order; a story that takes a report moves to the end).
         self.postings: dict[str, dict[int, None]] = defaultdict(dict)
@@ -253,39 +236,56 @@ class _Pass:
         f = self.feats[i]
         entry = self.entries[i]
         oldest = entry.time - self.window
-        stories = self.stories
-        keys = _prefix(f, threshold)[:LOOKUP_TOKENS]
-        # Partial dot products over the looked-up tokens; the others can add
-        # at most |rest| / |f| to the cosine (Cauchy–Schwarz).
-        acc: dict[int, float] = {}
+        stories, cents, norms, lasts = self.stories, self.cents, self.norms, self.lasts
+        # Partial dot products over the entry's heaviest tokens, as long as
+        # the rest could still reach the threshold on its own: a story that
+        # shares none of them has a cosine of at most |rest| / |f| < threshold
+        # (Cauchy–Schwarz). That is prefix filtering: a rare name comes
+        # first, a common word is looked up only when nothing rarer carries
+        # the entry.
+        found: list[int] = []
         rest2 = f.norm * f.norm
-        for t, w in zip(keys, f.weights, strict=False):  # keys: a prefix of tokens
+        limit = (threshold * f.norm) ** 2
+        postings = self.postings
+        for t, w in zip(f.tokens[:LOOKUP_TOKENS], f.weights, strict=False):
+            if rest2 < limit:
+                break
             rest2 -= w * w
-            plist = self.postings.get(t)
-            if not plist:
-                continue
-            for k, s in enumerate(reversed(plist)):
-                if k == SCAN_STORIES:
-                    break
-                acc[s] = acc.get(s, 0.0) + w * stories[s].centroid[t]
-        rest = math.sqrt(max(rest2, 0.0)) / f.norm
+            plist = postings.get(t)
+            if plist:
+                found.extend(islice(reversed(plist), SCAN_STORIES))
+        if not found:
+            return -1, 0.0, False
+        # Candidates by how many of those tokens they share, then by the
+        # heaviest token they share, then most recently joined.
+        hits: dict[int, int] = {}
+        for s in found:
+            hits[s] = hits.get(s, 0) + 1
+        order = sorted(hits, key=hits.__getitem__, reverse=True)  # stable: ties keep order
+        ranked = [s for s in order if lasts[s] >= oldest][:SCORE_STORIES]
         best, best_rank, best_dot = -1, 0.0, 0.0
         blocked_rank = 0.0
-        for s in sorted(acc):
+        # Scored in two steps: the heaviest tokens first; the light rest can
+        # add at most |rest| · |S| (Cauchy–Schwarz), so most candidates stop there.
+        head_t, head_w = f.tokens[:HEAD_TOKENS], f.weights[:HEAD_TOKENS]
+        tail_t, tail_w = f.tokens[HEAD_TOKENS:], f.weights[HEAD_TOKENS:]
+        tail_norm = math.sqrt(sum([w * w for w in tail_w]))
+        for s in ranked:
             story = stories[s]
-            if story.last < oldest:
+            cent = cents[s]
+            scale = f.norm * norms[s]
+            dot = sum(map(mul, head_w, map(cent.get, head_t, repeat(0.0))))
+            if dot + tail_norm * norms[s] < threshold * scale:
                 continue
-            scale = f.norm * math.sqrt(story.norm2)
-            if acc[s] / scale + rest < threshold:
-                continue
-            dot = story.dot(f)
+            if tail_t:
+                dot += sum(map(mul, tail_w, map(cent.get, tail_t, repeat(0.0))))
             sim = dot / scale
-            gap = entry.time - story.last
+            gap = entry.time - lasts[s]
             if gap > 0.0:
                 sim *= DECAY_HOURS * 3600.0 / (DECAY_HOURS * 3600.0 + gap)
             if sim < threshold:
                 continue
-            if story.conflicts(f) or story.core_coverage(f) < CORE_COVERAGE:
+            if story.conflicts(f) or story.core_coverage(f, cent) < CORE_COVERAGE:
                 sim *= VETO_FACTOR
                 if sim < threshold:
                     continue
@@ -308,18 +308,32 @@ class _Pass:
         entry, f = self.entries[i], self.feats[i]
         key = article_key(entry)
         s = self.by_article.get(key, -1) if key else -1
-        dot = self.stories[s].dot(f) if s >= 0 else 0.0
         if s < 0 and f.tokens:
-            s, dot, blocked = self.best_story(i, threshold)
+            s, _dot, blocked = self.best_story(i, threshold)
             if blocked and defer:
                 return False
         if s < 0:
             s = len(self.stories)
-            self.stories.append(_Story(i, f, entry.feed_id, entry.time))
+            self.stories.append(_Story(i, f, entry.feed_id))
+            self.cents.append(dict(zip(f.tokens, f.weights, strict=True)))
+            self.norms.append(f.norm)
+            self.lasts.append(entry.time)
         else:
-            self.stories[s].add(i, f, entry.feed_id, entry.time, dot)
+            story = self.stories[s]
+            story.add(i, f, entry.feed_id, self.feats[story.members[0]])
+            cent = self.cents[s]
+            get = cent.get
+            dot = 0.0
+            for t, w in zip(f.tokens, f.weights, strict=True):
+                old = get(t, 0.0)
+                dot += w * old
+                cent[t] = old + w
+            # |S + f|² = |S|² + 2 S·f + |f|²
+            self.norms[s] = math.sqrt(self.norms[s] ** 2 + 2.0 * dot + f.norm * f.norm)
+            if entry.time > self.lasts[s]:
+                self.lasts[s] = entry.time
         postings = self.postings
-        for t in f.tokens:
+        for t in f.tokens[:INDEX_TOKENS]:
             plist = postings[t]
             plist.pop(s, None)
             plist[s] = None
@@ -330,13 +344,12 @@ class _Pass:
     def prune(self, now: float) -> None:
         """Drop stories older than the window from the index and free their centroids."""
         oldest = now - self.window
-        stale = {
-            s for s, story in enumerate(self.stories) if story.last < oldest and story.centroid
-        }
+        cents, lasts = self.cents, self.lasts
+        stale = {s for s in range(len(cents)) if lasts[s] < oldest and cents[s]}
         if not stale:
             return
         for s in stale:
-            self.stories[s].centroid = {}
+            cents[s] = {}
         for t in list(self.postings):
             kept = {s: None for s in self.postings[t] if s not in stale}
             if kept:

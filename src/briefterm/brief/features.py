@@ -29,6 +29,8 @@ SUMMARY_LEAD = 200
 """Characters of the summary that count towards similarity."""
 SECONDARY_WEIGHT = 0.5
 """Weight of a summary or slug token relative to a title token."""
+MAX_TOKENS = 24
+"""Tokens kept per entry, heaviest first."""
 _CACHE_SIZE = 65_536
 
 _WIRE_PREFIX = re.compile(
@@ -82,7 +84,9 @@ def features_for(title: str, summary_lead: str = "", link: str = "") -> Features
         weights[f"{name} {code}".strip()] = UNLISTED_WEIGHT
     for t in secondary:
         weights[t] = SECONDARY_WEIGHT * specificity(t)
-    ordered = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
+    # The lightest tokens (common words of the summary) change no decision
+    # but cost time in every comparison.
+    ordered = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_TOKENS]
     return Features(
         tokens=tuple(t for t, _ in ordered),
         weights=tuple(w for _, w in ordered),
