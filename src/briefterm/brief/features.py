@@ -107,10 +107,10 @@ _ITEM = "\x1e"
 
 
 def encode(features: Features) -> str:
-    """A compact text form of ``features`` (tokens and their weight class), for storage."""
+    """A compact text form of ``features`` (weights to 4 digits), for storage."""
     parts = [
         _ITEM.join(
-            f"{t}{_FIELD}{w:.3g}" for t, w in zip(features.tokens, features.weights, strict=True)
+            f"{t}{_FIELD}{w:.4g}" for t, w in zip(features.tokens, features.weights, strict=True)
         ),
         _ITEM.join(sorted(features.figures)),
         _ITEM.join(sorted(features.places)),
