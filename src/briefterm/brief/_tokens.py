@@ -49,6 +49,17 @@ def _word(word: str) -> str:
 # take the fast ASCII path in tokens().
 _ASCII_PUNCT = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "."})
 _ASCII_TOKEN = re.compile(r"([a-z]+)|(\d+(?:[.,]\d+)*)")
+_HASHTAG = re.compile(r"#([A-Za-z][A-Za-z0-9]*)")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+@lru_cache(maxsize=8192)
+def _fold_accents(word: str) -> str:
+    """"beyoncé" → "beyonce": Latin letters lose their accents (other scripts stay)."""
+    folded = "".join(
+        ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch)
+    )
+    return folded if folded.isascii() else word
 
 
 def tokens(text: str) -> set[str]:
@@ -61,6 +72,9 @@ def tokens(text: str) -> set[str]:
     out: set[str] = set()
     if not text:
         return out
+    if "#" in text:
+        # "#BanBossy" is "ban bossy".
+        text = _HASHTAG.sub(lambda m: _CAMEL.sub(" ", m.group(1)), text)
     text = text.lower().translate(_ASCII_PUNCT)
     add = out.add
     if text.isascii():
@@ -75,6 +89,8 @@ def tokens(text: str) -> set[str]:
     text = unicodedata.normalize("NFKC", text)
     for cjk, number, word in _TOKEN.findall(text):
         if word:
+            if not word.isascii():
+                word = _fold_accents(word)
             word = _word(word)
             if word:
                 add(word)

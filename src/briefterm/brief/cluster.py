@@ -46,7 +46,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import islice, repeat
-from operator import mul
+from operator import add, mul
 
 from briefterm.brief._signals import models_conflict
 from briefterm.brief.features import Features, entry_features
@@ -63,6 +63,7 @@ VETO_FACTOR = 0.3
 """Similarity multiplier when figures, places or models conflict."""
 DECAY_HOURS = 12.0
 """A story quiet for this long needs twice the similarity to take a report."""
+UPDATE_SHARE = 0.667
 UPDATE_HOURS = 12.0
 """How much later a feed's update of a report may come."""
 # Fragments that point into a page rather than name a post of their own.
@@ -70,8 +71,7 @@ _PAGE_FRAGMENTS = frozenset(
     ("", "top", "main", "content", "comments", "respond", "more", "article", "story", "page")
 )
 _PRUNE_EVERY = 4096
-HEAD_TOKENS = 8
-SCORE_STORIES = 3
+SCORE_STORIES = 2
 """Candidates scored in full per entry: those best on its heaviest tokens."""
 INDEX_TOKENS = 8
 """A story is indexed under the heaviest this many tokens of each of its reports."""
@@ -127,8 +127,8 @@ class _Story:
         counts = self._counts
         if counts is None:
             counts = self._counts = dict.fromkeys(first.tokens, 1)
-        for t in features.tokens:
-            counts[t] = counts.get(t, 0) + 1
+        toks = features.tokens
+        counts.update(zip(toks, [c + 1 for c in map(counts.get, toks, repeat(0))], strict=True))
         self.members.append(index)
         self.feeds[feed] = index
         self.figures = self.figures | features.figures
@@ -146,10 +146,10 @@ class _Story:
         n = len(self.members)
         if n < 2:
             return 1.0
-        # Recomputed as the story grows by a quarter (at every report while
-        # it is small): each recount costs the story's vocabulary.
+        # Recomputed as the story grows by a quarter: each recount costs the
+        # story's vocabulary.
         made = self._core[0]
-        if n != made and (n < 8 or n * 4 >= made * 5):
+        if n != made and n * 4 >= made * 5:
             need = max(CORE_MIN_REPORTS, (n + 1) // 2)
             counts = self._counts or {}
             core = {t: centroid[t] / c for t, c in counts.items() if c >= need}
@@ -225,7 +225,7 @@ class _Pass:
         j = story.feeds[entry.feed_id]
         if abs(entry.time - self.entries[j].time) > UPDATE_HOURS * 3600.0:
             return False
-        return _cosine_beyond_name(self.feats[i], self.feats[j]) >= threshold
+        return _cosine_beyond_name(self.feats[i], self.feats[j]) >= threshold * UPDATE_SHARE
 
     def best_story(self, i: int, threshold: float) -> tuple[int, float, bool]:
         """(story index, dot, blocked) of the story entry ``i`` joins, or (-1, 0, blocked).
@@ -258,27 +258,16 @@ class _Pass:
             return -1, 0.0, False
         # Candidates by how many of those tokens they share, then by the
         # heaviest token they share, then most recently joined.
-        hits: dict[int, int] = {}
-        for s in found:
-            hits[s] = hits.get(s, 0) + 1
-        order = sorted(hits, key=hits.__getitem__, reverse=True)  # stable: ties keep order
+        order = sorted(dict.fromkeys(found), key=found.count, reverse=True)  # stable sort
         ranked = [s for s in order if lasts[s] >= oldest][:SCORE_STORIES]
         best, best_rank, best_dot = -1, 0.0, 0.0
         blocked_rank = 0.0
-        # Scored in two steps: the heaviest tokens first; the light rest can
-        # add at most |rest| · |S| (Cauchy–Schwarz), so most candidates stop there.
-        head_t, head_w = f.tokens[:HEAD_TOKENS], f.weights[:HEAD_TOKENS]
-        tail_t, tail_w = f.tokens[HEAD_TOKENS:], f.weights[HEAD_TOKENS:]
-        tail_norm = math.sqrt(sum([w * w for w in tail_w]))
+        tokens, weights = f.tokens, f.weights
         for s in ranked:
             story = stories[s]
             cent = cents[s]
             scale = f.norm * norms[s]
-            dot = sum(map(mul, head_w, map(cent.get, head_t, repeat(0.0))))
-            if dot + tail_norm * norms[s] < threshold * scale:
-                continue
-            if tail_t:
-                dot += sum(map(mul, tail_w, map(cent.get, tail_t, repeat(0.0))))
+            dot = sum(map(mul, weights, map(cent.get, tokens, repeat(0.0))))
             sim = dot / scale
             gap = entry.time - lasts[s]
             if gap > 0.0:
@@ -322,12 +311,9 @@ class _Pass:
             story = self.stories[s]
             story.add(i, f, entry.feed_id, self.feats[story.members[0]])
             cent = self.cents[s]
-            get = cent.get
-            dot = 0.0
-            for t, w in zip(f.tokens, f.weights, strict=True):
-                old = get(t, 0.0)
-                dot += w * old
-                cent[t] = old + w
+            before = list(map(cent.get, f.tokens, repeat(0.0)))
+            dot = sum(map(mul, f.weights, before))
+            cent.update(zip(f.tokens, map(add, before, f.weights), strict=True))
             # |S + f|² = |S|² + 2 S·f + |f|²
             self.norms[s] = math.sqrt(self.norms[s] ** 2 + 2.0 * dot + f.norm * f.norm)
             if entry.time > self.lasts[s]:
