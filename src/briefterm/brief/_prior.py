@@ -61,6 +61,21 @@ def specificity(token: str) -> float:
     "汽车在…"): it weighs the mean of its two characters (plus a little),
     so that "恒锐", two rare characters, still weighs much and "在泰" little.
     """
+    weight = _SEEN.get(token)
+    if weight is not None:
+        return weight
+    weight = _lookup(token)
+    if len(_SEEN) < _SEEN_LIMIT:
+        _SEEN[token] = weight
+    return weight
+
+
+# Tokens not in the table are weighed on every sight otherwise: names are many.
+_SEEN: dict[str, float] = {}
+_SEEN_LIMIT = 200_000
+
+
+def _lookup(token: str) -> float:
     table = _table()
     weight = table.get(token)
     if weight is not None:

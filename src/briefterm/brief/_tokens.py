@@ -55,7 +55,7 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 @lru_cache(maxsize=8192)
 def _fold_accents(word: str) -> str:
-    """"beyoncé" → "beyonce": Latin letters lose their accents (other scripts stay)."""
+    """ "beyoncé" → "beyonce": Latin letters lose their accents (other scripts stay)."""
     folded = "".join(
         ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch)
     )

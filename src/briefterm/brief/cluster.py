@@ -50,8 +50,8 @@ from operator import add, mul
 
 from briefterm.brief._signals import models_conflict
 from briefterm.brief.features import Features, entry_features
+from briefterm.brief.features import article_key as features_article_key
 from briefterm.models import Cluster, Entry
-from briefterm.urls import canonical_url
 
 DEFAULT_THRESHOLD = 0.3
 """Cosine to a story's centroid at which a report joins it."""
@@ -66,10 +66,6 @@ DECAY_HOURS = 12.0
 UPDATE_SHARE = 0.667
 UPDATE_HOURS = 12.0
 """How much later a feed's update of a report may come."""
-# Fragments that point into a page rather than name a post of their own.
-_PAGE_FRAGMENTS = frozenset(
-    ("", "top", "main", "content", "comments", "respond", "more", "article", "story", "page")
-)
 _PRUNE_EVERY = 4096
 SCORE_STORIES = 2
 """Candidates scored in full per entry: those best on its heaviest tokens."""
@@ -87,21 +83,8 @@ stories that used them last.
 
 
 def article_key(entry: Entry) -> str:
-    """The identity of the article ``entry`` links to ('' when it has no link).
-
-    The canonical URL (``urls.canonical_url``: scheme, ``www.``, tracking
-    parameters, AMP variants and fragments do not matter), except that a
-    fragment naming a post of its own stays: a blog that links each post as
-    ``day.html#a123`` publishes one post per fragment, not one article.
-    """
-    link = entry.link
-    key = canonical_url(link)
-    if not key:
-        return ""
-    fragment = link.partition("#")[2].strip().lower()
-    if fragment and fragment not in _PAGE_FRAGMENTS and not fragment.startswith(("xtor", "utm")):
-        key += "#" + fragment
-    return key
+    """The identity of the article ``entry`` links to (see ``features.article_key``)."""
+    return features_article_key(entry.link)
 
 
 class _Story:
@@ -201,8 +184,15 @@ def _cosine(a: Features, b: Features) -> float:
 class _Pass:
     """One pass of the online clustering over entries in canonical order."""
 
-    def __init__(self, entries: Sequence[Entry], feats: Sequence[Features], window: float) -> None:
+    def __init__(
+        self,
+        entries: Sequence[Entry],
+        feats: Sequence[Features],
+        times: Sequence[float],
+        window: float,
+    ) -> None:
         self.entries = entries
+        self.times = times
         self.feats = feats
         self.window = window
         self.stories: list[_Story] = []
@@ -223,7 +213,7 @@ class _Pass:
         """
         entry = self.entries[i]
         j = story.feeds[entry.feed_id]
-        if abs(entry.time - self.entries[j].time) > UPDATE_HOURS * 3600.0:
+        if abs(self.times[i] - self.times[j]) > UPDATE_HOURS * 3600.0:
             return False
         return _cosine_beyond_name(self.feats[i], self.feats[j]) >= threshold * UPDATE_SHARE
 
@@ -235,7 +225,8 @@ class _Pass:
         """
         f = self.feats[i]
         entry = self.entries[i]
-        oldest = entry.time - self.window
+        now = self.times[i]
+        oldest = now - self.window
         stories, cents, norms, lasts = self.stories, self.cents, self.norms, self.lasts
         # Partial dot products over the entry's heaviest tokens, as long as
         # the rest could still reach the threshold on its own: a story that
@@ -258,7 +249,10 @@ class _Pass:
             return -1, 0.0, False
         # Candidates by how many of those tokens they share, then by the
         # heaviest token they share, then most recently joined.
-        order = sorted(dict.fromkeys(found), key=found.count, reverse=True)  # stable sort
+        unique = list(dict.fromkeys(found))
+        if SCORE_STORIES < len(unique) < len(found):
+            unique.sort(key=found.count, reverse=True)  # stable: ties keep their order
+        order = unique
         ranked = [s for s in order if lasts[s] >= oldest][:SCORE_STORIES]
         best, best_rank, best_dot = -1, 0.0, 0.0
         blocked_rank = 0.0
@@ -269,7 +263,7 @@ class _Pass:
             scale = f.norm * norms[s]
             dot = sum(map(mul, weights, map(cent.get, tokens, repeat(0.0))))
             sim = dot / scale
-            gap = entry.time - lasts[s]
+            gap = now - lasts[s]
             if gap > 0.0:
                 sim *= DECAY_HOURS * 3600.0 / (DECAY_HOURS * 3600.0 + gap)
             if sim < threshold:
@@ -295,7 +289,7 @@ class _Pass:
         split the story in two, others joining whichever half they resemble.
         """
         entry, f = self.entries[i], self.feats[i]
-        key = article_key(entry)
+        key = f.article
         s = self.by_article.get(key, -1) if key else -1
         if s < 0 and f.tokens:
             s, _dot, blocked = self.best_story(i, threshold)
@@ -306,7 +300,7 @@ class _Pass:
             self.stories.append(_Story(i, f, entry.feed_id))
             self.cents.append(dict(zip(f.tokens, f.weights, strict=True)))
             self.norms.append(f.norm)
-            self.lasts.append(entry.time)
+            self.lasts.append(self.times[i])
         else:
             story = self.stories[s]
             story.add(i, f, entry.feed_id, self.feats[story.members[0]])
@@ -316,8 +310,8 @@ class _Pass:
             cent.update(zip(f.tokens, map(add, before, f.weights), strict=True))
             # |S + f|² = |S|² + 2 S·f + |f|²
             self.norms[s] = math.sqrt(self.norms[s] ** 2 + 2.0 * dot + f.norm * f.norm)
-            if entry.time > self.lasts[s]:
-                self.lasts[s] = entry.time
+            if self.times[i] > self.lasts[s]:
+                self.lasts[s] = self.times[i]
         postings = self.postings
         for t in f.tokens[:INDEX_TOKENS]:
             plist = postings[t]
@@ -368,9 +362,10 @@ def cluster_entries(
     priorities = priorities or {}
     known = features or {}
     feats = [known.get(e.id) or entry_features(e) for e in entries]
-    order = sorted(range(len(entries)), key=lambda i: (entries[i].time, entries[i].id))
+    times = [e.time for e in entries]
+    order = sorted(range(len(entries)), key=lambda i: (times[i], entries[i].id))
     window = window_hours * 3600.0
-    run = _Pass(entries, feats, window)
+    run = _Pass(entries, feats, times, window)
     deferred: list[int] = []
     for n, i in enumerate(order, 1):
         if not run.place(i, threshold, defer=True):
@@ -378,8 +373,8 @@ def cluster_entries(
         if n % _PRUNE_EVERY == 0:
             # Deferred posts a window old have seen every story they could
             # join; then stories two windows old can no longer be joined.
-            now = entries[i].time
-            due = [j for j in deferred if entries[j].time < now - window]
+            now = times[i]
+            due = [j for j in deferred if times[j] < now - window]
             deferred = deferred[len(due) :]
             for j in due:
                 run.place(j, threshold, defer=False)
