@@ -331,10 +331,14 @@ class _Pass:
             if self.times[i] > self.lasts[s]:
                 self.lasts[s] = self.times[i]
         postings = self.postings
-        for t in f.tokens[:INDEX_TOKENS]:
-            plist = postings[t]
-            plist.pop(s, None)
-            plist[s] = None
+        if len(self.stories[s].members) == 1:
+            for t in f.tokens[:INDEX_TOKENS]:
+                postings[t][s] = None
+        else:
+            for t in f.tokens[:INDEX_TOKENS]:
+                plist = postings[t]
+                plist.pop(s, None)  # to the end: most recently joined
+                plist[s] = None
         if key:
             self.by_article.setdefault(key, s)
         return True
@@ -354,11 +358,6 @@ class _Pass:
                 self.postings[t] = kept
             else:
                 del self.postings[t]
-
-
-def _lead_key(entry: Entry, priorities: Mapping[str, int]) -> tuple[float, float, int]:
-    """Sort key for choosing a lead: highest priority, then earliest, then lowest id."""
-    return (-priorities.get(entry.feed_url, 0), entry.time, entry.id)
 
 
 def cluster_entries(
@@ -399,11 +398,15 @@ def cluster_entries(
             run.prune(now - window)
     for i in deferred:
         run.place(i, threshold, defer=False)
-    clusters = []
-    for story in run.stories:
-        members = sorted(
-            (entries[i] for i in story.members), key=lambda e: _lead_key(e, priorities)
-        )
-        clusters.append(Cluster(lead=members[0], others=members[1:]))
-    clusters.sort(key=lambda c: (-max(e.time for e in c.members), c.lead.id))
-    return clusters
+    # Lead: highest priority, then earliest, then lowest id.
+    lead_keys = [(-priorities.get(e.feed_url, 0), times[i], e.id) for i, e in enumerate(entries)]
+    made = []
+    for s, story in enumerate(run.stories):
+        members = story.members
+        if len(members) > 1:
+            members = sorted(members, key=lead_keys.__getitem__)
+        lead = entries[members[0]]
+        made.append((-run.lasts[s], lead.id, lead, [entries[i] for i in members[1:]]))
+    # Newest story first.
+    made.sort(key=lambda m: (m[0], m[1]))
+    return [Cluster(lead=lead, others=others) for _, _, lead, others in made]
