@@ -1,251 +1,48 @@
-"""Time brief assembly: 5,000 entries from 100 feeds in a temporary SQLite cache.
+"""Time brief assembly (5,000 entries from 100 feeds in a temporary cache) or clustering alone.
 
 Usage::
 
     .venv/bin/python bench/bench_brief.py [--entries 5000] [--feeds 100] [--runs 7]
+    .venv/bin/python bench/bench_brief.py --cluster-only --entries 100000 --feeds 1000
 
-Entries are generated stories, most told by one feed and many by two to four
-feeds with reworded titles (so clustering has real work), about a tenth in
-Chinese. Reports the median time of ``build_brief`` (load + sections +
-clusters + ranking) and of assembly alone (sections + clusters + ranking on
-already-loaded entries). Target: ≤ 200 ms for assembly of 5,000 entries.
+Entries are generated stories (``bench/_headlines.py``): most told by one
+feed, many by two to four feeds with reworded titles, a few by dozens, about
+a tenth in Chinese. The default mode reports the median time of
+``build_brief`` (load + sections + clusters + ranking) and of assembly alone
+(target: ≤ 200 ms at 5,000 entries). ``--cluster-only`` times
+``cluster_entries`` on entries in a 48 h window, cold, from stored features
+and warm, with memory (targets: 5,000 in ≤ 100 ms, 100,000 in ≤ 2 s).
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
+import os
 import random
+import resource
 import statistics
+import sys
 import tempfile
 import time
+import tracemalloc
 from datetime import UTC, datetime
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _headlines import make_entries
+
 from briefterm.brief import EditionWindow, assemble, build_brief
-from briefterm.brief.cluster import DEFAULT_THRESHOLD
+from briefterm.brief.cluster import DEFAULT_THRESHOLD, cluster_entries
+from briefterm.brief.features import decode, encode, entry_features, features_for
 from briefterm.config import BriefConfig, Config, FeedConfig, SectionConfig
 from briefterm.models import Cluster, ParsedEntry
 from briefterm.store import EntryFilter, Store
 
-# Word lists as split strings: compact, and easy to extend.
-_SYL = (
-    "var nex tol bio kor ina mar dex lum ora pix zen cal tri vo gen sol ara quin tek ro ly fin sta"
-)
-THINGS = [
-    t.replace("_", " ")
-    for t in [
-        "cloud_storage",
-        "chips",
-        "batteries",
-        "phones",
-        "EV_chargers",
-        "satellites",
-        "AI_models",
-        "routers",
-        "drones",
-        "solar_panels",
-        "laptops",
-        "streaming",
-        "tablets",
-        "wind_turbines",
-        "heat_pumps",
-        "vaccines",
-        "trucks",
-        "games",
-        "payments",
-        "insurance",
-        "robots",
-        "sensors",
-        "cameras",
-        "servers",
-        "modems",
-        "smartwatches",
-        "e-bikes",
-    ]
-]
-PLACES = [
-    "Europe",
-    "Japan",
-    "Texas",
-    "India",
-    "Brazil",
-    "Germany",
-    "Canada",
-    "Kenya",
-    "Vietnam",
-    "Poland",
-    "Chile",
-    "Korea",
-    "Mexico",
-    "Spain",
-    "Ohio",
-    "Nigeria",
-    "Peru",
-    "Sweden",
-    "Egypt",
-    "Ireland",
-    "Arizona",
-    "Bavaria",
-    "Quebec",
-    "Jakarta",
-    "Lagos",
-    "Manila",
-    "Lisbon",
-    "Austin",
-    "Osaka",
-    "Denver",
-    "Porto",
-    "Turin",
-    "Leeds",
-    "Hanoi",
-]
-PEOPLE = [
-    f"{first} {last}"
-    for first in [
-        "Ana",
-        "Ben",
-        "Chen",
-        "Dara",
-        "Eli",
-        "Femi",
-        "Gita",
-        "Hugo",
-        "Iris",
-        "Jon",
-        "Kemi",
-        "Lior",
-        "Mei",
-        "Nour",
-        "Omar",
-        "Pia",
-    ]
-    for last in ["Ortiz", "Walsh", "Liang", "Okafor", "Berg", "Sato", "Novak", "Reyes"]
-]
-ANGLES = [
-    a.replace("_", " ")
-    for a in [
-        "amid_weak_demand",
-        "after_regulator_review",
-        "as_rivals_struggle",
-        "in_surprise_move",
-        "despite_losses",
-        "sources_say,",
-        "analysts_expect_more",
-        "report_says",
-        "under_investor_pressure",
-        "ahead_of_holiday_season",
-        "after_strong_quarter",
-        "as_costs_climb",
-        "to_fend_off_rivals",
-        "in_push_for_growth",
-        "after_months_of_talks",
-        "amid_supply_crunch",
-        "as_shares_slide",
-        "in_bid_to_cut_costs",
-        "following_backlash",
-        "with_eye_on_Asia",
-        "after_tariff_shock",
-        "as_union_objects",
-        "in_record_deal",
-        "amid_AI_boom",
-        "despite_chip_shortage",
-    ]
-]
-QUARTERS = ["first-quarter", "second-quarter", "third-quarter", "fourth-quarter"]
-ACTIONS = [
-    ("raises prices for {thing} in {place}", "hikes {thing} prices across {place}"),
-    ("cuts {n} jobs in {place}", "to lay off {n} workers in {place}"),
-    ("reports {q} profit of ${n} million", "posts {q} earnings of ${n}m"),
-    ("launches {product} {thing} in {place}", "unveils {product} for {place} market"),
-    ("buys {other} for ${n} million", "agrees ${n}m deal to acquire {other}"),
-    ("faces probe over {thing} in {place}", "investigated by {place} regulators over {thing}"),
-    ("opens {thing} plant in {place}", "to build {thing} factory in {place}"),
-    ("names {person} as chief executive", "appoints {person} CEO"),
-    ("recalls {n} {product} {thing}", "{product} recall covers {n} units"),
-]
-ZH = [
-    ("{c}发布{t}新品 售价{n}元", "{c}推出新款{t} 定价{n}元"),
-    ("{c}在{p}建设{t}工厂", "{c}宣布{p}{t}工厂项目"),
-    ("{c}第{k}季度营收{n}亿元", "{c}季度收入{n}亿元 同比增长"),
-]
-ZH_T = ["芯片", "电池", "手机", "汽车", "机器人", "服务器", "无人机", "显示屏", "光伏组件"]
-ZH_P = ["上海", "深圳", "成都", "武汉", "合肥", "西安", "苏州", "重庆", "杭州", "南京"]
-_ZH_CHARS = "华芯蓝海星途云帆极光天工启明长风智源恒通锐思领航远景新元飞扬鼎盛凯达瑞宁博泰安信和嘉"
-ZH_C = [a + b for a in _ZH_CHARS for b in _ZH_CHARS if a != b]
-
-
-def _names(rng: random.Random, count: int, syllables: int) -> list[str]:
-    """Made-up proper nouns: a realistic long tail of company and product names."""
-    parts = _SYL.split()
-    names: set[str] = set()
-    while len(names) < count:
-        names.add("".join(rng.choice(parts) for _ in range(syllables)).capitalize())
-    return sorted(names)
-
-
-_VOCAB = random.Random(1)
-# Real headlines draw on a long tail of names, products and places: no
-# company or place shows up in more than a handful of a day's stories.
-COMPANIES = _names(_VOCAB, 2500, 3)
-PRODUCTS = _names(_VOCAB, 800, 3)
-THINGS = THINGS + [n.lower() + " units" for n in _names(_VOCAB, 600, 3)]
-PLACES = PLACES + [n + " City" for n in _names(_VOCAB, 500, 3)]
-PEOPLE = PEOPLE + [
-    f"{first} {last}son"
-    for first, last in zip(_names(_VOCAB, 500, 2), _names(_VOCAB, 500, 3), strict=True)
-]
-
-
-def make_story(rng: random.Random) -> list[str]:
-    """One event as told by one to four outlets (alternative headlines)."""
-    if rng.random() < 0.1:
-        a, b = rng.choice(ZH)
-        fields = dict(
-            c=rng.choice(ZH_C),
-            t=rng.choice(ZH_T),
-            p=rng.choice(ZH_P),
-            n=rng.randint(10, 9999),
-            k=rng.randint(1, 4),
-        )
-        variants = [a.format(**fields), b.format(**fields)]
-    else:
-        a, b = rng.choice(ACTIONS)
-        company = rng.choice(COMPANIES)
-        fields = dict(
-            thing=rng.choice(THINGS),
-            place=rng.choice(PLACES),
-            n=rng.randint(20, 990),
-            q=rng.choice(QUARTERS),
-            other=rng.choice(COMPANIES) + " " + rng.choice(["Labs", "Systems", "AI"]),
-            product=rng.choice(PRODUCTS),
-            person=rng.choice(PEOPLE),
-        )
-        # Outlets word the same event differently and add their own angle.
-        angles = rng.sample(ANGLES, 4)
-        variants = [
-            f"{company} {a.format(**fields)}",
-            f"{company} {b.format(**fields)} {angles[1]}",
-            f"{company} {a.format(**fields)} {angles[2]}",
-            f"{company} {b.format(**fields)}, {angles[3]}",
-        ]
-    outlets = rng.choices([1, 2, 3, 4], weights=[60, 20, 12, 8])[0]
-    return [variants[i % len(variants)] for i in range(outlets)]
-
-
-# A long-tailed vocabulary for summary sentences: real summaries repeat
-# the headline's facts and add words of their own, mostly rare ones.
-WORDS = [n.lower() for n in _names(_VOCAB, 6000, 3)]
-
-
-def summary_for(title: str, rng: random.Random) -> str:
-    """A summary: the headline's facts plus a sentence of the outlet's own words."""
-    # Zipf-like: low indexes (common words) are picked far more often.
-    extra = " ".join(WORDS[int(len(WORDS) * rng.random() ** 3)] for _ in range(10))
-    return f"{title}. {extra.capitalize()}."
-
 
 def populate(store: Store, n_entries: int, n_feeds: int, now: float, seed: int = 7) -> None:
-    """Fill ``store`` with ``n_entries`` generated entries spread over ``n_feeds``.
+    """Fill ``store`` with ``n_entries`` generated entries (``_headlines.py``) over ``n_feeds``.
 
     Entry ids are "s<story>-e<n>", so cluster quality can be checked against
     the generated truth.
@@ -255,29 +52,67 @@ def populate(store: Store, n_entries: int, n_feeds: int, now: float, seed: int =
         store.ensure_feed(f"https://feed{i}.example/rss", f"Feed {i}") for i in range(n_feeds)
     ]
     per_feed: dict[int, list[ParsedEntry]] = {f: [] for f in feed_ids}
-    made = 0
-    story = 0
-    while made < n_entries:
-        story += 1
-        titles = make_story(rng)
-        when = now - rng.uniform(0, 20 * 3600)
-        for title, feed in zip(titles, rng.sample(feed_ids, len(titles)), strict=True):
-            if made >= n_entries:
-                break
-            published = datetime.fromtimestamp(when + rng.uniform(0, 3 * 3600), UTC)
-            per_feed[feed].append(
-                ParsedEntry(
-                    entry_id=f"s{story}-e{made}",
-                    title=title,
-                    link=f"https://feed{feed}.example/story/{made}?utm_source=rss",
-                    summary=summary_for(title, rng),
-                    published=published,
-                    categories=(rng.choice(["Tech", "Business", "World"]),),
-                )
+    for e in make_entries(n_entries, n_feeds, hours=20, end=now, seed=seed):
+        per_feed[feed_ids[e.feed_id - 1]].append(
+            ParsedEntry(
+                entry_id=e.entry_key,
+                title=e.title,
+                link=e.link,
+                summary=e.summary,
+                published=datetime.fromtimestamp(e.time, UTC),
+                categories=(rng.choice(["Tech", "Business", "World"]),),
             )
-            made += 1
+        )
     for feed, entries in per_feed.items():
         store.upsert_entries(feed, entries, now=now - 60)
+
+
+def time_clustering(n_entries: int, n_feeds: int, runs: int) -> None:
+    """Time cluster_entries alone on generated entries in a 48 h window.
+
+    Three starts: *cold* computes every entry's features (tokens, weights,
+    signals), as a fresh process with nothing stored does; *stored* decodes
+    them from their text form first (what a reader pays when the poller
+    stored them); *ready* is given them (a rebuild in a process that has
+    them: the clustering proper). Memory: peak traced allocations of a
+    ready run, on top of the entries and their features.
+    """
+    entries = make_entries(n_entries, n_feeds, hours=48)
+    stored = {e.id: encode(entry_features(e)) for e in entries}
+    features_for.cache_clear()
+    gc.collect()
+    t0 = time.perf_counter()
+    clusters = cluster_entries(entries)
+    cold = time.perf_counter() - t0
+    features_for.cache_clear()
+    t0 = time.perf_counter()
+    ready = {eid: decode(text) for eid, text in stored.items()}
+    cluster_entries(entries, features=ready)
+    from_store = time.perf_counter() - t0
+    times, cpu = [], []
+    for _ in range(runs):
+        t0, c0 = time.perf_counter(), time.process_time()
+        cluster_entries(entries, features=ready)
+        times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    tracemalloc.start()
+    cluster_entries(entries, features=ready)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    precision, recall = pairwise_quality(clusters)
+    multi = sum(1 for c in clusters if c.source_count > 1)
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"{n_entries:,} entries, {n_feeds:,} feeds, 48 h → {len(clusters):,} stories "
+        f"({multi:,} with several sources); precision {precision:.3f} recall {recall:.3f}"
+    )
+    print(
+        f"cluster_entries: cold {cold * 1000:.0f} ms, stored {from_store * 1000:.0f} ms "
+        f"(decode included), ready median {statistics.median(times) * 1000:.0f} ms "
+        f"(min {min(times) * 1000:.0f}, CPU min {min(cpu) * 1000:.0f}); "
+        f"peak traced {peak / 1e6:.0f} MB; max RSS {rss_mb:.0f} MB; "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
 
 
 def pairwise_quality(clusters: list[Cluster]) -> tuple[float, float]:
@@ -305,7 +140,15 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=5000)
     parser.add_argument("--feeds", type=int, default=100)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument(
+        "--cluster-only",
+        action="store_true",
+        help="time cluster_entries alone on generated entries (no cache, 48 h window)",
+    )
     args = parser.parse_args()
+    if args.cluster_only:
+        time_clustering(args.entries, args.feeds, args.runs)
+        return
     now = time.time()
     config = Config(
         brief=BriefConfig(title_similarity=DEFAULT_THRESHOLD),

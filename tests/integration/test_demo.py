@@ -274,7 +274,9 @@ def test_demo_stories_cluster_across_outlets(demo: tuple[Config, Store, DemoServ
     clusters = cluster_entries(entries, priorities=priorities)
     multi = [c for c in clusters if c.source_count > 1]
     assert len(multi) >= 6
-    assert max(c.source_count for c in multi) == 3
+    # The Pomelo Slate 7 launch: three English outlets and the Chinese brief,
+    # which names the phone the same way (issue 11's clustering joins it).
+    assert max(c.source_count for c in multi) == 4
     # The wire links the Ledger's story with utm_* tags and Capitol Circuit's as AMP.
     links = {e.link for c in multi for e in c.members}
     assert any("utm_source=" in link for link in links)

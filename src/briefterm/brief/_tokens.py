@@ -1,9 +1,8 @@
-"""Comparison tokens of headlines: words, figures and CJK bigrams, cached per text.
+"""Comparison tokens of headlines: words, figures and CJK bigrams.
 
 English words are lowercased, lose possessives, plurals and stopwords;
 numbers lose thousands separators; CJK text, which has no spaces between
-words, becomes overlapping character bigrams. A report's features weigh
-title tokens 1.0 and tokens of the summary's opening 0.5.
+words, becomes overlapping character bigrams. ``features.py`` weighs them.
 """
 
 from __future__ import annotations
@@ -11,8 +10,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-
-from briefterm.models import Entry
 
 _STOPWORDS = frozenset(
     (  # noqa: SIM905 - a word list reads better as text
@@ -22,7 +19,7 @@ _STOPWORDS = frozenset(
         "no yes so if up out off down new says said say amid via per vs versus how why what "
         "when where who whom which while report reports reported update updates live i we you "
         "he she they them his her their our your my me us just more most also first last year "
-        "years week day today s"
+        "years week day today s refile rpt corrected wrapup"
     ).split()
 )
 # CJK ideographs, kana and hangul: scripts written without spaces, compared by bigrams.
@@ -30,11 +27,6 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af"
 # One pass, three kinds of token (findall gives one group per kind); the
 # apostrophe tail of English words ("apple's") is matched and dropped.
 _TOKEN = re.compile(rf"([{_CJK}]+)|(\d+(?:[.,]\d+)*)|([^\W\d_{_CJK}]+)(?:['’][^\W\d_]+)?")
-
-SUMMARY_LEAD = 200
-"""Characters of the summary that count towards similarity."""
-
-_FEATURE_CACHE_SIZE = 50_000
 
 
 @lru_cache(maxsize=65536)
@@ -57,6 +49,17 @@ def _word(word: str) -> str:
 # take the fast ASCII path in tokens().
 _ASCII_PUNCT = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "."})
 _ASCII_TOKEN = re.compile(r"([a-z]+)|(\d+(?:[.,]\d+)*)")
+_HASHTAG = re.compile(r"#([A-Za-z][A-Za-z0-9]*)")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+@lru_cache(maxsize=8192)
+def _fold_accents(word: str) -> str:
+    """ "beyoncé" → "beyonce": Latin letters lose their accents (other scripts stay)."""
+    folded = "".join(
+        ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch)
+    )
+    return folded if folded.isascii() else word
 
 
 def tokens(text: str) -> set[str]:
@@ -69,6 +72,9 @@ def tokens(text: str) -> set[str]:
     out: set[str] = set()
     if not text:
         return out
+    if "#" in text:
+        # "#BanBossy" is "ban bossy".
+        text = _HASHTAG.sub(lambda m: _CAMEL.sub(" ", m.group(1)), text)
     text = text.lower().translate(_ASCII_PUNCT)
     add = out.add
     if text.isascii():
@@ -83,6 +89,8 @@ def tokens(text: str) -> set[str]:
     text = unicodedata.normalize("NFKC", text)
     for cjk, number, word in _TOKEN.findall(text):
         if word:
+            if not word.isascii():
+                word = _fold_accents(word)
             word = _word(word)
             if word:
                 add(word)
@@ -93,35 +101,3 @@ def tokens(text: str) -> set[str]:
         else:
             out.update([cjk[i : i + 2] for i in range(len(cjk) - 1)])
     return out
-
-
-def _is_figure(token: str) -> bool:
-    """True for a number that identifies an event: "6.1", "32.1", "300", "2.75".
-
-    Small integers (months, quarters, "Fold 3") and years are left out: they
-    are shared by unrelated stories and differ between reports of one.
-    """
-    if not token[0].isdigit():
-        return False
-    if "." in token:
-        return True
-    value = int(token) if token.isdigit() else 0
-    return value >= 13 and not 1900 <= value <= 2100
-
-
-@lru_cache(maxsize=_FEATURE_CACHE_SIZE)
-def _features(title: str, lead: str) -> tuple[dict[str, float], frozenset[str]]:
-    feats = dict.fromkeys(tokens(lead), 0.5)
-    feats.update(dict.fromkeys(tokens(title), 1.0))
-    figures = frozenset(t for t in feats if t[0].isdigit() and _is_figure(t))
-    return feats, figures
-
-
-def features_and_figures(entry: Entry) -> tuple[dict[str, float], frozenset[str]]:
-    """Token weights by field and the figures quoted, cached by text.
-
-    The reader rebuilds a brief after every poll and on every day switch,
-    and most entries' titles have not changed since. Callers must not mutate
-    the returned dict: it is shared through the cache.
-    """
-    return _features(entry.title, entry.summary[:SUMMARY_LEAD])

@@ -1,175 +1,386 @@
-"""Story clusters: the same story reported by several feeds becomes one item.
+"""Story clusters: the reports of one event from several outlets become one item.
 
-Two entries are merged when
+Entries are taken in a fixed order — by time, then id — so the same input in
+any order gives the same clusters (and leads), and each one
 
-* their links have the same :func:`canonical_url` (always, even within one
-  feed: that is the same article seen twice), or
-* their titles (plus the first words of their summaries) are near
-  duplicates, they come from **different feeds**, and they were published
-  within ``window_hours`` of each other.
+* joins the story of an earlier entry with the same **article key**
+  (``features.article_key``: the canonical URL, plus the fragment when it
+  names a post of its own), even within one feed: one article seen twice;
+* else joins the most similar **live story** — one whose newest report is
+  at most ``window_hours`` older — when the similarity reaches ``threshold``;
+* else starts a story of its own.
 
-Why only across feeds: a feed that posts twice about one topic ("talks
-begin", then "talks collapse") is telling two stories, and a brief should
-list both. The same rule keeps clusters from snowballing: components are
-merged greedily, most similar pair first, and a merge by title is refused
-when both sides already hold an entry from the same feed. A merge of two
-groups also needs their *average* cross similarity to reach
-``threshold × AVERAGE_LINK_FACTOR`` (pairs below the threshold count as 0),
-so a chain A~B~C cannot glue two events together through one lookalike pair.
+**Similarity** is the cosine between the entry's weighted tokens and the
+story's centroid (the sum of its reports' vectors), so a big story is
+matched by what its reports have in common ("sbarro", "bankruptcy"), not by
+one look-alike headline, and no chain of pairs can glue two events together.
+Tokens weigh by how rare they are in the language (``features.py`` over
+``_prior.py``), which works the same in an edition of thirty entries and of
+a hundred thousand. A story quiet for a while takes a report less readily
+(``DECAY_HOURS``). The score is scaled down by ``VETO_FACTOR`` when
 
-Similarity is a weighted Dice score over normalized tokens: English words
-(lowercased, stopwords dropped, plural "s" folded), numbers, and character
-bigrams for CJK text, which has no spaces between words. Each token is
-weighted by its inverse document frequency within the edition, so shared
-rare words (names, figures) count for much more than shared common ones.
-Title tokens weigh twice as much as tokens from the summary's first 200
-characters. When both reports quote figures ("6.1", "32.1", "300") and
-share none, the score is multiplied by ``NUMBER_CONFLICT_FACTOR``: "6.1 quake
-in Chile" and "5.4 quake in Japan" are different events.
+* both sides name figures, places or model designations and share none of
+  that kind (``_signals.py``): "plant in Brazil" / "plant in Hungary",
+  "Model Y" / "Model 3", "6.1 quake" / "5.4 quake";
+* the story has a broad core — what most of its reports say beyond one
+  name, as summaries give it — and the entry covers less than
+  ``CORE_COVERAGE`` of it: "Nimbus Cloud cuts compute prices in Japan"
+  against a story of "Nimbus Cloud raises storage prices in Europe by 18%".
 
-Candidate pairs come from an inverted index over rare title tokens (in at
-most 1% of the edition): only entries sharing one are ever compared, so the
-work grows with the number of near-duplicates, not with n². Common tokens
-and summary tokens still count in the score of a candidate pair.
+**Same feed.** A story that already holds a report of the entry's feed takes
+it only as an *update* of that report: at most ``UPDATE_HOURS`` later and,
+beyond the name they share, similar to it (``UPDATE_SHARE`` of the
+threshold; wire markers such as "UPDATE 2-" are ignored). It then does not
+count as another source (:attr:`Cluster.source_count` counts feeds). Any
+other post of that feed is a different story and stays out; it is placed
+after the pass, so that it cannot split the story it was refused by into
+two halves by starting a rival one.
 
-Measured on ``tests/data/clusters/stories.json`` (72 entries, 45 stories,
-English and Chinese) with ``bench/cluster_quality.py`` at the default
-threshold: pairwise precision 1.00, recall 0.875. The misses are mostly an
-English report of a story otherwise told in Chinese: titles in different
-languages share no tokens, and translating is out of scope.
+**Cost.** Each story is indexed under the heaviest tokens of its reports;
+an entry looks it up by its own heaviest tokens, as many as could still
+carry it to the threshold (prefix filtering: a rare name comes first, a
+common word is a key only when nothing rarer carries the entry), scanning
+the most recently joined stories of each token, and scores the few found
+best. The work per entry is bounded, whatever the tokens' document
+frequency, and stories that fall out of the window leave the index as the
+pass moves on: time and memory grow with the entries, not their square.
+
+Measured with ``bench/cluster_quality.py`` (real headlines of the UCI News
+Aggregator set, scored over cross-publisher pairs) and
+``bench/bench_brief.py --cluster-only`` (cost); the figures are in the
+README.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from itertools import chain
+from itertools import islice, repeat
+from operator import add, mul
 
-from briefterm.brief._tokens import features_and_figures
+from briefterm.brief._signals import models_conflict
+from briefterm.brief.features import Features, entry_features
+from briefterm.brief.features import article_key as features_article_key
 from briefterm.models import Cluster, Entry
-from briefterm.urls import canonical_url
 
-# Two reports that both quote figures but share none ("6.1 quake" / "5.4
-# quake", "February sales" / "January sales") are usually different events.
-NUMBER_CONFLICT_FACTOR = 0.3
-DEFAULT_THRESHOLD = 0.25
-"""Similarity at which two reports count as one story (tuned on the fixture set)."""
-AVERAGE_LINK_FACTOR = 0.65
-"""Merging two groups needs their average cross similarity ≥ threshold × this."""
+DEFAULT_THRESHOLD = 0.3
+"""Cosine to a story's centroid at which a report joins it."""
+CORE_COVERAGE = 0.5
+"""Share of a story's core (see ``_Story.core_coverage``) a report must have."""
+CORE_BREADTH = 3.0
+"""A core counts as broad when, beyond its heaviest token, it weighs this many times that."""
+CORE_MIN_REPORTS = 2
+"""A core token is in at least this many reports (and half of them)."""
+VETO_FACTOR = 0.3
+"""Similarity multiplier when figures, places or models conflict."""
+DECAY_HOURS = 12.0
+"""A story quiet for this long needs twice the similarity to take a report."""
+UPDATE_SHARE = 0.667
+"""Share of the threshold a feed's post must reach, beyond the name, to update its report.
 
+One shared name ("Nimbus Cloud") is enough to join a story others tell; two
+posts of one feed that share little more than the name are two stories.
+"""
+UPDATE_HOURS = 12.0
+"""How much later a feed's update of a report may come."""
+_PRUNE_EVERY = 4096  # entries between two prunings of the index
+SCORE_STORIES = 2
+"""Candidates scored in full per entry: those best on its heaviest tokens."""
+INDEX_TOKENS = 8
+"""A story is indexed under the heaviest this many tokens of each of its reports."""
+LOOKUP_TOKENS = 4
+"""An entry looks up candidate stories by at most this many of its heaviest tokens."""
+SCAN_STORIES = 6
+"""Of a token's stories, only the most recently joined this many are candidates.
 
-# -- clustering ----------------------------------------------------------
-
-
-class _UnionFind:
-    """Disjoint sets over entry indexes, tracking each component's feeds and members."""
-
-    def __init__(self, feed_ids: Sequence[int]) -> None:
-        self.parent = list(range(len(feed_ids)))
-        self.feeds: list[set[int]] = [{f} for f in feed_ids]
-        self.members: list[list[int]] = [[i] for i in range(len(feed_ids))]
-
-    def find(self, i: int) -> int:
-        parent = self.parent
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def union_roots(self, ra: int, rb: int) -> None:
-        if len(self.members[ra]) < len(self.members[rb]):
-            ra, rb = rb, ra
-        self.parent[rb] = ra
-        self.feeds[ra] |= self.feeds[rb]
-        self.members[ra].extend(self.members[rb])
-        self.feeds[rb] = set()
-        self.members[rb] = []
+A token with more live stories than this is a word of the day ("stocks");
+an entry whose heaviest tokens are all such words compares with the
+stories that used them last.
+"""
 
 
-class _TitleIndex:
-    """Token weights of a batch of entries, for candidate search and similarity."""
+def article_key(entry: Entry) -> str:
+    """The identity of the article ``entry`` links to (see ``features.article_key``)."""
+    return features_article_key(entry.link)
 
-    def __init__(self, entries: Sequence[Entry]) -> None:
-        n = len(entries)
-        data = [features_and_figures(e) for e in entries]
-        feats = [f for f, _ in data]
-        self.figures = [figures for _, figures in data]
-        df = Counter(chain.from_iterable(feats))  # counted in C
-        log_n = math.log(n + 1)
-        idf = {t: max(0.1, log_n - math.log(c)) for t, c in df.items()}
-        self.weights = [{t: fw * idf[t] for t, fw in f.items()} for f in feats]
-        self.totals = [sum(w.values()) for w in self.weights]
-        # Candidates are found through rare *title* tokens only. A token in
-        # more than `cap` entries is a word of the day ("china", "ai") whose
-        # postings would make the search quadratic, and summary words are
-        # many and mostly incidental. Both still count in the similarity.
-        cap = max(8, int(n * 0.01))
-        # Summary words are many, so only the most distinctive ones are keys.
-        summary_cap = max(4, cap // 5)
-        rare = [
-            tuple(t for t, fw in f.items() if df[t] <= (cap if fw == 1.0 else summary_cap))
-            for f in feats
-        ]
-        # How many rare words a title offers decides how many must be shared.
-        self.key_counts = [len(k) for k in rare]
-        # A token only one entry has can never pair it with another: leave
-        # it out of the postings (most rare names are such singletons).
-        self.keys = [tuple(t for t in k if df[t] > 1) for k in rare]
 
-    def similarity(self, i: int, j: int) -> float:
-        """Weighted Dice similarity of entries i and j (0-1), figure conflicts applied."""
-        wi, wj = self.weights[i], self.weights[j]
-        inter = 0.0
-        for t in wi.keys() & wj.keys():  # the set operation runs in C
-            a, b = wi[t], wj[t]
-            inter += a if a < b else b
-        sim = 2.0 * inter / ((self.totals[i] + self.totals[j]) or 1.0)
-        fig_i, fig_j = self.figures[i], self.figures[j]
-        if fig_i and fig_j and fig_i.isdisjoint(fig_j):
-            sim *= NUMBER_CONFLICT_FACTOR
-        return sim
+class _Story:
+    """A cluster being built: its members and what they say together.
 
-    def pairs(
-        self, times: Sequence[float], feed_ids: Sequence[int], window: float, threshold: float
-    ) -> list[tuple[float, int, int]]:
-        """(similarity, i, j) for pairs from different feeds within ``window`` seconds."""
-        totals, keys, similarity = self.totals, self.keys, self.similarity
-        key_counts = self.key_counts
-        postings: dict[str, list[int]] = defaultdict(list)
-        pairs: list[tuple[float, int, int]] = []
-        for i in range(len(keys)):
-            counts: dict[int, int] = {}
-            key_i = keys[i]
-            for t in key_i:
-                plist = postings[t]
-                for j in plist:
-                    counts[j] = counts.get(j, 0) + 1
-                plist.append(i)
-            if not counts:
+    Its centroid, norm and newest time live in flat lists of :class:`_Pass`
+    (the hot loop reads them for every candidate).
+    """
+
+    __slots__ = ("_core", "_counts", "feeds", "figures", "members", "models", "places")
+
+    def __init__(self, index: int, features: Features, feed: int) -> None:
+        self.members = [index]
+        self._counts: dict[str, int] | None = None  # made when a second report joins
+        self._core: tuple[int, dict[str, float], float] = (0, {}, 0.0)
+        self.feeds = {feed: index}  # feed id → its latest report here
+        # Shared with the first report's features until a second one joins.
+        self.figures: frozenset[str] | set[str] = features.figures
+        self.places: frozenset[str] | set[str] = features.places
+        self.models: frozenset[tuple[str, str]] | set[tuple[str, str]] = features.models
+
+    def add(self, index: int, features: Features, feed: int, first: Features) -> None:
+        counts = self._counts
+        if counts is None:
+            counts = self._counts = dict.fromkeys(first.tokens, 1)
+        toks = features.tokens
+        counts.update(zip(toks, [c + 1 for c in map(counts.get, toks, repeat(0))], strict=True))
+        self.members.append(index)
+        self.feeds[feed] = index
+        self.figures = self.figures | features.figures
+        self.places = self.places | features.places
+        self.models = self.models | features.models
+
+    def core_coverage(self, f: Features, centroid: dict[str, float]) -> float:
+        """Share of the story's core weight that ``f`` has (1.0 while there is no core).
+
+        The core is what at least half the reports, and at least two, say:
+        "nimbus", "storage", "europe", "18" for a price rise in Europe. A
+        look-alike that names the company and "prices" but not the rest covers
+        too little of it, however heavy the company's name is.
+        """
+        n = len(self.members)
+        if n < 2:
+            return 1.0
+        # Recomputed as the story grows by a quarter: each recount costs the
+        # story's vocabulary.
+        made = self._core[0]
+        if n != made and n * 4 >= made * 5:
+            need = max(CORE_MIN_REPORTS, (n + 1) // 2)
+            counts = self._counts or {}
+            core = {t: centroid[t] / c for t, c in counts.items() if c >= need}
+            total = sum(core.values())
+            heaviest = max(core.values(), default=0.0)
+            # A core that is little more than one name ("titanfall") says
+            # nothing a report naming it lacks.
+            if total - heaviest < CORE_BREADTH * heaviest:
+                total = 0.0
+            self._core = (n, core, total)
+        _, core, total = self._core
+        if not total:
+            return 1.0
+        return sum([core.get(t, 0.0) for t in f.tokens]) / total
+
+    def conflicts(self, f: Features) -> bool:
+        return bool(
+            (f.figures and self.figures and self.figures.isdisjoint(f.figures))
+            or (f.places and self.places and self.places.isdisjoint(f.places))
+            or models_conflict(f.models, self.models)
+        )
+
+
+def _numbers_differ(a: Features, b: Features) -> bool:
+    """Both headlines carry numbers and not the same ones (any size, unlike figures)."""
+    numbers_a = {t for t in a.tokens if t.isdigit()}
+    numbers_b = {t for t in b.tokens if t.isdigit()}
+    return bool(numbers_a and numbers_b and numbers_a != numbers_b)
+
+
+def _cosine_beyond_name(a: Features, b: Features) -> float:
+    """Cosine of ``a`` and ``b`` without the token that contributes most to it.
+
+    Two posts of one feed that share little more than a name ("Nimbus
+    Cloud raises prices…", "Nimbus Cloud names a CFO") are two stories; an
+    update of a report shares more than its heaviest word.
+    """
+    other = dict(zip(b.tokens, b.weights, strict=True))
+    pairs = zip(a.tokens, a.weights, strict=True)
+    terms = [(w * other[t], w, other[t]) for t, w in pairs if t in other]
+    dropped = [max(terms)] if terms else []
+    rest_a = a.norm * a.norm - sum(x[1] * x[1] for x in dropped)
+    rest_b = b.norm * b.norm - sum(x[2] * x[2] for x in dropped)
+    if rest_a <= 1e-9 or rest_b <= 1e-9:
+        return 0.0
+    dot = sum(x[0] for x in terms) - sum(x[0] for x in dropped)
+    return dot / math.sqrt(rest_a * rest_b)
+
+
+def _cosine(a: Features, b: Features) -> float:
+    other = dict(zip(b.tokens, b.weights, strict=True))
+    dot = sum([w * other.get(t, 0.0) for t, w in zip(a.tokens, a.weights, strict=True)])
+    return dot / ((a.norm * b.norm) or 1.0)
+
+
+class _Pass:
+    """One pass of the online clustering over entries in canonical order."""
+
+    def __init__(
+        self,
+        entries: Sequence[Entry],
+        feats: Sequence[Features],
+        times: Sequence[float],
+        window: float,
+    ) -> None:
+        self.entries = entries
+        self.times = times
+        self.feats = feats
+        self.window = window
+        self.stories: list[_Story] = []
+        # The hot fields of each story, in flat lists: centroid, norm, newest time.
+        self.cents: list[dict[str, float]] = []
+        self.norms: list[float] = []
+        self.lasts: list[float] = []
+        # token → stories that have it, least recently joined first (dicts
+        # keep order; a story that takes a report moves to the end).
+        self.postings: dict[str, dict[int, None]] = defaultdict(dict)
+        self.by_article: dict[str, int] = {}  # article key → story index
+
+    def _is_update(self, story: _Story, i: int, threshold: float) -> bool:
+        """Is entry ``i`` an update of the report of its feed that ``story`` holds?
+
+        It is when it came at most ``UPDATE_HOURS`` later and resembles that
+        report as much as a report of another outlet must resemble the story.
+        """
+        entry = self.entries[i]
+        j = story.feeds[entry.feed_id]
+        if entry.published is None or self.entries[j].published is None:
+            # An undated post's time is when it was fetched: a feed's whole
+            # undated backlog arrives at once, so nearness in time says nothing.
+            return False
+        if abs(self.times[i] - self.times[j]) > UPDATE_HOURS * 3600.0:
+            return False
+        if _numbers_differ(self.feats[i], self.feats[j]):
+            return False  # "part 2" after "part 1", episode 41 after 40: new posts
+        return _cosine_beyond_name(self.feats[i], self.feats[j]) >= threshold * UPDATE_SHARE
+
+    def best_story(self, i: int, threshold: float) -> tuple[int, float, bool]:
+        """(story index, dot, blocked) of the story entry ``i`` joins, or (-1, 0, blocked).
+
+        ``blocked`` says that the most similar story holds another post of
+        the entry's feed that this one is not an update of.
+        """
+        f = self.feats[i]
+        entry = self.entries[i]
+        now = self.times[i]
+        oldest = now - self.window
+        stories, cents, norms, lasts = self.stories, self.cents, self.norms, self.lasts
+        # Partial dot products over the entry's heaviest tokens, as long as
+        # the rest could still reach the threshold on its own: a story that
+        # shares none of them has a cosine of at most |rest| / |f| < threshold
+        # (Cauchy–Schwarz). That is prefix filtering: a rare name comes
+        # first, a common word is looked up only when nothing rarer carries
+        # the entry.
+        found: list[int] = []
+        rest2 = f.norm * f.norm
+        limit = (threshold * f.norm) ** 2
+        postings = self.postings
+        for t, w in zip(f.tokens[:LOOKUP_TOKENS], f.weights, strict=False):
+            if rest2 < limit:
+                break
+            rest2 -= w * w
+            plist = postings.get(t)
+            if plist:
+                found.extend(islice(reversed(plist), SCAN_STORIES))
+        if not found:
+            return -1, 0.0, False
+        # Candidates by how many of those tokens they share, then by the
+        # heaviest token they share, then most recently joined.
+        unique = list(dict.fromkeys(found))
+        if SCORE_STORIES < len(unique) < len(found):
+            unique.sort(key=found.count, reverse=True)  # stable: ties keep their order
+        order = unique
+        ranked = [s for s in order if lasts[s] >= oldest][:SCORE_STORIES]
+        best, best_rank, best_dot = -1, 0.0, 0.0
+        blocked_rank = 0.0
+        tokens, weights = f.tokens, f.weights
+        for s in ranked:
+            story = stories[s]
+            cent = cents[s]
+            scale = f.norm * norms[s]
+            dot = sum(map(mul, weights, map(cent.get, tokens, repeat(0.0))))
+            sim = dot / scale
+            gap = now - lasts[s]
+            if gap > 0.0:
+                sim *= DECAY_HOURS * 3600.0 / (DECAY_HOURS * 3600.0 + gap)
+            if sim < threshold:
                 continue
-            # One shared rare word ("Texas", a surname) is weak evidence; ask
-            # for two unless either title is too short to offer two.
-            short_i = key_counts[i] <= 2
-            candidates = [j for j, c in counts.items() if c >= 2 or short_i or key_counts[j] <= 2]
-            ti, fi, total_i = times[i], feed_ids[i], totals[i]
-            for j in candidates:
-                if feed_ids[j] == fi or abs(times[j] - ti) > window:
+            if story.conflicts(f) or story.core_coverage(f, cent) < CORE_COVERAGE:
+                sim *= VETO_FACTOR
+                if sim < threshold:
                     continue
-                total_j = totals[j]
-                # Dice can never exceed 2·min/(sum): skip hopeless size mismatches.
-                if 2.0 * min(total_i, total_j) < threshold * (total_i + total_j):
-                    continue
-                sim = similarity(i, j)
-                if sim >= threshold:
-                    pairs.append((sim, j, i))
-        pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
-        return pairs
+            rank = sim
+            if entry.feed_id in story.feeds and not self._is_update(story, i, threshold):
+                blocked_rank = max(blocked_rank, rank)
+                continue
+            if rank > best_rank:
+                best, best_rank, best_dot = s, rank, dot
+        return best, best_dot, blocked_rank > best_rank
 
+    def place(self, i: int, threshold: float, *, defer: bool) -> bool:
+        """Put entry ``i`` into a story; False when it is deferred (see below).
 
-def _lead_key(entry: Entry, priorities: Mapping[str, int]) -> tuple[float, float, int]:
-    """Sort key for choosing a lead: highest priority, then earliest, then lowest id."""
-    return (-priorities.get(entry.feed_url, 0), entry.time, entry.id)
+        An entry whose closest story already holds another post of its feed
+        is, with ``defer``, left for later (:meth:`place` again without
+        ``defer`` after the pass): started at once, that second post would
+        split the story in two, others joining whichever half they resemble.
+        """
+        entry, f = self.entries[i], self.feats[i]
+        key = f.article
+        s = self.by_article.get(key, -1) if key else -1
+        # An undated post has no time to compare within the window (its time
+        # is when it was fetched, often years after it was written): it joins
+        # a story only as the same article, and no other report joins it by
+        # resemblance.
+        dated = entry.published is not None
+        if s < 0 and f.tokens and dated:
+            s, _dot, blocked = self.best_story(i, threshold)
+            if blocked and defer:
+                return False
+        if s < 0:
+            s = len(self.stories)
+            self.stories.append(_Story(i, f, entry.feed_id))
+            self.cents.append(dict(zip(f.tokens, f.weights, strict=True)))
+            self.norms.append(f.norm)
+            self.lasts.append(self.times[i])
+        else:
+            story = self.stories[s]
+            story.add(i, f, entry.feed_id, self.feats[story.members[0]])
+            cent = self.cents[s]
+            before = list(map(cent.get, f.tokens, repeat(0.0)))
+            dot = sum(map(mul, f.weights, before))
+            cent.update(zip(f.tokens, map(add, before, f.weights), strict=True))
+            # |S + f|² = |S|² + 2 S·f + |f|²
+            self.norms[s] = math.sqrt(self.norms[s] ** 2 + 2.0 * dot + f.norm * f.norm)
+            if self.times[i] > self.lasts[s]:
+                self.lasts[s] = self.times[i]
+        if dated:  # nothing finds an undated story by its words
+            self._index(s, f)
+        if key:
+            self.by_article.setdefault(key, s)
+        return True
+
+    def _index(self, s: int, f: Features) -> None:
+        """Post story ``s`` under ``f``'s heaviest tokens, as the most recently joined."""
+        postings = self.postings
+        if len(self.stories[s].members) == 1:
+            for t in f.tokens[:INDEX_TOKENS]:
+                postings[t][s] = None
+        else:
+            for t in f.tokens[:INDEX_TOKENS]:
+                plist = postings[t]
+                plist.pop(s, None)  # to the end: most recently joined
+                plist[s] = None
+
+    def prune(self, now: float) -> None:
+        """Drop stories older than the window from the index and free their centroids."""
+        oldest = now - self.window
+        cents, lasts = self.cents, self.lasts
+        stale = {s for s in range(len(cents)) if lasts[s] < oldest and cents[s]}
+        if not stale:
+            return
+        for s in stale:
+            cents[s] = {}
+        for t in list(self.postings):
+            kept = {s: None for s in self.postings[t] if s not in stale}
+            if kept:
+                self.postings[t] = kept
+            else:
+                del self.postings[t]
 
 
 def cluster_entries(
@@ -178,60 +389,47 @@ def cluster_entries(
     window_hours: float = 48.0,
     threshold: float = DEFAULT_THRESHOLD,
     priorities: Mapping[str, int] | None = None,
+    features: Mapping[int, Features] | None = None,
 ) -> list[Cluster]:
     """Group ``entries`` into story clusters, newest story first.
 
     The lead of a cluster is the report from the highest-priority feed, then
-    the earliest one; ``others`` follow in the same order.
+    the earliest one; ``others`` follow in the same order. ``features``
+    (entry id → :class:`Features`, e.g. loaded from the cache) saves
+    computing them; missing ones are computed.
     """
     entries = list(entries)
     priorities = priorities or {}
-    uf = _UnionFind([e.feed_id for e in entries])
-
-    by_url: dict[str, int] = {}
-    for i, entry in enumerate(entries):
-        key = canonical_url(entry.link)
-        if not key:
-            continue
-        first = by_url.setdefault(key, i)
-        ra, rb = uf.find(first), uf.find(i)
-        if ra != rb:
-            uf.union_roots(ra, rb)
-
-    if len(entries) > 1:
-        index = _TitleIndex(entries)
-        pairs = index.pairs(
-            [e.time for e in entries],
-            [e.feed_id for e in entries],
-            window_hours * 3600.0,
-            threshold,
-        )
-        link_floor = threshold * AVERAGE_LINK_FACTOR
-        # Pairs below the threshold count as 0 in the average: that keeps the
-        # check to dictionary look-ups and errs on the side of keeping apart.
-        known = {(i, j): sim for sim, i, j in pairs}
-        for _sim, i, j in pairs:
-            ra, rb = uf.find(i), uf.find(j)
-            if ra == rb or not uf.feeds[ra].isdisjoint(uf.feeds[rb]):
-                continue
-            ma, mb = uf.members[ra], uf.members[rb]
-            if len(ma) + len(mb) > 2:
-                # Average link: the two groups must be alike as a whole, not
-                # only through this one pair, or chains glue unrelated stories.
-                total = 0.0
-                for a in ma:
-                    for b in mb:
-                        total += known.get((a, b) if a < b else (b, a), 0.0)
-                if total < link_floor * len(ma) * len(mb):
-                    continue
-            uf.union_roots(ra, rb)
-
-    groups: dict[int, list[Entry]] = defaultdict(list)
-    for i, entry in enumerate(entries):
-        groups[uf.find(i)].append(entry)
-    clusters = []
-    for members in groups.values():
-        members.sort(key=lambda e: _lead_key(e, priorities))
-        clusters.append(Cluster(lead=members[0], others=members[1:]))
-    clusters.sort(key=lambda c: (-max(e.time for e in c.members), c.lead.id))
-    return clusters
+    known = features or {}
+    feats = [known.get(e.id) or entry_features(e) for e in entries]
+    times = [e.time for e in entries]
+    order = sorted(range(len(entries)), key=lambda i: (times[i], entries[i].id))
+    window = window_hours * 3600.0
+    run = _Pass(entries, feats, times, window)
+    deferred: list[int] = []
+    for n, i in enumerate(order, 1):
+        if not run.place(i, threshold, defer=True):
+            deferred.append(i)
+        if n % _PRUNE_EVERY == 0:
+            # Deferred posts a window old have seen every story they could
+            # join; then stories two windows old can no longer be joined.
+            now = times[i]
+            due = [j for j in deferred if times[j] < now - window]
+            deferred = deferred[len(due) :]
+            for j in due:
+                run.place(j, threshold, defer=False)
+            run.prune(now - window)
+    for i in deferred:
+        run.place(i, threshold, defer=False)
+    # Lead: highest priority, then earliest, then lowest id.
+    lead_keys = [(-priorities.get(e.feed_url, 0), times[i], e.id) for i, e in enumerate(entries)]
+    made = []
+    for s, story in enumerate(run.stories):
+        members = story.members
+        if len(members) > 1:
+            members = sorted(members, key=lead_keys.__getitem__)
+        lead = entries[members[0]]
+        made.append((-run.lasts[s], lead.id, lead, [entries[i] for i in members[1:]]))
+    # Newest story first.
+    made.sort(key=lambda m: (m[0], m[1]))
+    return [Cluster(lead=lead, others=others) for _, _, lead, others in made]

@@ -107,10 +107,11 @@ class BriefConfig:
     """Number of key stories listed on top of a brief."""
     cluster_window_hours: float = 48.0
     """Reports further apart than this are never merged into one story."""
-    title_similarity: float = 0.25
-    """Similarity (0-1) above which two reports tell the same story: a weighted
-    Dice score over title words and the summary's opening (character bigrams
-    for CJK); 0.25 is tuned on tests/data/clusters."""
+    title_similarity: float = 0.3
+    """Similarity (0-1) at which a report joins a story: the cosine of its
+    weighted words (title, summary opening, link slug; character bigrams for
+    CJK) with the story's; 0.3 is ``brief.cluster.DEFAULT_THRESHOLD``, measured
+    by bench/cluster_quality.py."""
     title: str = "Morning brief"
     """Heading of the brief."""
     first_edition_hours: float = 24.0
