@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from briefterm.htmltext import html_to_text
-from briefterm.models import ParsedEntry
+from briefterm.models import Enclosure, ParsedEntry
 
 MAX_SUMMARY = 600
 """Characters of plain text kept as a list summary (as the feed parser does)."""
@@ -84,6 +84,7 @@ class RemoteEntry:
             author=self.author,
             published=self.published,
             updated=self.updated,
+            enclosures=tuple(Enclosure(url) for url in self.enclosures),
         )
 
 

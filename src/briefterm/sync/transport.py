@@ -60,7 +60,8 @@ class Transport:
 
     def __init__(self, base_url: str, limits: Limits = DEFAULT_LIMITS) -> None:
         self.base_url = base_url
-        self.where = host_and_port(base_url) or base_url
+        # "host:port", or "host" for the default port (not "host:").
+        self.where = host_and_port(base_url).rstrip(":") or base_url
         self.limits = limits
         self._gate = asyncio.Semaphore(max(1, limits.concurrency))
         self._client = httpx.AsyncClient(
