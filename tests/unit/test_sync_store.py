@@ -54,7 +54,8 @@ def test_entries_from_the_server_come_with_its_flags_and_the_watermark(synced: S
     assert stored(synced) == {"1": (False, False), "2": (True, False), "3": (False, True)}
     assert synced.get_meta("sync:watermark") == "3"
     counts = synced.synced_counts()
-    assert (counts.unread, counts.starred, counts.unknown) == ({"42": 2}, 1, set())
+    assert (counts.unread, counts.starred, counts.starred_total) == ({"42": 2}, {"42": 1}, 1)
+    assert counts.unknown_unread == counts.unknown_starred == set()
     (feed,) = synced.synced_feeds()
     assert (feed.remote_id, feed.title, feed.category, feed.subscribed) == (
         "42",
@@ -163,16 +164,16 @@ def test_gone_entries_keep_flags_and_leave_the_counts(synced: Store) -> None:
     three = local_id(synced, "3")
     assert synced.mark_gone([three]) == 1
     counts = synced.synced_counts()
-    assert (counts.unread, counts.starred) == ({"42": 1}, 0)  # it was unread and starred
+    assert (counts.unread, counts.starred_total) == ({"42": 1}, 0)  # it was unread and starred
     assert stored(synced)["3"] == (False, True)
     feed_id = synced.synced_feeds()[0].feed_id
     synced.store_remote_entries([incoming(feed_id, "3")])  # back on the server
     counts = synced.synced_counts()
-    assert (counts.unread, counts.starred) == ({"42": 2}, 1)
+    assert (counts.unread, counts.starred_total) == ({"42": 2}, 1)
     synced.set_read([local_id(synced, "1")])  # a change the server has not seen
-    assert synced.synced_counts().unknown == {"42"}
+    assert synced.synced_counts().unknown_unread == {"42"}
     synced.set_starred([local_id(synced, "1")])
-    assert synced.synced_counts().starred_unknown
+    assert synced.synced_counts().unknown_starred == {"42"}
 
 
 def test_another_account_starts_over(synced: Store) -> None:

@@ -24,26 +24,15 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
 
 from briefterm.models import ParsedEntry
 from briefterm.store._base import chunked, marks
 from briefterm.store._entries import EntriesMixin
-from briefterm.store._feeds import update_feed_row
+from briefterm.store._sync_link import SyncFlag as SyncFlag  # re-exported for the engine
+from briefterm.store._sync_link import check_flag, link_entries, link_feed, set_meta
 
-SyncFlag = Literal["read", "starred"]
-FLAGS: tuple[SyncFlag, ...] = ("read", "starred")
 META_PREFIX = "sync:"
 ACCOUNT_KEY = META_PREFIX + "account"
-
-
-def _check_flag(flag: str) -> SyncFlag:
-    # The flag name is built into SQL: only the two column names may pass.
-    if flag == "read":
-        return "read"
-    if flag == "starred":
-        return "starred"
-    raise ValueError(f"unknown flag {flag!r}")
 
 
 def queue_flag_change(
@@ -57,7 +46,7 @@ def queue_flag_change(
     """
     if not ids:
         return
-    column = _check_flag(flag)
+    column = check_flag(flag)
     db.execute(
         "INSERT OR REPLACE INTO sync_queue (entry_id, flag, value, changed_at)"
         f" SELECT e.id, '{column}', ?, ? FROM entries e JOIN sync_entries s ON s.entry_id = e.id"
@@ -130,10 +119,13 @@ class SyncedCounts:
     """The cache's counts over entries from the server (see :meth:`SyncMixin.synced_counts`)."""
 
     unread: dict[str, int] = field(default_factory=dict)
-    starred: int = 0
-    unknown: set[str] = field(default_factory=set)
-    """Remote feeds with a queued read change: their server count cannot be known here."""
-    starred_unknown: bool = False
+    starred: dict[str, int] = field(default_factory=dict)
+    starred_total: int = 0
+    """Starred entries in all, also of feeds that are no subscription (tt-rss's archive)."""
+    unknown_unread: set[str] = field(default_factory=set)
+    """Remote feeds with a queued read change: their server count cannot be told here."""
+    unknown_starred: set[str] = field(default_factory=set)
+    """The same for starred changes ('' for entries of no subscribed feed)."""
 
 
 @dataclass(slots=True)
@@ -163,13 +155,13 @@ class SyncMixin(EntriesMixin):
             if row is not None and row[0] == account:
                 return 0
             if row is None:  # the first account: whatever is linked is its own
-                _set_meta(db, ACCOUNT_KEY, account)
+                set_meta(db, ACCOUNT_KEY, account)
                 return 0
             dropped = int(db.execute("SELECT count(*) FROM sync_queue").fetchone()[0])
             for table in ("sync_queue", "sync_entries", "sync_feeds"):
                 db.execute(f"DELETE FROM {table}")
             db.execute("DELETE FROM meta WHERE key LIKE ?", (META_PREFIX + "%",))
-            _set_meta(db, ACCOUNT_KEY, account)
+            set_meta(db, ACCOUNT_KEY, account)
             return dropped
 
     # -- feeds ---------------------------------------------------------------------
@@ -187,7 +179,7 @@ class SyncMixin(EntriesMixin):
         incoming = {row.remote_id for row in rows}
         with self.write() as db:
             for row in rows:
-                out[row.remote_id] = _link_feed(db, row, base_url, incoming)
+                out[row.remote_id] = link_feed(db, row, base_url, incoming)
             dropped = [
                 (rid,)
                 for (rid,) in db.execute("SELECT remote_id FROM sync_feeds WHERE subscribed = 1")
@@ -204,7 +196,7 @@ class SyncMixin(EntriesMixin):
             ).fetchone()
             if found is not None:
                 return int(found[0])
-            feed_id = _link_feed(db, row, base_url, {row.remote_id})
+            feed_id = link_feed(db, row, base_url, {row.remote_id})
             db.execute("UPDATE sync_feeds SET subscribed = 0 WHERE feed_id = ?", (feed_id,))
             return feed_id
 
@@ -249,9 +241,9 @@ class SyncMixin(EntriesMixin):
             result.updated += done.updated
         with self.write() as db:
             for feed_id, group in routed.items():
-                result.kept_local += _link_entries(db, feed_id, group, now)
+                result.kept_local += link_entries(db, feed_id, group, now)
             if watermark is not None:
-                _set_meta(db, META_PREFIX + "watermark", watermark)
+                set_meta(db, META_PREFIX + "watermark", watermark)
         return result
 
     def _route_to_linked_feeds(
@@ -285,12 +277,12 @@ class SyncMixin(EntriesMixin):
         ]
 
     def synced_counts(self) -> SyncedCounts:
-        """Unread entries by subscribed remote feed and starred entries in all, to compare
-        with the server's counters.
+        """Unread and starred entries by subscribed remote feed, and starred in all.
 
-        Entries the server no longer has are left out. A flag with a queued
-        change (made while a sync runs) says nothing of the server's value, so
-        its feed, or the starred total, is named as unknown instead.
+        What the server's counters are compared with. Entries the server no
+        longer has are left out. A flag with a queued change (made while a
+        sync runs) says nothing of the server's value, so its feed is named
+        unknown instead ('' for an entry of no subscribed feed).
         """
         counts = SyncedCounts()
         for remote_feed, subscribed, n_unread, n_starred in self._tuples(
@@ -299,17 +291,19 @@ class SyncMixin(EntriesMixin):
             " LEFT JOIN sync_feeds f ON f.feed_id = e.feed_id"
             " WHERE s.gone = 0 GROUP BY e.feed_id"
         ):
-            counts.starred += int(n_starred or 0)
-            if remote_feed is not None and subscribed and n_unread:
-                counts.unread[str(remote_feed)] = int(n_unread)
+            counts.starred_total += int(n_starred or 0)
+            if remote_feed is not None and subscribed:
+                if n_unread:
+                    counts.unread[str(remote_feed)] = int(n_unread)
+                if n_starred:
+                    counts.starred[str(remote_feed)] = int(n_starred)
         for remote_feed, flag in self._tuples(
-            "SELECT DISTINCT coalesce(f.remote_id, ''), q.flag FROM sync_queue q"
-            " JOIN entries e ON e.id = q.entry_id LEFT JOIN sync_feeds f ON f.feed_id = e.feed_id"
+            "SELECT DISTINCT CASE WHEN f.subscribed = 1 THEN f.remote_id ELSE '' END, q.flag"
+            " FROM sync_queue q JOIN entries e ON e.id = q.entry_id"
+            " LEFT JOIN sync_feeds f ON f.feed_id = e.feed_id"
         ):
-            if flag == "starred":
-                counts.starred_unknown = True
-            elif remote_feed:
-                counts.unknown.add(str(remote_feed))
+            target = counts.unknown_starred if flag == "starred" else counts.unknown_unread
+            target.add(str(remote_feed or ""))
         return counts
 
     def apply_remote_flags(
@@ -324,7 +318,7 @@ class SyncMixin(EntriesMixin):
         now = time.time() if now is None else now
         groups: dict[tuple[SyncFlag, bool], list[int]] = defaultdict(list)
         for entry_id, flag, value in changes:
-            groups[(_check_flag(flag), value)].append(entry_id)
+            groups[(check_flag(flag), value)].append(entry_id)
         changed = 0
         with self.write() as db:
             for (flag, value), ids in groups.items():
@@ -361,7 +355,7 @@ class SyncMixin(EntriesMixin):
             " FROM sync_queue q JOIN sync_entries s ON s.entry_id = q.entry_id ORDER BY q.seq"
         )
         return [
-            QueuedChange(seq, eid, rid, _check_flag(flag), bool(value), at)
+            QueuedChange(seq, eid, rid, check_flag(flag), bool(value), at)
             for seq, eid, rid, flag, value, at in rows
         ]
 
@@ -379,120 +373,3 @@ class SyncMixin(EntriesMixin):
                 )
                 removed += cur.rowcount
         return removed
-
-
-def _set_meta(db: sqlite3.Connection, key: str, value: str) -> None:
-    db.execute(
-        "INSERT INTO meta (key, value) VALUES (?, ?)"
-        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (key, value),
-    )
-
-
-def _link_feed(
-    db: sqlite3.Connection, row: RemoteFeedRow, base_url: str, incoming: set[str]
-) -> int:
-    """The local feed of ``row`` (found or created), linked and up to date."""
-    found = db.execute(
-        "SELECT feed_id FROM sync_feeds WHERE remote_id = ?", (row.remote_id,)
-    ).fetchone()
-    if found is not None:
-        feed_id = int(found[0])
-    else:
-        feed_id = _feed_for_url(db, row, base_url, incoming)
-        db.execute(
-            "INSERT INTO sync_feeds (feed_id, remote_id) VALUES (?, ?)"
-            " ON CONFLICT (feed_id) DO UPDATE SET remote_id = excluded.remote_id",
-            (feed_id, row.remote_id),
-        )
-    db.execute(
-        "UPDATE sync_feeds SET category = ?, subscribed = 1 WHERE feed_id = ?",
-        (row.category, feed_id),
-    )
-    if row.title:
-        update_feed_row(db, feed_id, {"title": row.title})
-    return feed_id
-
-
-def _feed_for_url(
-    db: sqlite3.Connection, row: RemoteFeedRow, base_url: str, incoming: set[str]
-) -> int:
-    """A feed row for a subscription seen for the first time."""
-    if row.url:
-        found = db.execute(
-            "SELECT f.id, s.remote_id FROM feeds f LEFT JOIN sync_feeds s ON s.feed_id = f.id"
-            " WHERE f.url = ?",
-            (row.url,),
-        ).fetchone()
-        if found is None:
-            return _new_feed(db, row.url, row.title)
-        feed_id, linked_to = found
-        # Unlinked (polled here before), or linked to a subscription the
-        # server no longer has (re-created under a new id): take it over.
-        if linked_to is None or linked_to not in incoming:
-            return int(feed_id)
-    # No URL, or two subscriptions share one: a row of its own on the server.
-    own = f"{base_url}#feed-{row.remote_id}"
-    found = db.execute("SELECT id FROM feeds WHERE url = ?", (own,)).fetchone()
-    return int(found[0]) if found is not None else _new_feed(db, own, row.title)
-
-
-def _new_feed(db: sqlite3.Connection, url: str, title: str) -> int:
-    cur = db.execute("INSERT INTO feeds (url, title) VALUES (?, ?)", (url, title))
-    return int(cur.lastrowid or 0)
-
-
-def _link_entries(
-    db: sqlite3.Connection, feed_id: int, group: Sequence[IncomingEntry], now: float
-) -> int:
-    """Link stored entries of one feed to their remote ids; new links take the server's flags.
-
-    An entry whose flag was changed here before it was linked (a sync cut
-    short between storing and linking, and a mark meanwhile) keeps the local
-    flag, which is queued instead: it is the newer change. Returns how many
-    such flags were kept.
-    """
-    by_key = {item.remote_id: item for item in group}
-    rows: dict[str, tuple[int, int, int, float | None, float | None, int]] = {}
-    keys = list(by_key)
-    for chunk in chunked(keys):
-        for key, eid, read, starred, read_at, starred_at, linked in db.execute(
-            "SELECT e.entry_key, e.id, e.read, e.starred, e.read_at, e.starred_at,"
-            " s.entry_id IS NOT NULL FROM entries e LEFT JOIN sync_entries s ON s.entry_id = e.id"
-            f" WHERE e.feed_id = ? AND e.entry_key IN ({marks(len(chunk))})",
-            (feed_id, *chunk),
-        ):
-            rows[key] = (eid, read, starred, read_at, starred_at, linked)
-    server: dict[tuple[SyncFlag, bool], list[int]] = defaultdict(list)
-    local: dict[tuple[SyncFlag, bool], list[int]] = defaultdict(list)
-    for key, (eid, read, starred, read_at, starred_at, linked) in rows.items():
-        if linked:
-            db.execute("UPDATE sync_entries SET gone = 0 WHERE entry_id = ? AND gone = 1", (eid,))
-            continue
-        db.execute(
-            "INSERT OR IGNORE INTO sync_entries (entry_id, remote_id) VALUES (?, ?)", (eid, key)
-        )
-        item = by_key[key]
-        for flag, mine, at, theirs in (
-            ("read", read, read_at, item.read),
-            ("starred", starred, starred_at, item.starred),
-        ):
-            untouched = not mine and at is None
-            target = server if untouched else local
-            if untouched or bool(mine) != theirs:
-                target[(_check_flag(flag), theirs if untouched else bool(mine))].append(eid)
-    for (flag, value), ids in server.items():
-        for part in chunked(ids):
-            db.execute(
-                f"UPDATE entries SET {flag} = ?, {flag}_at = ? WHERE id IN ({marks(len(part))})",
-                (int(value), now if value else None, *part),
-            )
-    kept = 0
-    for (flag, value), ids in local.items():
-        kept += len(ids)
-        db.executemany(
-            "INSERT OR REPLACE INTO sync_queue (entry_id, flag, value, changed_at)"
-            " VALUES (?, ?, ?, ?)",
-            [(eid, flag, int(value), now) for eid in ids],
-        )
-    return kept

@@ -346,8 +346,13 @@ class GReaderClient:
                 newest = max(newest, parsed[1])
         return entries, newest
 
-    async def state(self, feeds: Collection[str] | None = None) -> RemoteState:
-        """Unread (reading list, or ``feeds``, minus read) and starred ids."""
+    async def state(
+        self, feeds: Collection[str] | None = None, starred_feeds: Collection[str] | None = None
+    ) -> RemoteState:
+        """Unread (reading list, or ``feeds``, minus read) and every starred id.
+
+        ``starred_feeds`` is ignored: the starred stream is one list (cheap here).
+        """
         streams = [READING_LIST] if feeds is None else [_stream(f) for f in feeds]
         *unread, starred = await asyncio.gather(
             *(self.item_ids(s, exclude=READ) for s in streams), self.item_ids(STARRED)

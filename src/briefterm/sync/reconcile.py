@@ -5,7 +5,7 @@ time, and listing ids is what costs (tt-rss: ~2 ms an article on the
 server). So the state step works like this:
 
 * **Counters first.** ``counters()`` is one call: the server's unread count
-  of every feed and (tt-rss) its starred total. The cache counts the same
+  of every feed and (tt-rss) its starred counts, by feed and in all. The cache counts the same
   over the entries it has from the server (those the server no longer has
   left out). Where a feed's two counts agree, the feed is taken to agree; only
   the other feeds' unread ids are listed, together with the starred ids.
@@ -45,11 +45,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from briefterm.store import Store
-from briefterm.store._sync import SyncedEntry, SyncFlag
+from briefterm.store._sync import SyncedCounts, SyncedEntry, SyncFlag
 from briefterm.sync.models import RemoteCounters, RemoteEntry, RemoteState, SyncService
 
 FULL_EVERY = 24 * 3600.0
@@ -95,20 +95,48 @@ async def reconcile(
     if full or counters is None:
         state = await client.state()
     else:
-        local = await asyncio.to_thread(store.synced_counts)
-        changed = frozenset(
-            feed
-            for feed in set(counters.unread) | set(local.unread)
-            if counters.unread.get(feed, 0) != local.unread.get(feed, 0)
-        ) | frozenset(local.unknown)
-        if not changed and not local.starred_unknown and counters.starred == local.starred:
+        lists = plan(counters, await asyncio.to_thread(store.synced_counts))
+        if lists is None:
             report.quick = True
             return
-        state = await client.state(changed)
+        state = await client.state(*lists)
     await _apply(store, client, report, sink, state)
     if full:
         report.full = True
         await asyncio.to_thread(store.set_meta, LAST_FULL, str(now))
+
+
+def plan(
+    counters: RemoteCounters, local: SyncedCounts
+) -> tuple[frozenset[str], frozenset[str] | None] | None:
+    """Which ids to list: (feeds for unread ids, feeds for starred ids or None for all).
+
+    None when every count agrees: nothing needs listing (the quick sync).
+    Where the server counts starred articles by feed (tt-rss), only the
+    feeds whose count differs are listed, unless the articles of no
+    subscribed feed (its archive) differ: then all starred are listed.
+    """
+    unread = _differ(counters.unread, local.unread) | local.unknown_unread
+    starred: frozenset[str] | None
+    if counters.starred is None:
+        starred = None  # no count at all: list them
+    elif counters.starred_by_feed is None:
+        same = counters.starred == local.starred_total and not local.unknown_starred
+        starred = frozenset() if same else None
+    else:
+        outside_there = counters.starred - sum(counters.starred_by_feed.values())
+        outside_here = local.starred_total - sum(local.starred.values())
+        if outside_there != outside_here or "" in local.unknown_starred:
+            starred = None
+        else:
+            starred = _differ(counters.starred_by_feed, local.starred) | local.unknown_starred
+    if not unread and starred == frozenset():
+        return None
+    return frozenset(unread), starred
+
+
+def _differ(there: Mapping[str, int], here: Mapping[str, int]) -> frozenset[str]:
+    return frozenset(f for f in set(there) | set(here) if there.get(f, 0) != here.get(f, 0))
 
 
 async def _apply(
@@ -155,7 +183,8 @@ def compare(
                 changes.append((entry.entry_id, "read", False))
             else:
                 doubtful[entry.entry_id] = entry
-        if entry.starred != starred_there:
+        starred_covered = state.starred_feeds is None or entry.remote_feed_id in state.starred_feeds
+        if starred_covered and entry.starred != starred_there:
             if starred_there:
                 changes.append((entry.entry_id, "starred", True))
             else:

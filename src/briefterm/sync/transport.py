@@ -162,7 +162,7 @@ def _form(data: FormData) -> bytes:
 def _why(exc: Exception) -> str:
     if isinstance(exc, httpx.ConnectError):
         return "connection refused or no route"
-    if isinstance(exc, httpx.RemoteProtocolError):
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
         return "the connection was dropped"
     if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
         return "not an http(s) URL"

@@ -395,26 +395,38 @@ class TtrssClient:
                     out.append(entry)
         return out
 
-    async def state(self, feeds: Collection[str] | None = None) -> RemoteState:
-        """Ids unread now (of ``feeds``, or all) and starred now: paged id lists."""
+    async def state(
+        self, feeds: Collection[str] | None = None, starred_feeds: Collection[str] | None = None
+    ) -> RemoteState:
+        """Ids unread now (of ``feeds``, or all) and starred now (of ``starred_feeds``, or all).
+
+        Paged id lists, one per feed asked for (``view_mode=unread`` and
+        ``marked``), or of virtual feeds -4 (all) and -1 (starred).
+        """
         if feeds is None:
-            lists = [self._ids(feed_id=-4, view_mode="unread")]
+            unread_lists = [self._ids(feed_id=-4, view_mode="unread")]
         else:
             wanted = [clean.need_id(f, "the caller", "a feed") for f in feeds]
-            lists = [self._ids(feed_id=f, view_mode="unread") for f in wanted]
-        *unread, starred = await asyncio.gather(
-            *lists, self._ids(feed_id=-1, view_mode="all_articles")
-        )
+            unread_lists = [self._ids(feed_id=f, view_mode="unread") for f in wanted]
+        if starred_feeds is None:
+            starred_lists = [self._ids(feed_id=-1, view_mode="all_articles")]
+        else:
+            starred_wanted = [clean.need_id(f, "the caller", "a feed") for f in starred_feeds]
+            starred_lists = [self._ids(feed_id=f, view_mode="marked") for f in starred_wanted]
+        found = await asyncio.gather(*unread_lists, *starred_lists)
+        unread, starred = found[: len(unread_lists)], found[len(unread_lists) :]
         return RemoteState(
             frozenset().union(*unread),
-            frozenset(starred),
+            frozenset().union(*starred),
             None if feeds is None else frozenset(wanted),
+            None if starred_feeds is None else frozenset(starred_wanted),
         )
 
     async def counters(self) -> RemoteCounters | None:
         """``getCounters``: unread by feed, and the starred total (virtual feed -1)."""
         content = await self.call("getCounters", output_mode="flc")
         unread: dict[str, int] = {}
+        marked: dict[str, int] = {}
         starred = None
         for row in content if isinstance(content, list) else []:
             if not isinstance(row, dict) or row.get("kind") == "cat":
@@ -422,9 +434,14 @@ class TtrssClient:
             count = clean.decimal_id(row.get("counter"))
             if row.get("id") == -1:
                 starred = int(clean.decimal_id(row.get("auxcounter")) or 0)
-            elif (feed := clean.decimal_id(row.get("id"))) not in (None, "0") and count:
-                unread[str(feed)] = int(count)
-        return RemoteCounters(unread, starred)
+            elif (feed := clean.decimal_id(row.get("id"))) not in (None, "0"):
+                if count and count != "0":
+                    unread[str(feed)] = int(count)
+                # A real feed's row also counts its starred articles.
+                stars = clean.decimal_id(row.get("markedcounter"))
+                if stars and stars != "0":
+                    marked[str(feed)] = int(stars)
+        return RemoteCounters(unread, starred, marked if starred is not None else None)
 
     async def _ids(self, **params: object) -> set[str]:
         out: set[str] = set()
