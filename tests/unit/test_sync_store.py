@@ -185,3 +185,13 @@ def test_another_account_starts_over(synced: Store) -> None:
     assert synced.get_meta("sync:watermark") is None
     assert synced.entry_count() == 3  # the cache keeps the entries and their flags
     assert rows(synced, "SELECT count(*) FROM entries WHERE read = 1") == [(2,)]
+
+
+def test_a_feed_first_seen_through_an_article_gets_its_url_later(store: Store) -> None:
+    archive = store.ensure_remote_feed(RemoteFeedRow("9", "", "Feed 9"), BASE)
+    (feed,) = store.synced_feeds(subscribed_only=False)
+    assert (feed.url, feed.subscribed) == (BASE + "#feed-9", False)
+    feeds = link_feeds(store, RemoteFeedRow("9", "https://nine.test/rss", "Nine", "News"))
+    assert feeds["9"] == archive
+    (feed,) = store.synced_feeds()
+    assert (feed.url, feed.title, feed.category) == ("https://nine.test/rss", "Nine", "News")

@@ -46,6 +46,7 @@ def link_feed(db: sqlite3.Connection, row: RemoteFeedRow, base_url: str, incomin
     ).fetchone()
     if found is not None:
         feed_id = int(found[0])
+        _take_real_url(db, feed_id, row, base_url)
     else:
         feed_id = _feed_for_url(db, row, base_url, incoming)
         db.execute(
@@ -60,6 +61,17 @@ def link_feed(db: sqlite3.Connection, row: RemoteFeedRow, base_url: str, incomin
     if row.title:
         update_feed_row(db, feed_id, {"title": row.title})
     return feed_id
+
+
+def _take_real_url(db: sqlite3.Connection, feed_id: int, row: RemoteFeedRow, base_url: str) -> None:
+    """A feed first seen through an article (no URL then) gets its URL once the list has it."""
+    own = f"{base_url}#feed-{row.remote_id}"
+    if row.url and row.url != own:
+        db.execute(
+            "UPDATE feeds SET url = ? WHERE id = ? AND url = ?"
+            " AND NOT EXISTS (SELECT 1 FROM feeds WHERE url = ?)",
+            (row.url, feed_id, own, row.url),
+        )
 
 
 def _feed_for_url(

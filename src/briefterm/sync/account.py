@@ -8,6 +8,7 @@ that names the program, never the password.
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import threading
 
@@ -23,6 +24,8 @@ PASSWORD_TIMEOUT = 60.0
 SERVICE_NAMES = {"ttrss": "tt-rss", "greader": "the Google Reader API"}
 
 _passwords: dict[tuple[str, ...], str] = {}
+_ttrss_sessions: dict[str, tuple[str, int]] = {}
+_greader_sessions: dict[str, tuple[str, str | None]] = {}
 _passwords_lock = threading.Lock()
 
 
@@ -104,12 +107,40 @@ def _run_password_command(argv: tuple[str, ...], interactive: bool) -> str:
 def open_service(
     config: SyncConfig, *, interactive: bool = True, limits: Limits = DEFAULT_LIMITS
 ) -> SyncService:
-    """The client for ``config``, not yet logged in (``async with`` it)."""
+    """The client for ``config`` (resuming this process's session with it, if any)."""
     secret = password(config, interactive=interactive)
+    key = _session_key(config, secret)
     if config.service == "ttrss":
         from briefterm.sync.ttrss import TtrssClient
 
-        return TtrssClient(server_url(config), config.username, secret, limits)
+        ttrss = TtrssClient(server_url(config), config.username, secret, limits)
+        if (sid := _ttrss_sessions.get(key)) is not None:
+            ttrss.resume(sid)
+        return ttrss
     from briefterm.sync.greader import GReaderClient
 
-    return GReaderClient(server_url(config), config.username, secret, limits)
+    greader = GReaderClient(server_url(config), config.username, secret, limits)
+    if (auth := _greader_sessions.get(key)) is not None:
+        greader.resume(auth)
+    return greader
+
+
+def keep_session(config: SyncConfig, client: SyncService) -> None:
+    """Remember ``client``'s session for the next sync of this process (the reader's).
+
+    Only in memory: a session id is as good as the password for a day, so
+    it never goes to disk; every new process logs in once.
+    """
+    from briefterm.sync.greader import GReaderClient
+    from briefterm.sync.ttrss import TtrssClient
+
+    key = _session_key(config, password(config, interactive=False))
+    if isinstance(client, TtrssClient) and (sid := client.session) is not None:
+        _ttrss_sessions[key] = sid
+    elif isinstance(client, GReaderClient) and (auth := client.session) is not None:
+        _greader_sessions[key] = auth
+
+
+def _session_key(config: SyncConfig, secret: str) -> str:
+    # With the password: a session must not outlive a password that changed.
+    return account_key(config) + " " + hashlib.sha256(secret.encode()).hexdigest()

@@ -33,7 +33,13 @@ from typing import TypeVar
 from briefterm.config.sync import SyncConfig
 from briefterm.store import Store
 from briefterm.store._sync import IncomingEntry, QueuedChange, RemoteFeedRow
-from briefterm.sync.account import account_key, describe, open_service, server_url
+from briefterm.sync.account import (
+    account_key,
+    describe,
+    keep_session,
+    open_service,
+    server_url,
+)
 from briefterm.sync.models import Flag, RemoteEntry, SyncService
 from briefterm.sync.reconcile import reconcile
 
@@ -173,6 +179,8 @@ async def sync_async(
     finally:
         if watcher is not None:
             watcher.cancel()
+        if service is None:
+            keep_session(config, client)
         await client.aclose()
         report.queued = await asyncio.to_thread(store.sync_queue_size)
         report.seconds = time.monotonic() - started
@@ -263,22 +271,36 @@ class _Run:
         self.report.feeds = len(rows)
         self.progress(SyncProgress("subscriptions", _count(len(rows), "feed")))
 
-    async def entries(self, feeds: Awaitable[None]) -> bool:
+    async def entries(self, feeds: asyncio.Future[None]) -> bool:
         """New entries since the watermark; True when this was a complete first fetch.
 
-        Storing waits for ``feeds`` (the subscriptions step): entries are
-        stored in their linked feed.
+        Storing runs beside fetching: while one batch is being stored, the
+        batches that arrive are gathered, and stored together next (fewer,
+        larger transactions when SQLite is the slower side). It waits for
+        ``feeds`` first (entries are stored in their linked feed), and a
+        watermark is stored with the entries that came before it.
         """
         watermark, known = await asyncio.to_thread(self._start_entries)
         last = watermark
-        linked = False
-        async for batch in self.client.entries_since(watermark, known):
-            if not linked:
-                await feeds
-                linked = True
-            mark = batch.watermark if batch.watermark != last else None
-            await self.store_entries(batch.entries, watermark=mark)
-            last = batch.watermark
+        pending: list[RemoteEntry] = []
+        mark: str | None = None
+        storing: asyncio.Task[None] | None = None
+        try:
+            async for batch in self.client.entries_since(watermark, known):
+                pending.extend(batch.entries)
+                if batch.watermark != last:
+                    mark = last = batch.watermark
+                if storing is None or storing.done():
+                    await (storing if storing is not None else feeds)
+                    storing = asyncio.ensure_future(self.store_entries(pending, watermark=mark))
+                    pending, mark = [], None
+            if storing is not None:
+                await storing
+            await feeds
+            await self.store_entries(pending, watermark=mark)
+        finally:
+            if storing is not None and not storing.done():
+                storing.cancel()
         return watermark is None and not known
 
     def _start_entries(self) -> tuple[str | None, set[str]]:

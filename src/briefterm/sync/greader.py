@@ -113,8 +113,17 @@ class GReaderClient:
     # -- authentication ------------------------------------------------------------
 
     async def login(self) -> None:
-        """ClientLogin: exchange the user name and API password for ``Auth``."""
+        """ClientLogin, unless a session was resumed: user name and API password for ``Auth``."""
         await self._login(stale=None)
+
+    @property
+    def session(self) -> tuple[str, str | None] | None:
+        """``Auth`` and the write token, to resume in this process (never stored)."""
+        return (self._auth, self._token) if self._auth is not None else None
+
+    def resume(self, session: tuple[str, str | None]) -> None:
+        """Use the tokens of an earlier client of this process (refused ones are renewed)."""
+        self._auth, self._token = session
 
     async def _login(self, stale: str | None) -> str:
         async with self._lock:

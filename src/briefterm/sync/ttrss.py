@@ -109,8 +109,17 @@ class TtrssClient:
         return int(status), answer.get("content")
 
     async def login(self) -> None:
-        """Log in (again) and learn the API level."""
+        """Log in (unless a session was resumed) and learn the API level."""
         await self._login(stale=None)
+
+    @property
+    def session(self) -> tuple[str, int] | None:
+        """The session id and API level, to resume in this process (never stored)."""
+        return (self._sid, self.api_level) if self._sid is not None else None
+
+    def resume(self, session: tuple[str, int]) -> None:
+        """Use a session of an earlier client of this process (a stale one logs in again)."""
+        self._sid, self.api_level = session
 
     async def _login(self, stale: str | None) -> str:
         async with self._login_lock:
