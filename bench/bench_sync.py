@@ -15,8 +15,9 @@ measures, interleaving the variants and printing medians:
   headlines, then a ``getArticle`` sweep of the ids) against paging all of
   it with ``getHeadlines`` (what phase A measured);
 * **a sync with nothing new** (the engine: login, push, subscriptions,
-  entries, counters), **one article read elsewhere** (the engine lists only
-  its feed), and a **full reconciliation** (every unread and starred id);
+  entries, counters) in a new process and as the reader's next sync (its
+  session kept), **one article read elsewhere** (the engine lists only its
+  feed), and a **full reconciliation** (every unread and starred id);
 * the latency of one API call (getApiLevel).
 """
 
@@ -37,6 +38,7 @@ from pathlib import Path
 from briefterm.config.sync import SyncConfig
 from briefterm.store import EntryFilter, Store
 from briefterm.sync import Limits
+from briefterm.sync import account as sync_account
 from briefterm.sync.engine import SyncReport, sync
 from briefterm.sync.ttrss import TtrssClient
 from tests.support import ttrss
@@ -136,10 +138,14 @@ def timed(step: Callable[[], SyncReport]) -> tuple[float, SyncReport]:
 
 def later_syncs(
     server: TtrssServer, user: TtrssUser, account: SyncConfig, db: Path
-) -> tuple[float, float, float]:
-    """Nothing new; one article read elsewhere; a full reconciliation (engine, warm cache)."""
+) -> tuple[float, float, float, float]:
+    """Nothing new (a new process; the reader's next sync); one article read elsewhere;
+    a full reconciliation (the engine, on the cache of a first sync)."""
     admin = AdminSession(server, user)
     with Store(db) as store:
+        sync_account._ttrss_sessions.clear()  # as `briefterm sync` in a new process: log in
+        fresh, report = timed(lambda: sync(store, account, interactive=False))
+        assert report.quick and report.new == 0, report
         nothing, report = timed(lambda: sync(store, account, interactive=False))
         assert report.quick and report.new == 0, report
         entry = store.list_entries(EntryFilter(limit=1))[0]
@@ -149,7 +155,7 @@ def later_syncs(
         assert report.from_server == 1 and not report.full, report
         full, report = timed(lambda: sync(store, account, interactive=False, full=True))
         assert report.full and report.from_server == 0, report
-        return nothing, one, full
+        return fresh, nothing, one, full
 
 
 def api_call(server: TtrssServer, user: TtrssUser) -> float:
@@ -217,11 +223,10 @@ def main(argv: list[str]) -> int:
             print(f"first fetch, client, getHeadlines paging: {median(paging)}")
             db = sorted(folder.glob("cache-*.sqlite3"))[-1]
             runs = [later_syncs(server, user, account, db) for _ in range(args.runs)]
-        print(f"sync with nothing new (engine): {median([r[0] for r in runs])}")
-        print(f"one article read elsewhere (engine): {median([r[1] for r in runs])}")
-        print(
-            f"full reconciliation (engine, ~{args.entries} unread): {median([r[2] for r in runs])}"
-        )
+        print(f"nothing new, new process (login): {median([r[0] for r in runs])}")
+        print(f"nothing new, the reader's next sync: {median([r[1] for r in runs])}")
+        print(f"one article read elsewhere: {median([r[2] for r in runs])}")
+        print(f"full reconciliation (~{args.entries} unread): {median([r[3] for r in runs])}")
         calls = [api_call(server, user) for _ in range(args.runs)]
         print(f"one API call (getApiLevel): median {statistics.median(calls) * 1000:.1f} ms")
     finally:

@@ -22,7 +22,7 @@ from briefterm.errors import SyncError, UsageError
 from briefterm.sanitize import clean_line
 from briefterm.sync.account import describe
 from briefterm.sync.engine import SyncProgress, SyncReport, sync
-from briefterm.sync.feeds import server_feeds, subscribe, unsubscribe
+from briefterm.sync.subscriptions import server_feeds, subscribe, unsubscribe
 from briefterm.urls import is_http_url
 
 

@@ -1,26 +1,18 @@
-"""With ``[sync]``, the subscriptions are the server's: in the config, and changed on the server.
+"""With ``[sync]``, the config's feeds are the server's subscriptions (as of the last sync).
 
-:func:`with_server_feeds` makes the config's feed list the server's
-subscriptions as of the last sync, each feed's section its category or
-label (``[[feeds]]`` in config.toml with the same URL still give it a name,
-a section or a priority). :func:`subscribe`, :func:`unsubscribe` and
-:func:`server_feeds` change and read the list on the server, and record it
-in the cache at once.
+Each feed's section is its category or label; ``[[feeds]]`` in config.toml
+with the same URL still give it a name, a section or a priority. Every
+command with [sync] runs this, so it reads the cache only and imports
+nothing of the HTTP side (:mod:`.subscriptions` talks to the server).
 """
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from briefterm import paths
 from briefterm.config import Config, FeedConfig
-from briefterm.config.sync import SyncConfig
-from briefterm.errors import SyncError
 from briefterm.store import Store
-from briefterm.store._sync import RemoteFeedRow, SyncedFeed
-from briefterm.sync.account import account_key, describe, open_service, server_url
-from briefterm.sync.models import RemoteCounters, RemoteFeed, SyncService
 
 
 def with_server_feeds(config: Config, store: Store | None = None) -> Config:
@@ -42,92 +34,3 @@ def with_server_feeds(config: Config, store: Store | None = None) -> Config:
         else:
             feeds.append(replace(feed, section=feed.section or synced.category))
     return replace(config, feeds=tuple(feeds))
-
-
-@dataclass(frozen=True, slots=True)
-class ServerFeeds:
-    """The subscriptions as ``briefterm feeds`` shows them."""
-
-    feeds: list[SyncedFeed]
-    unread: dict[str, int] | None
-    """The server's unread count by remote feed id (None: it has no counters, or was not asked)."""
-    live: bool
-    """False: the server could not be asked; this is the list of the last sync."""
-    error: str = ""
-
-
-def _rows(feeds: list[RemoteFeed]) -> list[RemoteFeedRow]:
-    return [RemoteFeedRow(f.id, f.url, f.title, f.category) for f in feeds]
-
-
-async def _record(store: Store, config: SyncConfig, client: SyncService) -> None:
-    """Ask the server for its subscriptions and link them in the cache."""
-    rows = _rows(await client.subscriptions())
-    await asyncio.to_thread(store.begin_sync_account, account_key(config))
-    await asyncio.to_thread(store.sync_remote_feeds, rows, server_url(config))
-
-
-def server_feeds(store: Store, config: SyncConfig) -> ServerFeeds:
-    """The server's subscriptions now, or those of the last sync when it cannot be reached."""
-
-    async def ask() -> RemoteCounters | None:
-        client = open_service(config)
-        try:
-            await _record(store, config, client)
-            return await client.counters()
-        finally:
-            await client.aclose()
-
-    try:
-        counters = asyncio.run(ask())
-    except SyncError as exc:
-        if exc.reason != "unreachable":
-            raise
-        return ServerFeeds(store.synced_feeds(), None, live=False, error=str(exc))
-    return ServerFeeds(store.synced_feeds(), dict(counters.unread) if counters else None, True)
-
-
-def subscribe(store: Store, config: SyncConfig, url: str, category: str = "") -> RemoteFeed:
-    """Subscribe to ``url`` on the server (in ``category``) and record the subscription."""
-
-    async def run() -> RemoteFeed:
-        client = open_service(config)
-        try:
-            feed = await client.subscribe(url, category)
-            await _record(store, config, client)
-            return feed
-        finally:
-            await client.aclose()
-
-    return asyncio.run(run())
-
-
-def find_feed(store: Store, url: str) -> SyncedFeed | None:
-    """The recorded subscription whose feed URL (or the cache's row URL) is ``url``."""
-    for feed in store.synced_feeds():
-        if feed.url == url:
-            return feed
-    return None
-
-
-def unsubscribe(store: Store, config: SyncConfig, url: str) -> SyncedFeed:
-    """Unsubscribe from the feed at ``url`` on the server; drop it and its entries here."""
-
-    async def run() -> SyncedFeed:
-        client = open_service(config)
-        try:
-            await _record(store, config, client)
-            found = find_feed(store, url)
-            if found is None:
-                raise SyncError(
-                    f"{describe(config)} has no subscription {url} (see `briefterm feeds`).",
-                    "refused",
-                )
-            await client.unsubscribe(found.remote_id)
-            return found
-        finally:
-            await client.aclose()
-
-    found = asyncio.run(run())
-    store.remove_feed(found.url)
-    return found
