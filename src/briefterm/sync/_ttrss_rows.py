@@ -1,7 +1,8 @@
-"""Rows of the tt-rss API made safe: articles, subscribe codes, error codes."""
+"""Rows of the tt-rss API made safe: articles, subscribe codes, error replies."""
 
 from __future__ import annotations
 
+from briefterm.errors import SyncError
 from briefterm.sync import clean
 from briefterm.sync.models import RemoteEntry
 
@@ -57,3 +58,28 @@ def error_code(content: object) -> str:
     if isinstance(content, dict) and isinstance(content.get("error"), str):
         return str(content["error"])
     return ""
+
+
+def api_error(content: object, op: str, *, where: str, user: str, level: int) -> SyncError:
+    """The one sentence for an API error reply to ``op``."""
+    code = error_code(content)
+    if code == "LOGIN_ERROR":
+        return SyncError(
+            f"{where} refused the login for {user!r}: wrong user name or password.",
+            "login",
+        )
+    if code == "API_DISABLED":
+        return SyncError(
+            f"The API is disabled for {user!r} on {where}; turn on"
+            " 'Enable API access' in tt-rss's Preferences.",
+            "disabled",
+        )
+    if code == "NOT_LOGGED_IN":
+        return SyncError(f"{where} dropped the session again after a new login.", "login")
+    if code == "UNKNOWN_METHOD":
+        return SyncError(
+            f"{where} does not know the call {op!r} (API level {level}).",
+            "reply",
+        )
+    shown = clean.line(code, 80) or "no error code"
+    return SyncError(f"{where} refused {op!r} ({shown}).", "refused")

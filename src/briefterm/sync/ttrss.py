@@ -30,7 +30,7 @@ from typing import Any
 
 from briefterm.errors import SyncError
 from briefterm.sync import clean
-from briefterm.sync._ttrss_rows import SUBSCRIBE_CODES, article, error_code
+from briefterm.sync._ttrss_rows import SUBSCRIBE_CODES, api_error, article, error_code
 from briefterm.sync.models import (
     EntryBatch,
     Flag,
@@ -165,27 +165,7 @@ class TtrssClient:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _error(self, content: object, op: str) -> SyncError:
-        code = error_code(content)
-        if code == "LOGIN_ERROR":
-            return SyncError(
-                f"{self._where} refused the login for {self._user!r}: wrong user name or password.",
-                "login",
-            )
-        if code == "API_DISABLED":
-            return SyncError(
-                f"The API is disabled for {self._user!r} on {self._where}; turn on"
-                " 'Enable API' in tt-rss's Preferences.",
-                "disabled",
-            )
-        if code == "NOT_LOGGED_IN":
-            return SyncError(f"{self._where} dropped the session again after a new login.", "login")
-        if code == "UNKNOWN_METHOD":
-            return SyncError(
-                f"{self._where} does not know the call {op!r} (API level {self.api_level}).",
-                "reply",
-            )
-        shown = clean.line(code, 80) or "no error code"
-        return SyncError(f"{self._where} refused {op!r} ({shown}).", "refused")
+        return api_error(content, op, where=self._where, user=self._user, level=self.api_level)
 
     # -- subscriptions -------------------------------------------------------------
 
