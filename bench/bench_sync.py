@@ -1,4 +1,4 @@
-"""Sync client timings against a real local tt-rss (needs root; installs it when missing).
+"""Sync timings against a real local tt-rss (needs root; installs it when missing).
 
     .venv/bin/python -m bench.bench_sync [--entries 10000] [--runs 3]
 
@@ -6,12 +6,19 @@ Starts one private tt-rss (tests/servers), fills one user with ``--entries``
 articles through real feeds (fetched by tt-rss with updateFeed), then
 measures, interleaving the variants and printing medians:
 
-* the latency of one API call (getApiLevel) through the client;
-* a whole first sync (``entries_since(None)``, content included), by
-  concurrency;
-* a sync with nothing new: ``entries_since(watermark)`` + ``counters()``;
-  one article changed elsewhere: ``counters()`` + ``state()`` of its feed;
-  and the full ``state()`` id lists a complete reconciliation needs.
+* **first sync, the engine** (``briefterm.sync.engine.sync`` into an empty
+  cache file: subscriptions, every article with its content and flags,
+  stored and linked), with the client's CPU time and the longest stall of a
+  10 ms ticker thread (what a reader would feel while the sync runs in its
+  worker);
+* **first fetch, the client alone**: ``entries_since(None)`` (one page of
+  headlines, then a ``getArticle`` sweep of the ids) against paging all of
+  it with ``getHeadlines`` (what phase A measured);
+* **a sync with nothing new** (the engine: login, push, subscriptions,
+  entries, counters) in a new process and as the reader's next sync (its
+  session kept), **one article read elsewhere** (the engine lists only its
+  feed), and a **full reconciliation** (every unread and starred id);
+* the latency of one API call (getApiLevel).
 """
 
 from __future__ import annotations
@@ -20,11 +27,19 @@ import argparse
 import asyncio
 import statistics
 import sys
+import tempfile
+import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+from briefterm.config.sync import SyncConfig
+from briefterm.store import EntryFilter, Store
 from briefterm.sync import Limits
+from briefterm.sync import account as sync_account
+from briefterm.sync.engine import SyncReport, sync
 from briefterm.sync.ttrss import TtrssClient
 from tests.support import ttrss
 from tests.support.ttrss import AdminSession, FeedItem, TtrssServer, TtrssUser
@@ -59,55 +74,106 @@ def fill(server: TtrssServer, user: TtrssUser, total: int) -> None:
     ids = [admin.call("subscribeToFeed", feed_url=u)["status"]["feed_id"] for u in urls]
     with ThreadPoolExecutor(4) as pool:
         list(pool.map(admin.update, ids))
+    # A server in use has table statistics; a freshly filled one gets them
+    # from autovacuum some time later, and plans badly until then.
+    server.psql("ANALYZE;")
 
 
-async def first_sync(
-    server: TtrssServer, user: TtrssUser, concurrency: int
-) -> tuple[float, int, str]:
-    limits = Limits(concurrency=concurrency)
-    async with TtrssClient(server.url, user.login, user.password, limits) as client:
+class Ticker:
+    """A thread that wakes every 10 ms and records how late it woke (GIL stalls)."""
+
+    def __init__(self) -> None:
+        self.lags: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            started = time.perf_counter()
+            time.sleep(0.01)
+            self.lags.append(time.perf_counter() - started - 0.01)
+
+    def __enter__(self) -> Ticker:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def engine_first_sync(account: SyncConfig, folder: Path) -> tuple[float, float, float, SyncReport]:
+    """Seconds, CPU seconds and the longest ticker stall of a first sync into a new cache."""
+    with Store(folder / f"cache-{time.monotonic_ns()}.sqlite3") as store:
+        with Ticker() as ticker:
+            cpu = time.process_time()
+            started = time.perf_counter()
+            report = sync(store, account, interactive=False)
+            seconds = time.perf_counter() - started
+            cpu = time.process_time() - cpu
+        assert report.quick or report.from_server == 0, report
+        return seconds, cpu, max(ticker.lags, default=0.0), report
+
+
+async def client_fetch(server: TtrssServer, user: TtrssUser, paging: bool) -> tuple[float, int]:
+    """The client alone: the sweep (``entries_since``) or headline paging of everything."""
+    async with TtrssClient(server.url, user.login, user.password, Limits()) as client:
         await client.login()
         started = time.perf_counter()
         count = 0
-        mark = ""
-        async for batch in client.entries_since(None):
-            count += len(batch.entries)
-            mark = batch.watermark or mark
-        return time.perf_counter() - started, count, mark
+        if paging:
+            async for page in client._pages("getHeadlines", **client._since(0)):
+                count += len(page)
+        else:
+            async for batch in client.entries_since(None):
+                count += len(batch.entries)
+        return time.perf_counter() - started, count
 
 
-async def quick(
-    server: TtrssServer, user: TtrssUser, mark: str
+def timed(step: Callable[[], SyncReport]) -> tuple[float, SyncReport]:
+    started = time.perf_counter()
+    report = step()
+    return time.perf_counter() - started, report
+
+
+def later_syncs(
+    server: TtrssServer, user: TtrssUser, account: SyncConfig, db: Path
 ) -> tuple[float, float, float, float]:
-    """Nothing new; one article read elsewhere; the full id lists; one call."""
-    async with TtrssClient(server.url, user.login, user.password) as client:
-        await client.login()
-        before = await client.counters()
-        started = time.perf_counter()
-        nothing = [b async for b in client.entries_since(mark)]
-        now = await client.counters()
-        quick_sync = time.perf_counter() - started
-        assert not any(b.entries for b in nothing) and now == before and before
-        (one,) = [e for b in nothing for e in b.entries] or [
-            e async for b in client.entries_since(str(int(mark) - 1)) for e in b.entries
-        ]
-        AdminSession(server, user).set_flag([int(one.id)], 2, 1 if one.read else 0)
-        started = time.perf_counter()
-        after = await client.counters()
-        assert after is not None
-        changed = after.changed_feeds(before)
-        partial = await client.state(changed)
-        one_change = time.perf_counter() - started
-        assert len(changed) == 1 and partial.unread
-        started = time.perf_counter()
-        state = await client.state()
-        full_state = time.perf_counter() - started
-        assert state.unread
-        started = time.perf_counter()
-        for _ in range(30):
-            await client.call("getApiLevel")
-        per_call = (time.perf_counter() - started) / 30
-        return quick_sync, one_change, full_state, per_call
+    """Nothing new (a new process; the reader's next sync); one article read elsewhere;
+    a full reconciliation (the engine, on the cache of a first sync)."""
+    admin = AdminSession(server, user)
+    with Store(db) as store:
+        sync_account._ttrss_sessions.clear()  # as `briefterm sync` in a new process: log in
+        fresh, report = timed(lambda: sync(store, account, interactive=False))
+        assert report.quick and report.new == 0, report
+        nothing, report = timed(lambda: sync(store, account, interactive=False))
+        assert report.quick and report.new == 0, report
+        entry = store.list_entries(EntryFilter(limit=1))[0]
+        remote = next(e.remote_id for e in store.synced_entries() if e.entry_id == entry.id)
+        admin.set_flag([int(remote)], 2, 1 if entry.read else 0)
+        one, report = timed(lambda: sync(store, account, interactive=False))
+        assert report.from_server == 1 and not report.full, report
+        full, report = timed(lambda: sync(store, account, interactive=False, full=True))
+        assert report.full and report.from_server == 0, report
+        return fresh, nothing, one, full
+
+
+def api_call(server: TtrssServer, user: TtrssUser) -> float:
+    async def run() -> float:
+        async with TtrssClient(server.url, user.login, user.password) as client:
+            await client.login()
+            started = time.perf_counter()
+            for _ in range(30):
+                await client.call("getApiLevel")
+            return (time.perf_counter() - started) / 30
+
+    return asyncio.run(run())
+
+
+def median(values: list[float]) -> str:
+    return (
+        f"median {statistics.median(values):.3f} s (runs {', '.join(f'{v:.2f}' for v in values)})"
+    )
 
 
 def main(argv: list[str]) -> int:
@@ -115,7 +181,6 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 2, 4, 8])
     args = parser.parse_args(argv)
     started = time.perf_counter()
     server = ttrss.start()
@@ -125,27 +190,45 @@ def main(argv: list[str]) -> int:
     try:
         print(f"server start {time.perf_counter() - started:.2f} s")
         user = server.create_user()
+        account = SyncConfig("ttrss", server.url, user.login, user.password)
         started = time.perf_counter()
         fill(server, user, args.entries)
         print(f"tt-rss fetched {args.entries} articles in {time.perf_counter() - started:.1f} s")
-        results: dict[int, list[float]] = {c: [] for c in args.concurrency}
-        mark = ""
-        for _ in range(args.runs):
-            for concurrency in results:
-                seconds, count, mark = asyncio.run(first_sync(server, user, concurrency))
-                assert count == args.entries, count
-                results[concurrency].append(seconds)
-        for concurrency, times in results.items():
-            runs = ", ".join(f"{t:.2f}" for t in times)
-            median = statistics.median(times)
-            print(f"first sync, {args.entries} entries, concurrency {concurrency}:", end=" ")
-            print(f"median {median:.2f} s (runs {runs})")
-        quicks = [asyncio.run(quick(server, user, mark)) for _ in range(args.runs)]
-        nothing, one, state, call = (statistics.median(q[i] for q in quicks) for i in range(4))
-        print(f"nothing new (entries_since + counters): median {nothing:.3f} s")
-        print(f"one article changed elsewhere (counters + state of its feed): median {one:.3f} s")
-        print(f"full state() with ~{args.entries} unread: median {state:.2f} s")
-        print(f"one API call (getApiLevel): median {call * 1000:.1f} ms")
+        engine: list[float] = []
+        cpu: list[float] = []
+        stall: list[float] = []
+        sweep: list[float] = []
+        paging: list[float] = []
+        with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp:
+            folder = Path(tmp)
+            last: SyncReport | None = None
+            for _ in range(args.runs):  # interleaved: the machine's load drifts
+                seconds, used, lag, last = engine_first_sync(account, folder)
+                assert last.new == args.entries, last
+                engine.append(seconds)
+                cpu.append(used)
+                stall.append(lag)
+                for variant, into in ((False, sweep), (True, paging)):
+                    seconds, count = asyncio.run(client_fetch(server, user, variant))
+                    assert count == args.entries, count
+                    into.append(seconds)
+            assert last is not None
+            print(f"first sync, engine, {args.entries} entries: {median(engine)}")
+            print(f"  its stages: { {k: round(v, 2) for k, v in last.stages.items()} }")
+            print(
+                f"  client CPU {statistics.median(cpu):.2f} s;"
+                f" longest 10 ms-ticker stall {statistics.median(stall) * 1000:.0f} ms"
+            )
+            print(f"first fetch, client, getArticle sweep: {median(sweep)}")
+            print(f"first fetch, client, getHeadlines paging: {median(paging)}")
+            db = sorted(folder.glob("cache-*.sqlite3"))[-1]
+            runs = [later_syncs(server, user, account, db) for _ in range(args.runs)]
+        print(f"nothing new, new process (login): {median([r[0] for r in runs])}")
+        print(f"nothing new, the reader's next sync: {median([r[1] for r in runs])}")
+        print(f"one article read elsewhere: {median([r[2] for r in runs])}")
+        print(f"full reconciliation (~{args.entries} unread): {median([r[3] for r in runs])}")
+        calls = [api_call(server, user) for _ in range(args.runs)]
+        print(f"one API call (getApiLevel): median {statistics.median(calls) * 1000:.1f} ms")
     finally:
         server.stop()
     return 0

@@ -196,11 +196,11 @@ class _Api:
             for included in self.all("it"):  # Miniflux ignores it
                 items = [i for i in items if self.s.in_stream(i, included)]
         older, newer = self.get("ot"), self.get("nt")
-        key = (
-            (lambda i: i.crawled_us // 1_000_000)
-            if self.s.flavour == "freshrss"
-            else (lambda i: i.published)
-        )
+
+        def key(item: Item) -> int:
+            # FreshRSS compares ot/nt with the crawl time, Miniflux with the date.
+            return item.crawled_us // 1_000_000 if self.s.flavour == "freshrss" else item.published
+
         if older.isdigit():
             items = [i for i in items if key(i) >= int(older)]
         if newer.isdigit():

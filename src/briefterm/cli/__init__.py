@@ -42,6 +42,7 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "export-opml": ("opml", "cmd_export_opml"),
     "brief": ("brief", "cmd_brief"),
     "export": ("brief", "cmd_export"),
+    "sync": ("sync", "cmd_sync"),
 }
 _READER = ("reader", "cmd_reader")
 _CONFIG_COMMANDS: dict[str, tuple[str, str]] = {

@@ -19,7 +19,13 @@ def config_file(args: argparse.Namespace) -> Path:
 
 def load(args: argparse.Namespace) -> Config:
     """The validated configuration (a :class:`ConfigError` explains any problem)."""
-    return load_config(Path(args.config) if args.config else None)
+    config = load_config(Path(args.config) if args.config else None)
+    if config.sync is not None:
+        # With [sync] the feeds are the server's subscriptions of the last sync.
+        from briefterm.sync.feeds import with_server_feeds
+
+        config = with_server_feeds(config)
+    return config
 
 
 def open_store(config: Config | None = None) -> Store:

@@ -72,6 +72,8 @@ def _add_reader_commands(commands: _Commands) -> None:
     p.add_argument(
         "--feed", action="append", metavar="URL", help="fetch only this feed (repeatable)"
     )
+    p = commands.add("sync", "with [sync]: push local marks, pull feeds, entries, read/starred")
+    p.add_argument("--full", action="store_true", help="list every id, whatever the counters say")
 
 
 def _add_feed_commands(commands: _Commands) -> None:

@@ -58,6 +58,10 @@ def cmd_add(args: argparse.Namespace) -> int:
     if not is_http_url(url):
         raise UsageError(f"{url!r} is not an http(s) URL")
     config = load(args)
+    if config.sync is not None:  # subscribe on the server (cli/sync.py)
+        from briefterm.cli.sync import sync_add
+
+        return sync_add(args, config)
     if config.feed(url):
         return _update_existing(args, url)
     found = find_feed(url, config.poll)
@@ -81,6 +85,11 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_remove(args: argparse.Namespace) -> int:
     """``briefterm remove URL``: unsubscribe and drop the feed's cached entries."""
     url = args.url.strip()
+    config = load(args)
+    if config.sync is not None:  # unsubscribe on the server (cli/sync.py)
+        from briefterm.cli.sync import sync_remove
+
+        return sync_remove(args, config)
     removed = remove_subscription(config_file(args), url)
     if not removed:
         raise BrieftermError(f"not subscribed: {url} (see `briefterm feeds`)")
@@ -146,6 +155,10 @@ def _print_table(config: Config, states: dict[str, FeedState]) -> None:
 def cmd_feeds(args: argparse.Namespace) -> int:
     """``briefterm feeds``: subscriptions with status, errors and counts."""
     config = load(args)
+    if config.sync is not None:  # the server's subscriptions (cli/sync.py)
+        from briefterm.cli.sync import sync_feeds
+
+        return sync_feeds(args, config)
     with open_store(config) as store:
         states = {state.url: state for state in store.feeds()}
     if args.json:

@@ -10,6 +10,7 @@ from pathlib import Path
 from briefterm.cli._common import config_file, load, open_store
 from briefterm.cli._output import err, out
 from briefterm.config import add_subscriptions
+from briefterm.errors import UsageError
 from briefterm.fsutil import atomic_write_text
 from briefterm.opml import parse_opml, read_opml, render_opml
 from briefterm.sanitize import clean_line
@@ -24,6 +25,11 @@ def cmd_import_opml(args: argparse.Namespace) -> int:
             data = read_opml(stream)
     result = parse_opml(data)
     config = load(args)
+    if config.sync is not None:  # the server holds the subscriptions (cli/sync.py)
+        raise UsageError(
+            "with [sync] the subscriptions are the server's; import the OPML file there"
+            " (its web interface can), then run `briefterm sync`"
+        )
     already = [feed for feed in result.feeds if config.feed(feed.url)]
     added = add_subscriptions(config_file(args), result.feeds)
     with open_store() as store:

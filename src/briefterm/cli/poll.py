@@ -20,6 +20,10 @@ _STATUS_STYLES = {"error": "red", "ok": "green", "not_modified": "dim"}
 def cmd_poll(args: argparse.Namespace) -> int:
     """``briefterm poll``: fetch due feeds once, print a summary, exit 0 unless fatal."""
     config = load(args)
+    if config.sync is not None:  # the server fetches the feeds: sync with it (cli/sync.py)
+        from briefterm.cli.sync import sync_poll
+
+        return sync_poll(args, config)
     feeds = None
     if args.feed:
         known = {feed.url for feed in config.feeds}

@@ -23,6 +23,7 @@ from briefterm.config._checks import (
     check_table,
     show,
 )
+from briefterm.config.sync import parse_sync
 from briefterm.config.types import (
     BriefConfig,
     Config,
@@ -36,7 +37,7 @@ from briefterm.errors import ConfigError
 
 _MAX_CONFIG_BYTES = 8 * 1024 * 1024  # a config bigger than this is a mistake, not a config
 
-_TOP_KEYS = ("feeds", "sections", "poll", "ui", "brief", "export", "keymap", "browser")
+_TOP_KEYS = ("feeds", "sections", "poll", "ui", "brief", "export", "keymap", "browser", "sync")
 _TABLES: dict[str, tuple[dict[str, Checker], type]] = {
     "poll": (POLL_KEYS, PollConfig),
     "ui": (UI_KEYS, UIConfig),
@@ -178,6 +179,8 @@ def _parse_config(doc: dict[str, Any], ctx: Ctx) -> dict[str, Any]:
                 kwargs["keymap"] = _keymap(ctx, value)
             elif key == "browser":
                 kwargs["browser"] = _browser(ctx, value)
+            elif key == "sync":
+                kwargs["sync"] = parse_sync(ctx, value)
             else:
                 ctx.report(ctx.unknown(key, _TOP_KEYS))
     return kwargs

@@ -11,6 +11,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Literal, get_args
 
+from briefterm.config.sync import SyncConfig
 from briefterm.export import Format
 
 MIB = 1024 * 1024
@@ -147,6 +148,8 @@ class Config:
     """Binding id → comma-separated keys, passed to ``App.set_keymap`` (read-only)."""
     browser: str = ""
     """Command to open links, e.g. "firefox --new-tab {url}"; empty = system default."""
+    sync: SyncConfig | None = None
+    """The ``[sync]`` aggregator account; None: feeds are polled here (config/sync.py)."""
 
     def __post_init__(self) -> None:
         # A frozen config must not change under the app: a plain dict handed

@@ -13,11 +13,12 @@ from briefterm.store._entries import EntriesMixin, EntryFilter, TimeWindow, Upse
 from briefterm.store._feeds import FeedsMixin
 from briefterm.store._search import SearchMixin
 from briefterm.store._state import StateMixin
+from briefterm.store._sync import SyncMixin
 
 __all__ = ["EntryFilter", "Store", "StoreError", "TimeWindow", "UpsertResult"]
 
 
-class Store(FeedsMixin, EntriesMixin, StateMixin, SearchMixin, StoreBase):
+class Store(SyncMixin, FeedsMixin, EntriesMixin, StateMixin, SearchMixin, StoreBase):
     """The SQLite cache. ``Store(":memory:")`` works for tests.
 
     One ``Store`` may be used from several threads (Textual workers): a lock

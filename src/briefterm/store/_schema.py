@@ -148,7 +148,46 @@ def _v2_publication_time(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1_initial, _v2_publication_time]
+def _v3_sync(db: sqlite3.Connection) -> None:
+    # Sync with an aggregator (store/_sync.py): which feeds and entries came
+    # from the server under which ids, and the local flag changes not yet
+    # confirmed by it. Rows go with their feed or entry.
+    _run_script(
+        db,
+        """
+        CREATE TABLE sync_feeds (
+            feed_id    INTEGER PRIMARY KEY REFERENCES feeds(id) ON DELETE CASCADE,
+            remote_id  TEXT NOT NULL UNIQUE,
+            category   TEXT NOT NULL DEFAULT '',
+            subscribed INTEGER NOT NULL DEFAULT 1  -- 0: gone from the server; entries kept
+        );
+
+        CREATE TABLE sync_entries (
+            entry_id   INTEGER PRIMARY KEY REFERENCES entries(id) ON DELETE CASCADE,
+            remote_id  TEXT NOT NULL UNIQUE,
+            gone       INTEGER NOT NULL DEFAULT 0  -- 1: the server no longer has it
+        );
+
+        -- One row per entry and flag: the value to push. AUTOINCREMENT so a
+        -- seq is never reused: a push dequeues the seqs it sent, and a change
+        -- made meanwhile has a new seq and stays.
+        CREATE TABLE sync_queue (
+            seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+            entry_id   INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+            flag       TEXT NOT NULL CHECK (flag IN ('read', 'starred')),
+            value      INTEGER NOT NULL,
+            changed_at REAL NOT NULL,
+            UNIQUE (entry_id, flag)
+        );
+        """,
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _v1_initial,
+    _v2_publication_time,
+    _v3_sync,
+]
 """``MIGRATIONS[i]`` takes the schema from version i to i + 1."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Literal
 
 from briefterm.store._base import StoreBase, chunked, marks
+from briefterm.store._sync import queue_flag_change
 
 
 class StateMixin(StoreBase):
@@ -29,6 +30,9 @@ class StateMixin(StoreBase):
         changed = 0
         with self.write() as db:
             for chunk in chunked(list(ids)):
+                # In this transaction: the change and its queue row for the
+                # sync server commit together (only entries from a server).
+                queue_flag_change(db, flag, chunk, value, now)
                 cur = db.execute(
                     f"UPDATE entries SET {flag} = ?, {flag}_at = ?"
                     f" WHERE id IN ({marks(len(chunk))}) AND {flag} != ?",

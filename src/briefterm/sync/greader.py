@@ -113,8 +113,17 @@ class GReaderClient:
     # -- authentication ------------------------------------------------------------
 
     async def login(self) -> None:
-        """ClientLogin: exchange the user name and API password for ``Auth``."""
+        """ClientLogin, unless a session was resumed: user name and API password for ``Auth``."""
         await self._login(stale=None)
+
+    @property
+    def session(self) -> tuple[str, str | None] | None:
+        """``Auth`` and the write token, to resume in this process (never stored)."""
+        return (self._auth, self._token) if self._auth is not None else None
+
+    def resume(self, session: tuple[str, str | None]) -> None:
+        """Use the tokens of an earlier client of this process (refused ones are renewed)."""
+        self._auth, self._token = session
 
     async def _login(self, stale: str | None) -> str:
         async with self._lock:
@@ -346,8 +355,13 @@ class GReaderClient:
                 newest = max(newest, parsed[1])
         return entries, newest
 
-    async def state(self, feeds: Collection[str] | None = None) -> RemoteState:
-        """Unread (reading list, or ``feeds``, minus read) and starred ids."""
+    async def state(
+        self, feeds: Collection[str] | None = None, starred_feeds: Collection[str] | None = None
+    ) -> RemoteState:
+        """Unread (reading list, or ``feeds``, minus read) and every starred id.
+
+        ``starred_feeds`` is ignored: the starred stream is one list (cheap here).
+        """
         streams = [READING_LIST] if feeds is None else [_stream(f) for f in feeds]
         *unread, starred = await asyncio.gather(
             *(self.item_ids(s, exclude=READ) for s in streams), self.item_ids(STARRED)

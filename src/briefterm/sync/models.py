@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from briefterm.htmltext import html_to_text
-from briefterm.models import ParsedEntry
+from briefterm.models import Enclosure, ParsedEntry
 
 MAX_SUMMARY = 600
 """Characters of plain text kept as a list summary (as the feed parser does)."""
@@ -84,6 +84,7 @@ class RemoteEntry:
             author=self.author,
             published=self.published,
             updated=self.updated,
+            enclosures=tuple(Enclosure(url) for url in self.enclosures),
         )
 
 
@@ -119,6 +120,8 @@ class RemoteState:
     feeds: frozenset[str] | None = None
     """The feeds ``unread`` covers when it was asked for some only; None: all.
     A stored entry of another feed that is not listed is not known to be read."""
+    starred_feeds: frozenset[str] | None = None
+    """The feeds ``starred`` covers when it was asked for some only; None: all."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +132,9 @@ class RemoteCounters:
     """Unread articles by feed id (feeds with none may be left out)."""
     starred: int | None
     """Starred articles in all, or None when the API does not tell."""
+    starred_by_feed: Mapping[str, int] | None = None
+    """Starred articles by feed (feeds with none may be left out), where the API tells
+    (tt-rss); articles of no subscribed feed count only in ``starred``."""
 
     def changed_feeds(self, before: RemoteCounters) -> frozenset[str]:
         """Feeds whose unread count differs from ``before``'s."""
@@ -166,11 +172,14 @@ class SyncService(Protocol):
     async def entries_by_id(self, ids: Sequence[str]) -> list[RemoteEntry]:
         """Full entries for these ids (unknown ids are left out)."""
 
-    async def state(self, feeds: Collection[str] | None = None) -> RemoteState:
+    async def state(
+        self, feeds: Collection[str] | None = None, starred_feeds: Collection[str] | None = None
+    ) -> RemoteState:
         """The ids unread and starred now, for reconciling changes made elsewhere.
 
         With ``feeds``, unread ids only of those feeds (the ones whose counter
-        changed); starred ids are always complete.
+        changed); with ``starred_feeds``, starred ids only of those where the
+        API can list them by feed (tt-rss), else all (``RemoteState`` says).
         """
 
     async def counters(self) -> RemoteCounters | None:

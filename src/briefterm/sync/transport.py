@@ -60,7 +60,8 @@ class Transport:
 
     def __init__(self, base_url: str, limits: Limits = DEFAULT_LIMITS) -> None:
         self.base_url = base_url
-        self.where = host_and_port(base_url) or base_url
+        # "host:port", or "host" for the default port (not "host:").
+        self.where = host_and_port(base_url).rstrip(":") or base_url
         self.limits = limits
         self._gate = asyncio.Semaphore(max(1, limits.concurrency))
         self._client = httpx.AsyncClient(
@@ -161,7 +162,7 @@ def _form(data: FormData) -> bytes:
 def _why(exc: Exception) -> str:
     if isinstance(exc, httpx.ConnectError):
         return "connection refused or no route"
-    if isinstance(exc, httpx.RemoteProtocolError):
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
         return "the connection was dropped"
     if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
         return "not an http(s) URL"

@@ -23,11 +23,14 @@ What this client relies on, from the API reference and a real tt-rss
 from __future__ import annotations
 
 import asyncio
+import collections
+import itertools
 from collections.abc import AsyncIterator, Collection, Sequence
 from typing import Any
 
 from briefterm.errors import SyncError
 from briefterm.sync import clean
+from briefterm.sync._ttrss_rows import SUBSCRIBE_CODES, api_error, article, error_code
 from briefterm.sync.models import (
     EntryBatch,
     Flag,
@@ -45,6 +48,11 @@ PAGE = 200
 OLD_PAGE = 60
 PUSH_BATCH = 500
 ARTICLE_BATCH = 200
+PROBE = 50
+"""Headlines fetched first to find the newest id (fewer: the sweep is not worth it)."""
+SPARSE_AFTER = 1600
+SPARSE_SHARE = 0.1
+"""Below this share of ids being this account's, ``getArticle`` costs more than paging."""
 # updateArticle field and mode for each flag.
 _FLAG_CALL = {
     Flag.READ: (2, 0),
@@ -101,8 +109,17 @@ class TtrssClient:
         return int(status), answer.get("content")
 
     async def login(self) -> None:
-        """Log in (again) and learn the API level."""
+        """Log in (unless a session was resumed) and learn the API level."""
         await self._login(stale=None)
+
+    @property
+    def session(self) -> tuple[str, int] | None:
+        """The session id and API level, to resume in this process (never stored)."""
+        return (self._sid, self.api_level) if self._sid is not None else None
+
+    def resume(self, session: tuple[str, int]) -> None:
+        """Use a session of an earlier client of this process (a stale one logs in again)."""
+        self._sid, self.api_level = session
 
     async def _login(self, stale: str | None) -> str:
         async with self._login_lock:
@@ -141,34 +158,14 @@ class TtrssClient:
             status, content = await self._post({**body, "sid": sid})
             if status == 0:
                 return content
-            if attempt == 0 and _error_code(content) == "NOT_LOGGED_IN":
+            if attempt == 0 and error_code(content) == "NOT_LOGGED_IN":
                 sid = await self._login(stale=sid)
                 continue
             raise self._error(content, op)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _error(self, content: object, op: str) -> SyncError:
-        code = _error_code(content)
-        if code == "LOGIN_ERROR":
-            return SyncError(
-                f"{self._where} refused the login for {self._user!r}: wrong user name or password.",
-                "login",
-            )
-        if code == "API_DISABLED":
-            return SyncError(
-                f"The API is disabled for {self._user!r} on {self._where}; turn on"
-                " 'Enable API' in tt-rss's Preferences.",
-                "disabled",
-            )
-        if code == "NOT_LOGGED_IN":
-            return SyncError(f"{self._where} dropped the session again after a new login.", "login")
-        if code == "UNKNOWN_METHOD":
-            return SyncError(
-                f"{self._where} does not know the call {op!r} (API level {self.api_level}).",
-                "reply",
-            )
-        shown = clean.line(code, 80) or "no error code"
-        return SyncError(f"{self._where} refused {op!r} ({shown}).", "refused")
+        return api_error(content, op, where=self._where, user=self._user, level=self.api_level)
 
     # -- subscriptions -------------------------------------------------------------
 
@@ -186,10 +183,16 @@ class TtrssClient:
 
     async def subscriptions(self) -> list[RemoteFeed]:
         """Every real feed, with its category title."""
-        titles = {c.id: c.title for c in await self.categories()}
+        if self._sid is None:
+            await self.login()
         if self.api_level >= 2:
-            raws = clean.need_list(await self.call("getFeeds", cat_id=-3), self._where, "feeds")
+            categories, content = await asyncio.gather(
+                self.categories(), self.call("getFeeds", cat_id=-3)
+            )
+            titles = {c.id: c.title for c in categories}
+            raws = clean.need_list(content, self._where, "feeds")
         else:  # cat_id -3 (all real feeds) came in level 2
+            titles = {c.id: c.title for c in await self.categories()}
             raws = []
             for cat_id in ["0", *titles]:
                 content = await self.call("getFeeds", cat_id=cat_id)
@@ -232,7 +235,7 @@ class TtrssClient:
         code = clean.decimal_id(status.get("code")) if isinstance(status, dict) else None
         if code not in ("0", "1"):
             message = status.get("message") if isinstance(status, dict) else None
-            detail = clean.line(message, 200) or _SUBSCRIBE_CODES.get(code or "", "no reason")
+            detail = clean.line(message, 200) or SUBSCRIBE_CODES.get(code or "", "no reason")
             raise SyncError(f"{self._where} could not subscribe to {url}: {detail}.", "refused")
         for feed in await self.subscriptions():
             new_id = str(status.get("feed_id")) if isinstance(status, dict) else ""
@@ -258,34 +261,113 @@ class TtrssClient:
     async def entries_since(
         self, watermark: str | None, known: Collection[str] = ()
     ) -> AsyncIterator[EntryBatch]:
-        """Articles with ids above ``watermark`` (the largest id stored), a page a batch."""
+        """Articles with ids above ``watermark`` (the largest id stored), in batches.
+
+        ``getHeadlines`` costs the server ~2 ms an article whatever is asked
+        (it parses every body for an image), ``getArticle`` a third of that;
+        so one small page of headlines finds the newest id, ``getArticle``
+        sweeps the ids from there down to the watermark (skipping ``known``
+        ones, so a first sync cut short resumes where it was), and
+        ``since_id`` paging gets what arrived meanwhile. Where this account's
+        ids are sparse (a server shared by many users) the sweep gives way to
+        ``since_id`` paging of everything.
+        """
         since = int(clean.decimal_id(watermark) or 0)
-        newest = since
         seen: set[str] = set()
-        async for page in self._pages(
-            "getHeadlines",
-            feed_id=-4,
-            view_mode="all_articles",
-            since_id=since,
-            show_content=True,
-            include_attachments=True,
+        skip = set(known)
+        probe = await self._headlines_page(since, PROBE)
+        fresh = self._fresh(probe, seen, skip)
+        yield EntryBatch(tuple(fresh), watermark)
+        ids = [int(i) for i in seen]
+        if not ids:
+            yield EntryBatch((), watermark)
+            return
+        top = max(ids)
+        if len(probe) < PROBE:  # that was all of it
+            yield EntryBatch((), str(top))
+            return
+        swept = False
+        async for batch in self._sweep(since, top, seen, skip):
+            if batch is None:
+                break  # sparse: page through everything instead
+            yield EntryBatch(tuple(batch), watermark)
+        else:
+            swept = True
+        after = top if swept else since
+        async for page in self._pages("getHeadlines", **self._since(after)):
+            yield EntryBatch(tuple(self._fresh(page, seen, skip)), watermark)
+        yield EntryBatch((), str(max(int(i) for i in seen)))
+
+    def _since(self, since: int) -> dict[str, object]:
+        return {
+            "feed_id": -4,
+            "view_mode": "all_articles",
+            "since_id": since,
+            "show_content": True,
+            "include_attachments": True,
             # briefterm treats the HTML as untrusted and converts it when shown
             # (as it does a feed's); tt-rss's own pass costs a third of a page.
-            sanitize=False,
-        ):
-            batch = []
-            for raw in page:
-                entry = self._entry(raw)
-                if entry is None or entry.id in seen:
-                    continue
-                seen.add(entry.id)
-                newest = max(newest, int(entry.id))
-                if entry.id not in known:
-                    batch.append(entry)
-            # Pages come newest first: only the end of the run proves that
-            # nothing below the newest id is missing.
-            yield EntryBatch(tuple(batch), watermark)
-        yield EntryBatch((), str(newest) if newest else watermark)
+            "sanitize": False,
+        }
+
+    async def _headlines_page(self, since: int, limit: int) -> list[Any]:
+        content = await self.call("getHeadlines", limit=limit, skip=0, **self._since(since))
+        return clean.need_list(content, self._where, "headlines")
+
+    def _fresh(self, raws: list[Any], seen: set[str], known: set[str]) -> list[RemoteEntry]:
+        """Entries of ``raws`` not delivered yet (recorded in ``seen``) and not ``known``."""
+        out = []
+        for raw in raws:
+            entry = article(raw)
+            if entry is None or entry.id in seen:
+                continue
+            seen.add(entry.id)
+            if entry.id not in known:
+                out.append(entry)
+        return out
+
+    async def _sweep(
+        self, since: int, top: int, seen: set[str], known: set[str]
+    ) -> AsyncIterator[list[RemoteEntry] | None]:
+        """``getArticle`` over the ids from ``top`` down to ``since`` + 1; None: too sparse.
+
+        A sliding window keeps ``concurrency`` calls in flight (no waiting
+        for the slowest of a wave), and they keep running while the caller
+        stores a batch.
+        """
+        candidates = (
+            i for i in map(str, range(top, since, -1)) if i not in seen and i not in known
+        )
+
+        def start() -> tuple[list[str], asyncio.Task[Any]] | None:
+            chunk = list(itertools.islice(candidates, ARTICLE_BATCH))
+            if not chunk:
+                return None
+            call = self.call("getArticle", article_id=",".join(chunk), sanitize=False)
+            return chunk, asyncio.ensure_future(call)
+
+        window: collections.deque[tuple[list[str], asyncio.Task[Any]]] = collections.deque()
+        asked = found = 0
+        try:
+            while True:
+                while len(window) < max(1, self._http.limits.concurrency):
+                    started = start()
+                    if started is None:
+                        break
+                    window.append(started)
+                if not window:
+                    return
+                chunk, task = window.popleft()
+                page = clean.need_list(await task, self._where, "articles")
+                asked += len(chunk)
+                found += len(page)
+                yield self._fresh(page, seen, known)
+                if asked >= SPARSE_AFTER and found < asked * SPARSE_SHARE:
+                    yield None
+                    return
+        finally:
+            for _, task in window:
+                task.cancel()
 
     async def entries_by_id(self, ids: Sequence[str]) -> list[RemoteEntry]:
         """``getArticle`` in batches (its dates are only minute-precise)."""
@@ -297,31 +379,43 @@ class TtrssClient:
         out = []
         for content in replies:
             for raw in clean.need_list(content, self._where, "articles"):
-                entry = self._entry(raw)
+                entry = article(raw)
                 if entry is not None:
                     out.append(entry)
         return out
 
-    async def state(self, feeds: Collection[str] | None = None) -> RemoteState:
-        """Ids unread now (of ``feeds``, or all) and starred now: paged id lists."""
+    async def state(
+        self, feeds: Collection[str] | None = None, starred_feeds: Collection[str] | None = None
+    ) -> RemoteState:
+        """Ids unread now (of ``feeds``, or all) and starred now (of ``starred_feeds``, or all).
+
+        Paged id lists, one per feed asked for (``view_mode=unread`` and
+        ``marked``), or of virtual feeds -4 (all) and -1 (starred).
+        """
         if feeds is None:
-            lists = [self._ids(feed_id=-4, view_mode="unread")]
+            unread_lists = [self._ids(feed_id=-4, view_mode="unread")]
         else:
             wanted = [clean.need_id(f, "the caller", "a feed") for f in feeds]
-            lists = [self._ids(feed_id=f, view_mode="unread") for f in wanted]
-        *unread, starred = await asyncio.gather(
-            *lists, self._ids(feed_id=-1, view_mode="all_articles")
-        )
+            unread_lists = [self._ids(feed_id=f, view_mode="unread") for f in wanted]
+        if starred_feeds is None:
+            starred_lists = [self._ids(feed_id=-1, view_mode="all_articles")]
+        else:
+            starred_wanted = [clean.need_id(f, "the caller", "a feed") for f in starred_feeds]
+            starred_lists = [self._ids(feed_id=f, view_mode="marked") for f in starred_wanted]
+        found = await asyncio.gather(*unread_lists, *starred_lists)
+        unread, starred = found[: len(unread_lists)], found[len(unread_lists) :]
         return RemoteState(
             frozenset().union(*unread),
-            frozenset(starred),
+            frozenset().union(*starred),
             None if feeds is None else frozenset(wanted),
+            None if starred_feeds is None else frozenset(starred_wanted),
         )
 
     async def counters(self) -> RemoteCounters | None:
         """``getCounters``: unread by feed, and the starred total (virtual feed -1)."""
         content = await self.call("getCounters", output_mode="flc")
         unread: dict[str, int] = {}
+        marked: dict[str, int] = {}
         starred = None
         for row in content if isinstance(content, list) else []:
             if not isinstance(row, dict) or row.get("kind") == "cat":
@@ -329,9 +423,14 @@ class TtrssClient:
             count = clean.decimal_id(row.get("counter"))
             if row.get("id") == -1:
                 starred = int(clean.decimal_id(row.get("auxcounter")) or 0)
-            elif (feed := clean.decimal_id(row.get("id"))) not in (None, "0") and count:
-                unread[str(feed)] = int(count)
-        return RemoteCounters(unread, starred)
+            elif (feed := clean.decimal_id(row.get("id"))) not in (None, "0"):
+                if count and count != "0":
+                    unread[str(feed)] = int(count)
+                # A real feed's row also counts its starred articles.
+                stars = clean.decimal_id(row.get("markedcounter"))
+                if stars and stars != "0":
+                    marked[str(feed)] = int(stars)
+        return RemoteCounters(unread, starred, marked if starred is not None else None)
 
     async def _ids(self, **params: object) -> set[str]:
         out: set[str] = set()
@@ -363,43 +462,6 @@ class TtrssClient:
             skip += wave * size
             wave = max(1, self._http.limits.concurrency)
 
-    def _entry(self, raw: object) -> RemoteEntry | None:
-        if not isinstance(raw, dict):
-            return None
-        entry_id = clean.decimal_id(raw.get("id"))
-        if entry_id is None or entry_id == "0":
-            return None  # an article without an id cannot be synced; skip it
-        date = clean.timestamp(raw.get("updated"))
-        attachments = raw.get("attachments")
-        enclosures = tuple(
-            u
-            for u in (
-                clean.url(a.get("content_url"))
-                for a in (attachments if isinstance(attachments, list) else [])[
-                    : clean.MAX_ENCLOSURES
-                ]
-                if isinstance(a, dict)
-            )
-            if u
-        )
-        return RemoteEntry(
-            id=entry_id,
-            feed_id=clean.decimal_id(raw.get("feed_id")) or "0",
-            title=clean.line(raw.get("title")),
-            link=clean.url(raw.get("link")),
-            content_html=clean.html(raw.get("content")),
-            author=clean.line(raw.get("author"), clean.MAX_AUTHOR),
-            # A headline's "published" is the Published flag, not a date:
-            # "updated" is the article's date.
-            published=date,
-            updated=date,
-            read=not clean.flag(raw.get("unread")),
-            starred=clean.flag(raw.get("marked")),
-            guid=clean.line(raw.get("guid"), clean.MAX_ID * 4),
-            feed_title=clean.line(raw.get("feed_title")),
-            enclosures=enclosures,
-        )
-
     # -- state -----------------------------------------------------------------
 
     async def push(self, flag: Flag, ids: Sequence[str]) -> PushResult:
@@ -420,18 +482,3 @@ class TtrssClient:
             updated = clean.decimal_id(content.get("updated"))
             missing += max(0, len(batch) - int(updated or 0))
         return PushResult(frozenset(wanted), missing)
-
-
-_SUBSCRIBE_CODES = {
-    "2": "not a valid URL",
-    "3": "the page has no feed",
-    "4": "the page has several feeds; give one of them",
-    "5": "the download failed",
-    "6": "not a valid feed",
-}
-
-
-def _error_code(content: object) -> str:
-    if isinstance(content, dict) and isinstance(content.get("error"), str):
-        return str(content["error"])
-    return ""

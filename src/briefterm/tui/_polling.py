@@ -75,6 +75,8 @@ class Polling:
         poll: PollFn
         if self._poller is not None:
             poll = self._poller
+        elif self._config.sync is not None:  # [sync]: the server fetches; sync with it
+            from briefterm.sync.background import sync_as_poll as poll
         else:  # imported here: the poller pulls in the HTTP stack
             from briefterm.poller import poll
         total = len(self._config.feeds)
@@ -94,6 +96,8 @@ class Polling:
     def progressed(self, message: PollProgress) -> tuple[str, int]:
         """The status line for ``message`` and how many new entries it adds to the counts."""
         added, self._new_seen = message.new - self._new_seen, message.new
+        if self._config.sync is not None:  # a sync's steps have no total: say what it does
+            return f"syncing · {message.name}", added
         return f"polling {message.done}/{message.total} · {message.new} new", added
 
     def finished(self, report: PollReport | None, error: str = "") -> tuple[str, Severity]:
@@ -104,11 +108,19 @@ class Polling:
         new = report.new
         summary = f"{new} new {'story' if new == 1 else 'stories'}"
         failed = report.failed
+        if failed and self._config.sync is not None:  # the one sentence of a failed sync
+            return f"Sync failed: {failed[0].error}", "warning"
         if failed:
             first = failed[0]
             summary += f"; {len(failed)} feed(s) failed — {first.name}: {first.error}"
             return summary, "warning"
         return summary, "information"
+
+    @property
+    def every(self) -> float | None:
+        """Seconds between background syncs while the reader is open ([sync] interval), or None."""
+        sync = self._config.sync
+        return sync.interval * 60.0 if sync is not None and sync.interval else None
 
     def stop(self) -> None:
         """Stop a running refresh; what it stored so far stays."""

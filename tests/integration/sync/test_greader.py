@@ -186,7 +186,7 @@ async def test_counters_only_where_unread_count_exists(
     after = await client.counters()
     assert after is not None and after.changed_feeds(first) == {one.stream}
     state = await client.state(after.changed_feeds(first))
-    assert state.feeds == {one.stream} and state.unread == set()
+    assert state.feeds == frozenset({one.stream}) and state.unread == set()
     assert (await client.state()).unread == {other}
 
 

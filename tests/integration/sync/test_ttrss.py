@@ -13,6 +13,7 @@ import pytest
 
 from briefterm.errors import SyncError
 from briefterm.sync import Flag, SyncService
+from briefterm.sync.models import RemoteEntry
 from briefterm.sync.ttrss import TtrssClient
 from tests.support import is_safe
 from tests.support.ttrss import AdminSession, FeedItem, TtrssServer, TtrssUser
@@ -37,8 +38,10 @@ def items(prefix: str, count: int, start: int = 0) -> list[FeedItem]:
     ]
 
 
-async def all_entries(client: TtrssClient, watermark: str | None = None) -> tuple[list, str | None]:
-    entries = []
+async def all_entries(
+    client: TtrssClient, watermark: str | None = None
+) -> tuple[list[RemoteEntry], str | None]:
+    entries: list[RemoteEntry] = []
     last = watermark
     async for batch in client.entries_since(watermark):
         entries.extend(batch.entries)
@@ -164,7 +167,7 @@ async def test_read_and_starred_state_both_ways(
     after = await ttrss_client.counters()
     assert after is not None and after.changed_feeds(before) == {feed}
     only = await ttrss_client.state(after.changed_feeds(before))
-    assert only.feeds == {feed} and only.unread == {str(i) for i in ids}
+    assert only.feeds == frozenset({feed}) and only.unread == {str(i) for i in ids}
 
 
 async def test_wrong_password_and_disabled_api_are_one_sentence(

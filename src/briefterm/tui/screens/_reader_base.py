@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import getters, on, work
@@ -135,6 +136,8 @@ class ReaderBase(Screen[None]):
         self.title_bar.view_name = VIEW_TITLES[self.view]
         self.entries.focus()
         self.load_view()
+        if self.polling.every:  # [sync] interval: sync in the background while open
+            self.set_interval(self.polling.every, partial(self.run_action, "poll"))
 
     def on_unmount(self) -> None:
         # The poll thread would otherwise keep the process alive until every
