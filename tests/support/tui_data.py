@@ -21,6 +21,8 @@ from briefterm.tui.view_model import RowModel, View
 from tests.support.sql import entry_ids, raw_write
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC).timestamp()
+DEMO_NOW = datetime(2026, 12, 2, 6, 20, tzinfo=UTC).timestamp()
+"""The demo's frozen "now": its stories are dated relative to it (a Wednesday morning)."""
 
 TECH = "https://tech.example.org/feed.xml"
 POLICY = "https://policy.example.org/rss"

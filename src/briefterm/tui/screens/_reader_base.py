@@ -140,7 +140,7 @@ class ReaderBase(Screen[None]):
         yield SearchBar(id="search")
         with Horizontal(id="statusbar"):
             yield SelectionStatus(id="selection-status")
-            yield Footer()
+            yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.title_bar.view_name = VIEW_TITLES[self.view]

@@ -35,7 +35,7 @@ class LinkList(Widget):
     DEFAULT_CSS = """
     LinkList {
         height: auto;
-        margin: 1 0 1 0;
+        margin: 0 0 1 0;
         & > .link-list--heading { color: $brief-accent; text-style: bold; }
         & > .link-list--number { color: $brief-accent; text-style: bold; }
         & > .link-list--label { color: $brief-text; }
