@@ -59,6 +59,11 @@ def focus_of(app: BriefApp) -> Widget | None:
     return app.focused
 
 
+def shown(widget: Widget) -> bool:
+    """True while ``widget`` is displayed, read afresh (type checkers keep no narrowing)."""
+    return bool(widget.display)
+
+
 def view_of(app: BriefApp) -> View:
     """The reader's current view, read afresh."""
     return app.reader.view

@@ -24,6 +24,7 @@ from tests.support.tui_data import (
     pending,
     row_of,
     settle,
+    shown,
     until,
     view_of,
 )
@@ -221,9 +222,9 @@ async def test_open_and_back_and_scroll_detail(store: Store, make_app: AppFactor
             "Silicon Gazette via Tech Daily · by Dana Reporter · 1 h ago · +2 outlets"
         )
         meta_block = detail.query_one("#detail-meta")
-        assert not meta_block.display
+        assert not shown(meta_block)
         await pilot.press("i")
-        assert meta_block.display
+        assert shown(meta_block)
         meta = detail.attribution_text
         assert "Silicon Gazette  via Tech Daily" in meta
         assert "Dana Reporter" in meta
@@ -242,7 +243,7 @@ async def test_open_and_back_and_scroll_detail(store: Store, make_app: AppFactor
             ("Also reported by Market Watch", "https://news.example.com/stocks"),
         ]
         await pilot.press("i")  # hidden again
-        assert not meta_block.display
+        assert not shown(meta_block)
         await pilot.press("h")
         assert focus_of(app) is app.reader.entries
         # Long body: open the 20k-character title entry and scroll with j/k.

@@ -10,6 +10,7 @@ import pytest
 from textual.widgets import Input, OptionList
 
 from briefterm.config import Config, ExportConfig, UIConfig
+from briefterm.export import Format
 from briefterm.models import ParsedEntry
 from briefterm.store import Store
 from briefterm.tui.app import BriefApp
@@ -232,7 +233,7 @@ async def test_default_format_and_failed_delivery(store: Store, make_app: AppFac
     config = Config(
         feeds=make_config().feeds,
         ui=UIConfig(mark_read="never"),
-        export=ExportConfig(format="links", clipboard="native"),
+        export=ExportConfig(format=Format.LINKS, clipboard="native"),
     )
     app = make_app(config, native_copier=FakeNative(works=False))
     async with app.run_test(size=SIZE) as pilot:

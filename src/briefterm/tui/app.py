@@ -35,6 +35,9 @@ class BriefApp(App[int]):
     CSS_PATH = "reader.tcss"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("panes")
+    # A screen under a dialog gets this class: reader.tcss hides its toasts,
+    # which would otherwise show through the dialog's backdrop and over its border.
+    SUSPENDED_SCREEN_CLASS = "-suspended"
 
     def __init__(
         self,

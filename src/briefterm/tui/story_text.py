@@ -72,7 +72,7 @@ def dek(entry: Entry) -> str:
     if not title:
         return ""  # the headline already is the summary's start
     if text.casefold().startswith(title.casefold()):
-        text = text[len(title) :].lstrip(" .…:;,-—")
+        text = text[len(title) :].lstrip(" .…:;,-—!?。！？、，")
     return text
 
 

@@ -35,14 +35,24 @@ def contrast(first: Color, second: Color) -> float:
 
 
 def readable(color: Color, backgrounds: list[Color], ratio: float = AA) -> Color:
-    """``color`` moved towards white or black until it reads on every one of ``backgrounds``."""
-    dark = sum(luminance(b) for b in backgrounds) / len(backgrounds) < 0.2
-    target = Color(255, 255, 255) if dark else Color(0, 0, 0)
-    for step in range(21):
-        candidate = color.blend(target, step / 20)
-        if min(contrast(candidate, b) for b in backgrounds) >= ratio:
-            return candidate
-    return target
+    """``color`` moved towards white or black until it reads on every one of ``backgrounds``.
+
+    It moves the least it can (keeping its hue), towards whichever end the
+    backgrounds leave more room; when no blend reads, the better of white
+    and black is returned.
+    """
+
+    def worst(candidate: Color) -> float:
+        return min(contrast(candidate, b) for b in backgrounds)
+
+    white, black = Color(255, 255, 255), Color(0, 0, 0)
+    ends = sorted((white, black), key=worst, reverse=True)
+    for target in ends:
+        for step in range(21):
+            candidate = color.blend(target, step / 20)
+            if worst(candidate) >= ratio:
+                return candidate
+    return ends[0]
 
 
 def _parse(variables: dict[str, str], name: str, fallback: str) -> Color:

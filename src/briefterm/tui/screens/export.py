@@ -36,8 +36,6 @@ class ExportChooser(ModalScreen[str | None]):
     ExportChooser #export-title { text-style: bold; margin: 0 0 1 0; }
     ExportChooser OptionList { height: auto; border: none; background: $panel; }
     ExportChooser #export-hint { color: $brief-muted; margin: 1 0 0 0; }
-    /* Toasts wait for the reader screen rather than draw over the dialog. */
-    ExportChooser ToastRack { display: none; }
     """
 
     def __init__(self, what: str) -> None:

@@ -48,8 +48,6 @@ class HelpScreen(ModalScreen[None]):
         border: round $accent; background: $panel; padding: 0 2;
     }
     HelpScreen #help-intro { color: $brief-muted; margin: 1 0; }
-    /* Toasts wait for the reader screen rather than draw over the dialog. */
-    HelpScreen ToastRack { display: none; }
     """
 
     def __init__(self, table: Table) -> None:

@@ -76,6 +76,7 @@ class CursorList(ScrollView, can_focus=True):
     def reset_rows(self, cursor: int | None = None) -> None:
         """Call after the rows changed: lay them out, resize the virtual area, place the cursor."""
         self._relayout()
+        self.refresh(layout=True)  # a list as tall as its rows (the section strip) resizes
         target = self.cursor if cursor is None else cursor
         target = self._nearest_rest(max(0, min(target, self.row_count - 1)))
         self.set_reactive(CursorList.cursor, target)

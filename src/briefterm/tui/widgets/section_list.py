@@ -47,6 +47,7 @@ class SectionList(CursorList):
     DEFAULT_CSS = """
     SectionList {
         background: $surface;
+        scrollbar-gutter: auto;
         & > .section-list--cursor {
             background: $brief-cursor;
             color: $brief-text;
