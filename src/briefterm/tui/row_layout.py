@@ -23,6 +23,7 @@ import re
 from array import array
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rich.cells import cell_len, chop_cells, set_cell_size
 
@@ -100,6 +101,12 @@ def wrap(text: str, width: int, most: int) -> list[str]:
     if current.strip():
         lines.append(current.rstrip())
     return lines
+
+
+@lru_cache(maxsize=4096)
+def wrapped(text: str, width: int, most: int) -> tuple[str, ...]:
+    """:func:`wrap`, remembered: a story's lines are painted one at a time, each needing all."""
+    return tuple(wrap(text, width, most))
 
 
 def abbreviate(outlet: str, width: int) -> str:
@@ -201,9 +208,9 @@ class LineIndex:
         return self.starts[row + 1] - self.starts[row]
 
 
-def lede_lines(model: RowModel, width: int) -> list[str]:
+def lede_lines(model: RowModel, width: int) -> tuple[str, ...]:
     """The lede of ``model`` as it prints above the first group at list width ``width``."""
-    return wrap(model.lede, width - 2, LEDE_LINES) if model.lede else []
+    return wrapped(model.lede, width - 2, LEDE_LINES) if model.lede else ()
 
 
 def layout(model: RowModel, width: int) -> LineIndex:

@@ -128,6 +128,7 @@ class ReaderBase(Screen[None]):
         self._load_token = 0
         self._view_worker: Worker[None] | None = None
         self._count_generation = 0  # local count changes so far (marks, new entries)
+        self._could_undo = False  # what the bindings were last refreshed for
 
     def compose(self) -> ComposeResult:
         yield TitleBar(id="titlebar").data_bind(ReaderBase.poll_status)
@@ -254,7 +255,10 @@ class ReaderBase(Screen[None]):
         groups = {model.group_index(r) for r in touched}
         self.sections.update_counts({g: model.unread_in_group(g) for g in groups if g >= 0})
         self._counts_changed(unread_delta)
-        self.refresh_bindings()  # "undo" may apply now, or no more
+        if self.marking.can_undo != self._could_undo:
+            # "undo" applies now, or no more. Only then: it rebuilds the footer.
+            self._could_undo = self.marking.can_undo
+            self.refresh_bindings()
 
     def send_to_terminal(self, text: str) -> None:
         """Copy with OSC 52 (from any thread: posted to the UI thread)."""
@@ -327,8 +331,12 @@ class ReaderBase(Screen[None]):
             self.entries.move_to(row)
             self.entries.scroll_to(y=model.groups[index].header_row, animate=False, immediate=True)
 
-    def _selection_changed(self) -> None:
-        self.entries.refresh()
+    def _selection_changed(self, changed: Iterable[int] | None = None) -> None:
+        """Repaint what the selection change touched (``changed`` entry ids; None: all)."""
+        if changed is None:
+            self.entries.refresh()
+        else:
+            self.entries.refresh_ids(changed)
         self.selection_status.count = self.selected_stories()
         self.selection_status.drawing_range = self.selection.range_active
 

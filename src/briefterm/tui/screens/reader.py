@@ -43,11 +43,12 @@ class ReaderScreen(ReaderBase):
         # batched input over SSH) is stale: acting on it would end a range.
         stale = message.row != self.entries.cursor
         if selection.range_active and not stale and message.row != selection.last_row:
+            before = set(selection.ids)
             if selection.sticky:
                 selection.extend_to(model, message.row)
             else:  # a plain move ends a shift+arrow range
                 selection.end_range()
-            self._selection_changed()
+            self._selection_changed(before ^ selection.ids)
         self.marking.cursor_moved(message.row)
         # An open story pane follows the cursor: it never shows another story.
         following = not stale and self.opened_id is not None and model.is_item(message.row)
@@ -243,8 +244,9 @@ class ReaderScreen(ReaderBase):
         if model is None or not model.is_item(row):
             return
         self.selection.end_range()
-        self.selection.toggle(model.entry_ids(row))
-        self._selection_changed()
+        ids = model.entry_ids(row)
+        self.selection.toggle(ids)
+        self._selection_changed(ids)
         if not reading:
             # Like tagging in mutt: move on, so space space space selects a run.
             self.entries.action_cursor_down()
@@ -270,8 +272,9 @@ class ReaderScreen(ReaderBase):
             self.entries.action_cursor_down()
         else:
             self.entries.action_cursor_up()
+        before = set(self.selection.ids)
         self.selection.extend_to(model, self.entries.cursor)
-        self._selection_changed()
+        self._selection_changed(before ^ self.selection.ids)
 
     def action_select_section(self) -> None:
         """Select every story of the current section; if all are selected, deselect them."""

@@ -28,7 +28,7 @@ from briefterm.tui.row_layout import (
     fit,
     lines_needed,
     outlet_room,
-    wrap,
+    wrapped,
 )
 from briefterm.tui.selection import FULL, NONE
 from briefterm.tui.story_text import DATELINE_SEPARATOR, StoryText
@@ -164,7 +164,7 @@ class Painter:
         outlet = abbreviate(text.outlet, outlet_room(columns))
         dateline = text.dateline(outlet)
         whole = dateline + (DATELINE_SEPARATOR + text.dek if text.dek else "")
-        lines = wrap(whole, columns.dek, 2)
+        lines = wrapped(whole, columns.dek, 2)
         index = line - headline_lines
         if index >= len(lines):
             return Strip.blank(columns.width, self.base)
@@ -195,7 +195,7 @@ class Painter:
         state: RowState,
         parts: _Parts,
     ) -> Strip:
-        words = wrap(text.headline, columns.headline, 2)[line]
+        words = wrapped(text.headline, columns.headline, 2)[line]
         if line == 0:
             segments = self._marks(state, parts)
             if columns.rank:

@@ -242,9 +242,13 @@ class EntryList(CursorList):
         assert model is not None
         focused = is_cursor and self.has_focus
         selected = self.selection_state(row)
-        # The minute is part of the key so that ages ("5m") stay current.
+        # The minute is part of the key so that ages ("5m") stay current; a
+        # header's key holds its count, so marking repaints only what changed.
         minute = int(self._now // 60)
-        key = (row, line, width, is_cursor, focused, model.flags[row], selected, minute)
+        flags = model.flags[row]
+        if model.kinds[row] == HEADER:
+            flags = model.unread_in_group(model.values[row])
+        key = (row, line, width, is_cursor, focused, flags, selected, minute)
         strip = self._strips.get(key)
         if strip is None:
             state = RowState(
@@ -267,9 +271,29 @@ class EntryList(CursorList):
             return self.selection.state(model.clusters[model.values[row]].ids)
         return NONE
 
+    def refresh_ids(self, ids: Iterable[int]) -> None:
+        """Repaint the rows on screen that show any of the entries ``ids`` (a selection change)."""
+        model = self.model
+        changed = set(ids)
+        if model is None or not changed or not self.row_count:
+            return
+        top = int(self.scroll_y)
+        first = self.lines.row_at(top)
+        last = self.lines.row_at(top + self.size.height - 1)
+        for row in range(first, last + 1):
+            kind = model.kinds[row]
+            if kind == ENTRY:
+                hit = model.values[row] in changed
+            elif kind == CLUSTER:
+                hit = not changed.isdisjoint(model.clusters[model.values[row]].ids)
+            else:
+                continue
+            if hit:
+                self.refresh_row(row)
+
     def refresh_rows(self, rows: Iterable[int]) -> None:
         """Repaint rows whose flags changed (and their group headers)."""
-        self._strips.clear()  # header counts changed too
+        # The cache needs no clearing: flags and header counts are in its keys.
         self._repaint_rows(rows)
 
     def _paint_line(self, row: int, line: int, width: int, state: RowState) -> Strip:
