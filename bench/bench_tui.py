@@ -144,7 +144,7 @@ async def measure(path: Path, config: Config, presses: int, per_key: int = 0) ->
         await pilot.pause()
         results["brief_rows_s"] = time.perf_counter() - started
         results["brief_rows"] = len(app.reader.model or ())
-        results["brief_lines"] = app.reader.entries.lines.lines
+        results["brief_lines"] = app.reader.entries.line_index.lines
         if per_key:
             results.update(await _every_key(app, stamps, "brief", per_key))
             opened = []

@@ -63,8 +63,8 @@ async def test_every_row_names_its_outlet(
         for opened in (False, True):  # and beside an open story, in a narrower list
             entries = app.reader.entries
             model = model_of(app)
-            first = entries.lines.row_at(int(entries.scroll_y))
-            last = entries.lines.row_at(int(entries.scroll_y) + entries.size.height - 1)
+            first = entries.line_index.row_at(int(entries.scroll_y))
+            last = entries.line_index.row_at(int(entries.scroll_y) + entries.size.height - 1)
             checked = 0
             for row in range(first, last + 1):
                 lead = model.lead_id(row)

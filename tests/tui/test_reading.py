@@ -134,7 +134,7 @@ async def test_a_click_on_a_row_shows_that_story(store: Store, make_app: AppFact
         await settle(app, pilot)
         entries = app.reader.entries
         row = row_of(app, entry_ids(store, "cjk")[0])
-        line = entries.lines.start(row) - int(entries.scroll_y)
+        line = entries.line_index.start(row) - int(entries.scroll_y)
         assert 0 <= line < entries.size.height
         await pilot.click(entries, offset=(10, line))
         await settle(app, pilot)

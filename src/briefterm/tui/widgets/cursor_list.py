@@ -45,7 +45,7 @@ class CursorList(ScrollView, can_focus=True):
         self, *, name: str | None = None, id: str | None = None, classes: str | None = None
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.lines = LineIndex(0)
+        self.line_index = LineIndex(0)
         """Where each row's lines are; one line a row unless :meth:`layout_rows` says otherwise."""
         self._laid_width = -1  # the content width the rows were laid out for
 
@@ -87,8 +87,8 @@ class CursorList(ScrollView, can_focus=True):
 
     def _relayout(self) -> None:
         self._laid_width = self.scrollable_content_region.width
-        self.lines = self.layout_rows(self._laid_width)
-        self.virtual_size = Size(0, self.lines.lines)
+        self.line_index = self.layout_rows(self._laid_width)
+        self.virtual_size = Size(0, self.line_index.lines)
 
     def _on_resize(self, event: events.Resize) -> None:
         # Row heights depend on the width: lay out again, keep the cursor in sight.
@@ -100,7 +100,7 @@ class CursorList(ScrollView, can_focus=True):
     def refresh_row(self, row: int) -> None:
         """Repaint every line of ``row``."""
         if 0 <= row < self.row_count:
-            self.refresh_lines(self.lines.start(row), self.lines.height(row))
+            self.refresh_lines(self.line_index.start(row), self.line_index.height(row))
 
     def _nearest_rest(self, row: int) -> int:
         """``row`` if the cursor may rest there, else the next (or previous) such row."""
@@ -137,7 +137,7 @@ class CursorList(ScrollView, can_focus=True):
         height = self.scrollable_content_region.height or self.size.height
         if row < 0 or height <= 0:
             return
-        lines = self.lines
+        lines = self.line_index
         top = int(self.scroll_y)
         first = lines.start(row)
         last = first + lines.height(row) - 1
@@ -153,10 +153,10 @@ class CursorList(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         line = int(self.scroll_y) + y
         width = self.scrollable_content_region.width
-        if line >= self.lines.lines or width <= 0:
+        if line >= self.line_index.lines or width <= 0:
             return Strip.blank(max(width, 0), self.rich_style)
-        row = self.lines.row_at(line)
-        return self.render_row(row, line - self.lines.start(row), width, row == self.cursor)
+        row = self.line_index.row_at(line)
+        return self.render_row(row, line - self.line_index.start(row), width, row == self.cursor)
 
     def _on_focus(self, event: events.Focus) -> None:
         self.refresh()
@@ -171,7 +171,7 @@ class CursorList(ScrollView, can_focus=True):
     def row_at_offset(self, y: int) -> int:
         """The row drawn on line ``y`` of the widget (-1 past the last)."""
         line = int(self.scroll_y) + y
-        return self.lines.row_at(line) if 0 <= line < self.lines.lines else -1
+        return self.line_index.row_at(line) if 0 <= line < self.line_index.lines else -1
 
     async def _on_click(self, event: events.Click) -> None:
         row = self.row_at_offset(event.y)
@@ -211,7 +211,7 @@ class CursorList(ScrollView, can_focus=True):
 
     def _page(self, direction: int) -> None:
         height = max(1, self.scrollable_content_region.height - 1)
-        lines = self.lines
+        lines = self.line_index
         line = lines.start(max(self.cursor, 0)) + direction * height
         target = lines.row_at(max(0, min(line, lines.lines - 1)))
         row = self._nearest_rest(target)

@@ -278,8 +278,8 @@ class EntryList(CursorList):
         if model is None or not changed or not self.row_count:
             return
         top = int(self.scroll_y)
-        first = self.lines.row_at(top)
-        last = self.lines.row_at(top + self.size.height - 1)
+        first = self.line_index.row_at(top)
+        last = self.line_index.row_at(top + self.size.height - 1)
         for row in range(first, last + 1):
             kind = model.kinds[row]
             if kind == ENTRY:
@@ -349,7 +349,9 @@ class EntryList(CursorList):
         self._prepare_paint()
         width = self.scrollable_content_region.width
         cursor = row == self.cursor
-        return [self.render_row(row, n, width, cursor).text for n in range(self.lines.height(row))]
+        return [
+            self.render_row(row, n, width, cursor).text for n in range(self.line_index.height(row))
+        ]
 
     def visible_text(self) -> list[str]:
         """The plain text of every visible line (tests and screen readers)."""
