@@ -140,8 +140,24 @@ def tmux() -> Iterator[Tmux]:
         server.kill()
 
 
-def _demo_command(tmp_path: Path) -> tuple[str, dict[str, Path]]:
-    """The shell command that runs ``python -m briefterm demo`` with private directories."""
+def _fake_browser(tmp_path: Path) -> tuple[Path, Path]:
+    """A stand-in ``xdg-open`` that records each URL it is given: (its directory, the record)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    record = tmp_path / "opened.txt"
+    script = bin_dir / "xdg-open"
+    script.write_text(f'#!/bin/sh\nprintf \'%s|%s\\n\' "$#" "$1" >> {shlex.quote(str(record))}\n')
+    script.chmod(0o755)
+    return bin_dir, record
+
+
+def _demo_command(tmp_path: Path, bin_dir: Path) -> tuple[str, dict[str, Path]]:
+    """The shell command that runs ``python -m briefterm demo`` with private directories.
+
+    A display is claimed (nothing draws on it) and ``bin_dir`` leads PATH, so
+    Python's webbrowser picks the stand-in ``xdg-open`` as a graphical
+    browser: links open through the real path, and nothing real is launched.
+    """
     dirs = {
         name: tmp_path / name.lower()
         for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "HOME", "TMPDIR")
@@ -149,12 +165,19 @@ def _demo_command(tmp_path: Path) -> tuple[str, dict[str, Path]]:
     for directory in dirs.values():
         directory.mkdir(parents=True, exist_ok=True)
     assignments = [f"{name}={shlex.quote(str(path))}" for name, path in dirs.items()]
+    path = f"{bin_dir}:{os.environ.get('PATH', '/usr/bin:/bin')}"
     command = " ".join(
         [
             "env",
             "-u",
             "BRIEFTERM_CONFIG",
+            "-u",
+            "BROWSER",
+            "-u",
+            "WAYLAND_DISPLAY",
             *assignments,
+            "DISPLAY=:99",
+            f"PATH={shlex.quote(path)}",
             "NO_PROXY=127.0.0.1,localhost",
             shlex.quote(sys.executable),
             "-X",
@@ -171,8 +194,18 @@ def _stars(screen: str) -> int:
     return screen.count("★")
 
 
+def _opened(record: Path) -> list[str]:
+    """The URLs the stand-in browser was given, each checked to be its one argument."""
+    if not record.exists():
+        return []
+    lines = record.read_text().splitlines()
+    assert all(line.startswith("1|") for line in lines), lines  # one argv element each
+    return [line[2:] for line in lines]
+
+
 def test_demo_runs_in_a_real_terminal(tmux: Tmux, tmp_path: Path) -> None:
-    command, dirs = _demo_command(tmp_path)
+    bin_dir, record = _fake_browser(tmp_path)
+    command, dirs = _demo_command(tmp_path, bin_dir)
     tmux.start(command)
     assert tmux.pane("#{pane_width}x#{pane_height}") == f"{WIDTH}x{HEIGHT}"
 
@@ -185,6 +218,10 @@ def test_demo_runs_in_a_real_terminal(tmux: Tmux, tmp_path: Path) -> None:
     )
     assert "Key stories" in screen
     assert "\x1b" not in screen  # plain text: tmux rendered every escape sequence
+    # It reads like a brief: the lede, then each story's dateline leading its dek.
+    assert "Pomelo's Slate 7 phone promises a week of battery life;" in screen
+    assert "The Morning Ledger +2 — Pomelo" in screen
+    assert "Press enter" not in screen  # no empty story pane
 
     tmux.keys("j", "J")  # down one story, then to the next section
     before = _stars(tmux.screen())
@@ -192,16 +229,38 @@ def test_demo_runs_in_a_real_terminal(tmux: Tmux, tmp_path: Path) -> None:
     screen = tmux.wait_for(lambda s: _stars(s) > before, "the star mark")
 
     tmux.keys("Enter")  # open the story in the detail pane
+    screen = tmux.wait_for(lambda s: "Links" in s and "[1]" in s, "the story's numbered links")
+    # One line of attribution: a demo outlet and the age; the details on demand.
+    assert any(name in screen for name in FEED_NAMES) and "ago" in screen
+    assert "Published" not in screen
+    tmux.keys("i")
     screen = tmux.wait_for(
-        lambda s: "Published" in s and "Source" in s, "the detail pane's attribution"
+        lambda s: "Published" in s and "Source" in s, "the story's full attribution"
     )
-    # The attribution block names a demo outlet, the time and an example.* link.
-    assert any(name in screen for name in FEED_NAMES)
-    assert re.search(r"https://[a-z.]+\.example\.(com|org|net)/", screen)
-    assert "ago" in screen
+    links = re.findall(r"https://[a-z.]+\.example\.(?:com|org|net)/\S+", screen)
+    assert links, screen
+
+    # A digit opens that link of the list; o opens the story's own: the real
+    # opener, one argv element, through the stand-in browser.
+    tmux.keys("1")
+    tmux.wait_for(lambda s: len(_opened(record)) == 1, "link 1 to open")
+    tmux.keys("o")
+    tmux.wait_for(lambda s: len(_opened(record)) == 2, "the story's link to open")
+    first, again = _opened(record)
+    assert first == again == links[0]
 
     tmux.keys("Escape")
     assert tmux.pane("#{pane_dead}") == "0"  # back, still running
+    screen = tmux.wait_for(lambda s: "Links" not in s, "the story pane to close")
+
+    # The help screen scrolls to either end.
+    tmux.keys("?")
+    tmux.wait_for(lambda s: "Remap any key" in s, "the help screen")
+    tmux.keys("G")
+    tmux.wait_for(lambda s: "command_palette" in s and "Remap any key" not in s, "its end")
+    tmux.keys("g")
+    tmux.wait_for(lambda s: "Remap any key" in s, "its top")
+    tmux.keys("Escape")
 
     # Feed text is never markup: a headline about "[bold]" and "[/]" shows them as typed.
     tmux.keys("/")

@@ -21,6 +21,8 @@ from briefterm.tui.view_model import RowModel, View
 from tests.support.sql import entry_ids, raw_write
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC).timestamp()
+DEMO_NOW = datetime(2026, 12, 2, 6, 20, tzinfo=UTC).timestamp()
+"""The demo's frozen "now": its stories are dated relative to it (a Wednesday morning)."""
 
 TECH = "https://tech.example.org/feed.xml"
 POLICY = "https://policy.example.org/rss"
@@ -55,6 +57,11 @@ async def until(pilot: Pilot[int], condition: Callable[[], bool], what: str) -> 
 def focus_of(app: BriefApp) -> Widget | None:
     """The focused widget, read afresh (a function call: type checkers do not keep it narrowed)."""
     return app.focused
+
+
+def shown(widget: Widget) -> bool:
+    """True while ``widget`` is displayed, read afresh (type checkers keep no narrowing)."""
+    return bool(widget.display)
 
 
 def view_of(app: BriefApp) -> View:

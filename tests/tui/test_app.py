@@ -24,6 +24,7 @@ from tests.support.tui_data import (
     pending,
     row_of,
     settle,
+    shown,
     until,
     view_of,
 )
@@ -40,23 +41,30 @@ async def test_brief_rows_render_feed_text_literally(store: Store, make_app: App
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        lines = app.reader.entries.visible_text()
+        entries = app.reader.entries
+        lines = entries.visible_text()
         text = "\n".join(lines)
-        assert "Key stories" in lines[0]
-        assert "1. Chipmaker unveils a 2 nm" in lines[1]
-        assert "+2" in lines[1]  # three sources: lead plus two
-        assert "Silicon Gazette" in lines[1]  # the publisher of a wire item
-        assert "Tech Daily" in lines[5]  # the source column: the feed name
-        assert "Release notes [/] for [@click=app.q" in text  # literal, cut to the column
+        # The lede names the top stories, then the key stories stand under it.
+        assert lines[0].startswith(" Chipmaker unveils a 2 nm process for phones; Release notes")
+        assert "Key stories" in lines[2] and "2 of 2 unread" in lines[2]
+        first = entries.row_lines(1)
+        assert "1. Chipmaker unveils a 2 nm process for phones" in first[0]
+        assert first[0].rstrip().endswith("1h")  # the age at the right of the headline
+        # The dateline leads the dek: the publisher of a wire item, two more outlets.
+        assert first[0].startswith("▌")  # the cursor's bar, down every line of the story
+        assert first[1].strip("▌ ") == "Silicon Gazette via Tech Daily +2 — Summary of chip."
+        assert first[-1].strip() == "" and len(first) == 3  # a blank line ends each story
+        assert "Release notes [/] for [@click=app.quit] version 2" in text  # literal, whole
         assert "国产芯片出货量创新高" in text
-        width = app.reader.entries.scrollable_content_region.width
-        assert len(lines) == app.reader.entries.size.height
+        width = entries.scrollable_content_region.width
+        assert len(lines) == entries.size.height
         from rich.cells import cell_len
 
-        # Every row is exactly one line of the widget's width: no spill, no overflow.
+        # Every line is exactly the widget's width: no spill, no overflow.
         assert all(cell_len(line) == width for line in lines)
-        long_row = next(line for line in lines if "Very long headline" in line)
-        assert "…" in long_row
+        long_row = entries.row_lines(row_of(app, entry_ids(store, "long")[0]))
+        assert "Very long headline" in long_row[0] and long_row[1].rstrip().endswith("…")
+        assert all(cell_len(line) == width for line in long_row)
         assert app.is_running  # the [@click=app.quit] title did nothing
         sections = [row.name for row in app.reader.sections.rows]
         assert sections == ["Key stories", "Technology", "Policy", "Markets"]
@@ -209,16 +217,33 @@ async def test_open_and_back_and_scroll_detail(store: Store, make_app: AppFactor
         detail = app.reader.detail
         assert detail.entry is not None and detail.entry.entry_key == "chip"
         assert focus_of(app) is detail
+        # One line of attribution above the body; the rest on demand (i).
+        assert detail.byline == (
+            "Silicon Gazette via Tech Daily · by Dana Reporter · 1 h ago · +2 outlets"
+        )
+        meta_block = detail.query_one("#detail-meta")
+        assert not shown(meta_block)
+        await pilot.press("i")
+        assert shown(meta_block)
         meta = detail.attribution_text
         assert "Silicon Gazette  via Tech Daily" in meta
         assert "Dana Reporter" in meta
         assert "Sun 22 Nov 2026 08:00 UTC" in meta and "(1 h ago)" in meta
         assert "chips, industry" in meta
-        assert "https://cdn.example.com/ep1.mp3" in meta and "audio/mpeg" in meta
+        assert "audio/mpeg, 2.0 MB" in meta
         assert "Policy Wire, Market Watch" in meta
-        assert "https://news.example.com/chip-policy" in meta
-        related = str(detail.query_one("#detail-related").render())
-        assert "https://news.example.com/related-1" in related
+        assert "https://" not in meta  # every link is in the numbered list instead
+        links = [(link.label, link.url) for link in detail.links]
+        assert links == [
+            ("This story", "https://news.example.com/chip"),
+            ("Spec sheet", "https://chips.example.com/spec"),
+            ("Attachment (audio/mpeg, 2.0 MB)", "https://cdn.example.com/ep1.mp3"),
+            ("Related", "https://news.example.com/related-1"),
+            ("Also reported by Policy Wire", "https://news.example.com/chip-policy"),
+            ("Also reported by Market Watch", "https://news.example.com/stocks"),
+        ]
+        await pilot.press("i")  # hidden again
+        assert not shown(meta_block)
         await pilot.press("h")
         assert focus_of(app) is app.reader.entries
         # Long body: open the 20k-character title entry and scroll with j/k.
@@ -243,7 +268,8 @@ async def test_body_uses_markdown_from_html(store: Store, make_app: AppFactory) 
 
         body = app.reader.detail.query_one("#detail-body", Markdown)
         assert "**process**" in body.source
-        assert "[Spec sheet](https://chips.example.com/spec)" in body.source
+        # The body's link keeps its place in the list: [1] is the story itself.
+        assert "[Spec sheet](https://chips.example.com/spec)\\[2\\]" in body.source
 
 
 async def test_open_marks_cluster_read_on_open(store: Store, make_app: AppFactory) -> None:
@@ -301,12 +327,13 @@ async def test_toggle_read_star_section_and_undo(store: Store, make_app: AppFact
         assert not flags_of(store, "chip")[0]
         await pilot.press("s")
         assert flags_of(store, "chip") == (False, True)
-        line = app.reader.entries.visible_text()[1]
-        assert "★" in line
+        assert "★" in app.reader.entries.row_lines(1)[0]
         await pilot.press("J", "A")
         assert all(flags_of(store, k)[0] for k in ("markup", "cjk", "emoji", "long", "js"))
         assert app.reader.sections.rows[1].unread == 0
-        assert "0 unread" not in app.reader.entries.visible_text()[3]
+        # Counts keep one meaning: unread, now none of six.
+        header = model_of(app).groups[1].header_row
+        assert "0 of 6 unread" in app.reader.entries.row_lines(header)[0]
         await pilot.press("u")
         assert not any(flags_of(store, k)[0] for k in ("markup", "cjk", "emoji"))
         assert app.reader.sections.rows[1].unread == 6

@@ -67,7 +67,7 @@ def test_marks_undo_and_the_unread_count_change(store: Store) -> None:
     (eid,) = model.entry_ids(1)
     assert store.flags([eid])[eid] == (True, False) and host.changes[-1][1] == -1
     said = marking.toggle_ids("starred", model.entry_ids(2) + model.entry_ids(3))
-    assert said == "Marked 2 selected entries starred. Press u to undo."
+    assert said == "Marked 2 selected stories starred. Press u to undo."
     assert host.changes[-1][1] == 0  # stars do not change the unread count
     said = marking.mark_group_read(1)
     assert said == f"Marked {model.groups[0].size} in “Today” read. Press u to undo."

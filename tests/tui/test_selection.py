@@ -10,6 +10,7 @@ import pytest
 from textual.widgets import Input, OptionList
 
 from briefterm.config import Config, ExportConfig, UIConfig
+from briefterm.export import Format
 from briefterm.models import ParsedEntry
 from briefterm.store import Store
 from briefterm.tui.app import BriefApp
@@ -100,6 +101,11 @@ def messages(app: BriefApp) -> list[str]:
     return [n.message for n in app._notifications]
 
 
+def is_marked(line: str) -> bool:
+    """True when a list line shows the selection mark (after the cursor bar's column)."""
+    return line[1:2] == "✓"
+
+
 def no_controls(text: str) -> bool:
     return not any(
         (ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F or c == "\u202e" for c in text
@@ -133,7 +139,7 @@ async def test_select_across_sections_copy_markdown_and_survive_views(
         selected = set(selected_ids(app))
         assert ids_of(store, "markup", "cjk", "emoji") <= selected
         assert not ids_of(store, "chip", "long") & selected
-        marked = [line for line in app.reader.entries.visible_text() if line.startswith("✓")]
+        marked = [line for line in app.reader.entries.visible_text() if is_marked(line)]
         assert len(marked) == 10
 
         await pilot.press("y")
@@ -166,12 +172,12 @@ async def test_select_across_sections_copy_markdown_and_survive_views(
         await pilot.press("1")
         await settle(app, pilot)
         lines = app.reader.entries.visible_text()
-        assert any(line.startswith("✓") and "Release notes" in line for line in lines)
-        assert not any(line.startswith("✓") and "Central bank" in line for line in lines)
+        assert any(is_marked(line) and "Release notes" in line for line in lines)
+        assert not any(is_marked(line) and "Central bank" in line for line in lines)
         await pilot.press("slash", *"budget", "enter")
         await settle(app, pilot)
         assert view_of(app) == View.SEARCH and key_of(app) == "budget"
-        assert app.reader.entries.visible_text()[1].startswith("✓")
+        assert is_marked(app.reader.entries.visible_text()[1])
         # esc clears the selection first; the next esc leaves the search.
         await pilot.press("escape")
         assert selected_ids(app) == set() and status_text(app) == ""
@@ -216,7 +222,8 @@ async def test_copy_as_chooser_links_json_and_cancel(store: Store, make_app: App
 
         # Plain text from the chooser, for a selection of two stories.
         await pilot.press("j", "space", "space")
-        assert status_text(app) == "4 selected"  # "markup" and the chip cluster (3 reports)
+        # Stories, as the rows show them: "markup" and the chip story (3 reports).
+        assert status_text(app) == "2 selected"
         await pilot.press("Y", "2")
         await settle(app, pilot)
         assert "Release notes [/] for [@click=app.quit] version 2" in app.clipboard
@@ -228,7 +235,7 @@ async def test_default_format_and_failed_delivery(store: Store, make_app: AppFac
     config = Config(
         feeds=make_config().feeds,
         ui=UIConfig(mark_read="never"),
-        export=ExportConfig(format="links", clipboard="native"),
+        export=ExportConfig(format=Format.LINKS, clipboard="native"),
     )
     app = make_app(config, native_copier=FakeNative(works=False))
     async with app.run_test(size=SIZE) as pilot:
@@ -248,11 +255,11 @@ async def test_shift_range_star_toggle_and_escape(store: Store, make_app: AppFac
         await settle(app, pilot)
         await pilot.press("shift+down")  # the key story cluster (3) and "markup"
         assert selected_ids(app) == ids_of(store, "chip", "chip-policy", "stocks", "markup")
-        assert status_text(app) == "4 selected · range"
+        assert status_text(app) == "2 selected · range"  # two stories: 4 entries
         await pilot.press("shift+down", "shift+up")
         assert len(selected_ids(app)) == 4
         await pilot.press("j")  # a plain move ends a shift range and keeps it
-        assert status_text(app) == "4 selected"
+        assert status_text(app) == "2 selected"
         await pilot.press("j")
         assert len(selected_ids(app)) == 4
         await pilot.press("escape")
@@ -369,7 +376,7 @@ async def test_read_and_star_keys_act_on_the_selection(store: Store, make_app: A
 
         await pilot.press("m")  # read, all of them
         assert all(read for read, _ in store.flags(selected).values())
-        assert any("Marked 7 selected entries read" in m for m in messages(app))
+        assert any("Marked 7 selected stories read" in m for m in messages(app))
         await pilot.press("m")  # all read already: the toggle goes back to unread
         assert not any(read for read, _ in store.flags(selected).values())
 

@@ -94,7 +94,8 @@ def prepare_demo(
         config_file.write_text(demo_config_text(server.base_url), encoding="utf-8")
         config = load_config(config_file)
         store = Store(directory / "cache.sqlite3")
-        report = poll(store, config, force=True, progress=progress)
+        # Polled "at" the anchor, so a fixed anchor gives a fixed cache (screenshots, tests).
+        report = poll(store, config, force=True, progress=progress, now=server.anchor)
         if report.ok == 0:
             reason = report.failed[0].error if report.failed else "no feeds were polled"
             raise BrieftermError(

@@ -114,8 +114,11 @@ class Marking:
         bit = READ if flag == "read" else STAR
         self._set(flag, model.entry_ids(row), not model.flags[row] & bit, [row])
 
-    def toggle_ids(self, flag: Flag, ids: Sequence[int]) -> str:
-        """Toggle ``flag`` on every entry of ``ids``; return the sentence that says so."""
+    def toggle_ids(self, flag: Flag, ids: Sequence[int], stories: int | None = None) -> str:
+        """Toggle ``flag`` on every entry of ``ids``; return the sentence that says so.
+
+        ``stories`` is how many stories those entries are on screen (default: one each).
+        """
         if flag == "read":
             self.cancel_read_timer()
         flags = self._store.flags(ids)
@@ -127,7 +130,9 @@ class Marking:
             what = "read" if value else "unread"
         else:
             what = "starred" if value else "unstarred"
-        return f"Marked {len(ids)} selected entries {what}. Press u to undo."
+        count = len(ids) if stories is None else stories
+        noun = "story" if count == 1 else "stories"
+        return f"Marked {count} selected {noun} {what}. Press u to undo."
 
     def mark_group_read(self, row: int) -> str:
         """Mark every story of the group holding ``row`` read; return the sentence ("" if none)."""

@@ -23,6 +23,7 @@ from briefterm.tui._polling import PollFn
 from briefterm.tui.commands import reader_commands
 from briefterm.tui.keys import bindings_for
 from briefterm.tui.screens.reader import ReaderScreen
+from briefterm.tui.theme_colors import reader_variables
 from briefterm.tui.view_model import BriefLoader, load_brief
 
 
@@ -34,6 +35,9 @@ class BriefApp(App[int]):
     CSS_PATH = "reader.tcss"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("panes")
+    # A screen under a dialog gets this class: reader.tcss hides its toasts,
+    # which would otherwise show through the dialog's backdrop and over its border.
+    SUSPENDED_SCREEN_CLASS = "-suspended"
 
     def __init__(
         self,
@@ -58,6 +62,13 @@ class BriefApp(App[int]):
             native_copier=native_copier,
         )
         """The reader screen: everything the app shows under its dialogs."""
+
+    def get_css_variables(self) -> dict[str, str]:
+        """Textual's theme variables, plus the reader's readable colours (``theme_colors``)."""
+        variables = super().get_css_variables()
+        variables.update(reader_variables(variables, self.current_theme.dark))
+        self.theme_variables = variables
+        return variables
 
     def get_default_screen(self) -> Screen[None]:
         """The reader is the screen at the bottom of the stack."""

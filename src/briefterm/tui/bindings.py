@@ -43,6 +43,7 @@ class Key:
     scope: Scope = "reader"
     show: bool = False  # listed in the footer
     palette: str = ""  # title in the command palette; "" keeps it out
+    shadows: bool = False  # in its pane it wins over the reader's key (digits open links)
 
 
 def _motions(
@@ -68,12 +69,28 @@ _STORY_MOTIONS = ("scroll_down", "scroll_up", "scroll_home", "scroll_end", "page
 
 # fmt: off
 KEYS: tuple[Key, ...] = (
-    # The reader screen, in footer order.
-    Key("quit", "q", "quit", "Quit", "Quit briefterm", show=True),
-    Key("help", "question_mark", "help", "Keys", "Show this list of keys", show=True,
-        palette="Keys"),
+    # The reader screen, in footer order: what a reader does most comes first,
+    # so a narrow footer keeps it (the focused pane's own keys stand before these).
     Key("next_unread", "n", "next_unread", "Next unread", "Next unread story, across sections",
         show=True, palette="Next unread"),
+    Key("toggle_read", "m", "toggle_read", "Read",
+        "Toggle read: the story, or every selected story", show=True, palette="Toggle read"),
+    Key("toggle_star", "s", "toggle_star", "Star",
+        "Toggle star: the story, or every selected story", show=True, palette="Toggle star"),
+    Key("open_link", "o", "open_link", "Browser",
+        "Open the story's link in the browser (http(s) only, no shell)", show=True,
+        palette="Open link in browser"),
+    Key("search", "slash", "search", "Search", "Search titles, summaries and authors",
+        show=True, palette="Search"),
+    Key("cycle_view", "v", "cycle_view", "View", "Next view: Brief, Unread, Starred, All, By feed",
+        show=True, palette="Next view"),
+    Key("help", "question_mark", "help", "Keys", "Show this list of keys", show=True,
+        palette="Keys"),
+    Key("copy", "y", "copy", "Copy", "Copy the selection (or the story) in the default format",
+        show=True, palette="Copy"),
+    Key("poll", "r", "poll", "Refresh", "Poll every feed now, in the background", show=True,
+        palette="Refresh feeds"),
+    Key("quit", "q", "quit", "Quit", "Quit briefterm", show=True),
     Key("prev_unread", "p", "prev_unread", "Prev unread",
         "Previous unread story, across sections", palette="Previous unread"),
     Key("next_section", "J", "next_section", "Next section", "Jump to the next section",
@@ -85,22 +102,9 @@ KEYS: tuple[Key, ...] = (
         "Clear the selection; without one, go back (like h)"),
     Key("open_story", "", "open_current", "Open", "Show the story under the cursor",
         palette="Open story"),
-    Key("open_link", "o", "open_link", "Browser",
-        "Open the story's link in the browser (http(s) only, no shell)", show=True,
-        palette="Open link in browser"),
-    Key("toggle_read", "m", "toggle_read", "Read",
-        "Toggle read: the story, or every selected story", show=True, palette="Toggle read"),
-    Key("toggle_star", "s", "toggle_star", "Star",
-        "Toggle star: the story, or every selected story", show=True, palette="Toggle star"),
     Key("mark_section_read", "A", "mark_section_read", "Section read",
         "Mark every story of the section read", palette="Mark section read"),
     Key("undo", "u", "undo", "Undo", "Undo the last marking", palette="Undo"),
-    Key("poll", "r", "poll", "Refresh", "Poll every feed now, in the background", show=True,
-        palette="Refresh feeds"),
-    Key("search", "slash", "search", "Search", "Search titles, summaries and authors",
-        show=True, palette="Search"),
-    Key("cycle_view", "v", "cycle_view", "View", "Next view: Brief, Unread, Starred, All, By feed",
-        show=True, palette="Next view"),
     Key("view_brief", "1", "set_view('brief')", "Brief", "Brief: key stories, then sections",
         palette="View: Brief"),
     Key("view_unread", "2", "set_view('unread')", "Unread", "Unread stories by day",
@@ -130,8 +134,6 @@ KEYS: tuple[Key, ...] = (
         palette="Select section"),
     Key("deselect_all", "", "deselect_all", "Deselect", "Deselect every story",
         palette="Clear selection"),
-    Key("copy", "y", "copy", "Copy", "Copy the selection (or the story) in the default format",
-        show=True, palette="Copy"),
     Key("copy_as", "Y", "copy_as", "Copy as…", "Copy as Markdown, plain text, links or JSON",
         palette="Copy as…"),
     Key("copy_md", "", "copy_format('md')", "Copy Markdown", "Copy the selection as a brief",
@@ -151,6 +153,14 @@ KEYS: tuple[Key, ...] = (
         "sections", show=True),
     *_motions("story", "the story", _STORY_MOTIONS, ("Scroll", "Scroll", "Top", "Bottom",
                                                       "Page down", "Page up")),
+    Key("details", "i", "toggle_details", "Details",
+        "Show or hide the story's full attribution (publisher, time, tags, who else)", "story",
+        show=True),
+    # In the story pane the digits open its numbered links (as in newsboat);
+    # elsewhere they switch views.
+    *(Key(f"link_{n}", str(n), f"open_numbered({n})", f"Link {n}",
+          f"Open link {n} of the story's list (http(s) only, no shell)", "story",
+          shadows=True) for n in range(1, 10)),
     # Textual's own tab / shift+tab / ctrl+p have no ids, so [keymap] could
     # not move them; these give the same actions remappable ids.
     Key("focus_next", "tab", "focus_next", "Next pane", "Focus the next pane", "panes"),
@@ -163,6 +173,13 @@ KEYS: tuple[Key, ...] = (
         "help", show=True),
     Key("down", "j,down", "scroll('down')", "Down", "Scroll the list of keys down", "help"),
     Key("up", "k,up", "scroll('up')", "Up", "Scroll the list of keys up", "help"),
+    Key("top", "g,home", "scroll('top')", "Top", "Scroll to the top of the list of keys", "help"),
+    Key("bottom", "G,end", "scroll('bottom')", "Bottom", "Scroll to the end of the list of keys",
+        "help"),
+    Key("page_down", "pagedown,ctrl+d", "scroll('page_down')", "Page down",
+        "Scroll the list of keys one page down", "help"),
+    Key("page_up", "pageup,ctrl+u", "scroll('page_up')", "Page up",
+        "Scroll the list of keys one page up", "help"),
     Key("close_export", "escape,q", "dismiss(None)", "Cancel", "Copy nothing", "export",
         show=True),
     Key("down", "j", "move(1)", "Down", "Highlight the next format", "export"),
@@ -255,13 +272,18 @@ def keymap_problems(keymap: Mapping[str, str]) -> list[str]:
             )
     reported: set[tuple[str, frozenset[str]]] = set()
     for place, scopes in _CONTEXTS.items():
+        # A pane's shadowing keys (the story pane's digits) win over the
+        # reader's there by design; they clash only with each other.
         users: dict[str, set[str]] = {}
+        shadowing: dict[str, set[str]] = {}
         for key in in_scope(*scopes):
             # An empty value leaves the default in place (as Textual does).
             for name in (keymap.get(key.id) or key.keys).split(","):
                 if name.strip():
-                    users.setdefault(_normal(name), set()).add(key.id)
-        for name, ids in users.items():
+                    (shadowing if key.shadows else users).setdefault(_normal(name), set()).add(
+                        key.id
+                    )
+        for name, ids in [*users.items(), *shadowing.items()]:
             clash = (name, frozenset(ids))
             if len(ids) > 1 and clash not in reported:
                 reported.add(clash)

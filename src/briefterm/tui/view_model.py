@@ -25,6 +25,7 @@ from briefterm.config import Config
 from briefterm.models import Brief, Cluster
 from briefterm.store import Store
 from briefterm.timefmt import relative_day_label
+from briefterm.tui.story_text import StoryText, lede, story_text
 
 # Row kinds.
 HEADER = 0
@@ -91,7 +92,12 @@ class RowModel:
     flags: bytearray = field(default_factory=bytearray)
     groups: list[Group] = field(default_factory=list)
     clusters: list[Cluster] = field(default_factory=list)
+    texts: list[StoryText] = field(default_factory=list)
+    """A Brief's rows as they print (by cluster index): headline, dek, attribution."""
+    lede: str = ""
+    """The edition's opening line, above its first group (Brief only)."""
     _header_rows: list[int] = field(default_factory=list)
+    _story_of: dict[int, int] | None = None  # entry id → cluster index, made when first needed
 
     # -- building -----------------------------------------------------------
 
@@ -113,9 +119,11 @@ class RowModel:
         self.flags.append((READ if read else 0) | (STAR if starred else 0))
         self.groups[-1].end_row = len(self.kinds)
 
-    def add_cluster(self, cluster: Cluster) -> None:
-        """Append a cluster row to the current group."""
+    def add_cluster(self, cluster: Cluster, text: StoryText | None = None) -> None:
+        """Append a cluster row to the current group (``text``: how a Brief prints it)."""
         self.clusters.append(cluster)
+        if text is not None:
+            self.texts.append(text)
         self.kinds.append(CLUSTER)
         self.values.append(len(self.clusters) - 1)
         self.flags.append(_cluster_flags(cluster))
@@ -125,6 +133,30 @@ class RowModel:
 
     def __len__(self) -> int:
         return len(self.kinds)
+
+    @property
+    def multiline(self) -> bool:
+        """True when rows print as a brief (headline, dek, attribution), not one line each."""
+        return bool(self.texts)
+
+    def count_stories(self, ids: Iterable[int]) -> int:
+        """How many stories the entries ``ids`` are, as this view shows them.
+
+        A cluster's reports count once (a key story listed twice, too);
+        entries the view does not show count one each.
+        """
+        if not self.clusters:
+            return len(set(ids))
+        if self._story_of is None:
+            # A story shown twice (key story and section) has one lead.
+            first: dict[int, int] = {}
+            self._story_of = {}
+            for index, cluster in enumerate(self.clusters):
+                story = first.setdefault(cluster.lead.id, index)
+                for entry_id in cluster.ids:
+                    self._story_of.setdefault(entry_id, story)
+        story_of = self._story_of
+        return len({story_of.get(i, -1 - i) for i in ids})
 
     def group_index(self, row: int) -> int:
         """Index of the group that ``row`` belongs to (-1 for an empty model)."""
@@ -345,15 +377,24 @@ def build_search_model(store: Store, text: str, limit: int = 500) -> RowModel:
 
 def build_brief_model(brief: Brief) -> RowModel:
     """Rows for a brief: the numbered key stories, then each section."""
-    model = RowModel(view=View.BRIEF, title=brief.title, label=brief.label)
+    model = RowModel(view=View.BRIEF, title=brief.title, label=brief.label, lede=lede(brief))
+    # A story listed twice (key story and section) is cleaned and measured once.
+    texts: dict[int, StoryText] = {}
+
+    def text_of(cluster: Cluster) -> StoryText:
+        text = texts.get(cluster.lead.id)
+        if text is None:
+            text = texts[cluster.lead.id] = story_text(cluster)
+        return text
+
     if brief.key_stories:
         model.begin_group("Key stories", numbered=True)
         for cluster in brief.key_stories:
-            model.add_cluster(cluster)
+            model.add_cluster(cluster, text_of(cluster))
     for section in brief.sections:
         model.begin_group(section.name, hidden=section.hidden_count)
         for cluster in section.clusters:
-            model.add_cluster(cluster)
+            model.add_cluster(cluster, text_of(cluster))
     return model
 
 

@@ -33,6 +33,7 @@ from briefterm.tui._marking import Marking
 from briefterm.tui._polling import PollFn, Polling
 from briefterm.tui.messages import Counted, SendToTerminalClipboard, ViewLoaded
 from briefterm.tui.selection import Selection
+from briefterm.tui.story_text import others_count
 from briefterm.tui.view_model import (
     VIEW_TITLES,
     BriefLoader,
@@ -55,6 +56,11 @@ from briefterm.tui.widgets import (
 
 if TYPE_CHECKING:
     from briefterm.poller import PollReport
+
+ROOMY_WIDTH = 140
+"""Columns from which the section list stays beside an open story."""
+TALL_HEIGHT = 30
+"""Lines from which the stacked (narrow) layout shows the section strip."""
 
 
 def _read_connection(store: Store) -> Store:
@@ -92,10 +98,15 @@ class ReaderBase(Screen[None]):
     ) -> None:
         super().__init__()
         # The wide layout's width comes from the config: set per screen.
+        # From ROOMY_WIDTH on, the sections stay beside a story being read.
+        wide = config.ui.wide_layout_min_width
         self.HORIZONTAL_BREAKPOINTS = [
             (0, "-narrow"),
-            (config.ui.wide_layout_min_width, "-wide"),
+            (wide, "-wide"),
+            *([(ROOMY_WIDTH, "-roomy")] if wide < ROOMY_WIDTH else []),
         ]
+        # A short terminal hides the stacked section strip: every line is a story.
+        self.VERTICAL_BREAKPOINTS = [(0, "-short"), (TALL_HEIGHT, "-tall")]
         self.config = config
         self.store = store  # writes: marks, finishing a brief (the poller writes through it)
         self.reads = _read_connection(store)  # what the screen shows is read through this
@@ -118,6 +129,7 @@ class ReaderBase(Screen[None]):
         self._load_token = 0
         self._view_worker: Worker[None] | None = None
         self._count_generation = 0  # local count changes so far (marks, new entries)
+        self._could_undo = False  # what the bindings were last refreshed for
 
     def compose(self) -> ComposeResult:
         yield TitleBar(id="titlebar").data_bind(ReaderBase.poll_status)
@@ -130,7 +142,7 @@ class ReaderBase(Screen[None]):
         yield SearchBar(id="search")
         with Horizontal(id="statusbar"):
             yield SelectionStatus(id="selection-status")
-            yield Footer()
+            yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.title_bar.view_name = VIEW_TITLES[self.view]
@@ -196,7 +208,8 @@ class ReaderBase(Screen[None]):
             ],
             max(current, 0),
         )
-        self.opened_row = model.row_of_entry(self.opened_id) if self.opened_id else None
+        self._selection_changed()  # the same ids may be more or fewer stories here
+        self._follow_or_close()
         bar = self.title_bar
         bar.view_name = VIEW_TITLES[model.view]
         bar.heading = model.title if model.view == View.BRIEF else ""
@@ -245,7 +258,10 @@ class ReaderBase(Screen[None]):
         groups = {model.group_index(r) for r in touched}
         self.sections.update_counts({g: model.unread_in_group(g) for g in groups if g >= 0})
         self._counts_changed(unread_delta)
-        self.refresh_bindings()  # "undo" may apply now, or no more
+        if self.marking.can_undo != self._could_undo:
+            # "undo" applies now, or no more. Only then: it rebuilds the footer.
+            self._could_undo = self.marking.can_undo
+            self.refresh_bindings()
 
     def send_to_terminal(self, text: str) -> None:
         """Copy with OSC 52 (from any thread: posted to the UI thread)."""
@@ -257,7 +273,7 @@ class ReaderBase(Screen[None]):
 
     # -- helpers of the actions ---------------------------------------------------
 
-    def open_row(self, row: int) -> None:
+    def open_row(self, row: int, *, focus: bool = True) -> None:
         """Show the story on ``row`` in the detail pane and apply the read policy."""
         model = self.model
         if model is None or not model.is_item(row):
@@ -269,20 +285,46 @@ class ReaderBase(Screen[None]):
             return
         cluster = model.cluster_at(row)
         self.opened_id, self.opened_row = entry.id, row
-        self.detail.show(entry, cluster.others if cluster else [])
+        others = others_count(cluster) if cluster else 0
+        self.detail.show(entry, cluster.others if cluster else [], others)
         self._set_reading(True)
-        self.detail.focus()
+        if focus:
+            self.detail.focus()
         self.marking.opened(row, entry.id)
 
     def _set_reading(self, reading: bool) -> None:
         self.panes.set_class(reading, "-reading")
+        if not reading:
+            self.opened_id = self.opened_row = None
+            self.detail.clear()
+
+    def close_story(self) -> None:
+        """Hide the story pane (the list gets the width back) and return to the list."""
+        self.marking.cancel_read_timer()
+        refocus = self.focused is self.detail
+        self._set_reading(False)
+        if refocus or self.focused is None:
+            self.entries.focus()
+
+    def _follow_or_close(self) -> None:
+        """Keep the pane on the story under the cursor: follow it, or close when there is none.
+
+        The pane never shows a story other than the cursor's: after a new
+        view, edition or search the same story is kept if it is still under
+        the cursor; otherwise the pane closes.
+        """
+        model = self.model
+        if self.opened_id is None or model is None:
+            return
+        row = self.entries.cursor
+        if model.is_item(row) and model.lead_id(row) == self.opened_id:
+            self.opened_row = row
+        else:
+            self.close_story()
 
     def _reading(self) -> bool:
-        """True while a story is read: the story pane has focus, or fills the narrow layout."""
-        # "-reading" only changes the stacked layout; in the wide one it can
-        # outlive focus moving back to the list (tab, mouse).
-        narrow_reading = self.panes.has_class("-reading") and self.has_class("-narrow")
-        return self.focused is self.detail or narrow_reading
+        """True while a story is open in the story pane (which is shown only then)."""
+        return self.panes.has_class("-reading")
 
     def _goto_group(self, index: int | None) -> None:
         """Put the cursor on the first story of group ``index``, its header at the top."""
@@ -292,10 +334,22 @@ class ReaderBase(Screen[None]):
             self.entries.move_to(row)
             self.entries.scroll_to(y=model.groups[index].header_row, animate=False, immediate=True)
 
-    def _selection_changed(self) -> None:
-        self.entries.refresh()
-        self.selection_status.count = len(self.selection)
+    def _selection_changed(self, changed: Iterable[int] | None = None) -> None:
+        """Repaint what the selection change touched (``changed`` entry ids; None: all)."""
+        if changed is None:
+            self.entries.refresh()
+        else:
+            self.entries.refresh_ids(changed)
+        self.selection_status.count = self.selected_stories()
         self.selection_status.drawing_range = self.selection.range_active
+
+    def selected_stories(self) -> int:
+        """How many stories are selected, counted as the current view shows them."""
+        if not self.selection:
+            return 0
+        model = self.model
+        ids = self.selection.ids
+        return model.count_stories(ids) if model is not None else len(ids)
 
     def _export_ids(self) -> list[int]:
         """The entries to copy: the selection, else the story being read or under the cursor."""
@@ -312,6 +366,9 @@ class ReaderBase(Screen[None]):
     def _open_url(self, url: str) -> None:
         from briefterm.urls import safe_url
 
+        if not url.strip():
+            self.tell("This story has no link.", "warning")
+            return
         if not safe_url(url):
             self.tell("Only http and https links can be opened; this one was refused.", "warning")
             return

@@ -35,7 +35,7 @@ class ExportChooser(ModalScreen[str | None]):
     }
     ExportChooser #export-title { text-style: bold; margin: 0 0 1 0; }
     ExportChooser OptionList { height: auto; border: none; background: $panel; }
-    ExportChooser #export-hint { color: $text-muted; margin: 1 0 0 0; }
+    ExportChooser #export-hint { color: $brief-muted; margin: 1 0 0 0; }
     """
 
     def __init__(self, what: str) -> None:

@@ -47,7 +47,7 @@ class HelpScreen(ModalScreen[None]):
         width: 90%; max-width: 110; height: 90%;
         border: round $accent; background: $panel; padding: 0 2;
     }
-    HelpScreen #help-intro { color: $text-muted; margin: 1 0; }
+    HelpScreen #help-intro { color: $brief-muted; margin: 1 0; }
     """
 
     def __init__(self, table: Table) -> None:
@@ -68,9 +68,16 @@ class HelpScreen(ModalScreen[None]):
             yield Static(self.table, id="help-table")
 
     def action_scroll(self, direction: str) -> None:
-        """Scroll the list of keys "down" or "up"."""
+        """Scroll the list of keys: "down", "up", "top", "bottom", "page_down" or "page_up"."""
         scroller = self.query_one(VerticalScroll)
-        if direction == "down":
-            scroller.scroll_down(animate=False)
-        else:
-            scroller.scroll_up(animate=False)
+        moves = {
+            "down": scroller.scroll_down,
+            "up": scroller.scroll_up,
+            "top": scroller.scroll_home,
+            "bottom": scroller.scroll_end,
+            "page_down": scroller.scroll_page_down,
+            "page_up": scroller.scroll_page_up,
+        }
+        move = moves.get(direction)
+        if move is not None:
+            move(animate=False)

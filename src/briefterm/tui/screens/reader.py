@@ -24,7 +24,7 @@ from briefterm.tui.screens._reader_base import ReaderBase
 from briefterm.tui.screens.export import ExportChooser
 from briefterm.tui.screens.help import HelpScreen, help_table
 from briefterm.tui.view_model import VIEWS, View
-from briefterm.tui.widgets import EntryList, SearchBar, SectionList
+from briefterm.tui.widgets import EntryList, LinkList, SearchBar, SectionList
 
 
 class ReaderScreen(ReaderBase):
@@ -43,12 +43,17 @@ class ReaderScreen(ReaderBase):
         # batched input over SSH) is stale: acting on it would end a range.
         stale = message.row != self.entries.cursor
         if selection.range_active and not stale and message.row != selection.last_row:
+            before = set(selection.ids)
             if selection.sticky:
                 selection.extend_to(model, message.row)
             else:  # a plain move ends a shift+arrow range
                 selection.end_range()
-            self._selection_changed()
+            self._selection_changed(before ^ selection.ids)
         self.marking.cursor_moved(message.row)
+        # An open story pane follows the cursor: it never shows another story.
+        following = not stale and self.opened_id is not None and model.is_item(message.row)
+        if following and model.lead_id(message.row) != self.opened_id:
+            self.open_row(message.row, focus=False)
 
     @on(EntryList.Selected)
     def _on_entry_selected(self, message: EntryList.Selected) -> None:
@@ -63,6 +68,11 @@ class ReaderScreen(ReaderBase):
     def _on_link_clicked(self, message: Markdown.LinkClicked) -> None:
         message.stop()
         self._open_url(message.href)
+
+    @on(LinkList.Chosen)
+    def _on_link_chosen(self, message: LinkList.Chosen) -> None:
+        message.stop()
+        self._open_url(message.link.url)
 
     @on(SearchBar.Query)
     def _on_search_query(self, message: SearchBar.Query) -> None:
@@ -154,9 +164,10 @@ class ReaderScreen(ReaderBase):
         if row is None:
             self.notify("No more unread stories in this view.", timeout=2)
             return
+        reading = self._reading()
         self.entries.cursor = row
-        if self.panes.has_class("-reading") or self.focused is self.detail:
-            self.open_row(row)
+        if reading:
+            self.open_row(row, focus=self.focused is self.detail)
 
     def action_next_unread(self) -> None:
         """Go to the next unread story (across sections)."""
@@ -177,11 +188,10 @@ class ReaderScreen(ReaderBase):
             self._close_search()
             return
         if self._reading():
-            self.marking.cancel_read_timer()
-            self._set_reading(False)
+            self.close_story()
             self.entries.focus()
             return
-        if self.focused is self.entries:
+        if self.focused is self.entries and self.sections.display:
             self.sections.focus()
 
     def action_quit(self) -> None:
@@ -198,7 +208,9 @@ class ReaderScreen(ReaderBase):
         unless every one of them already is.
         """
         if self.selection:
-            self.tell(self.marking.toggle_ids("read", sorted(self.selection.ids)), "information", 3)
+            ids = sorted(self.selection.ids)
+            said = self.marking.toggle_ids("read", ids, self.selected_stories())
+            self.tell(said, "information", 3)
         else:
             self.marking.toggle_row("read", self.entries.cursor)
 
@@ -206,7 +218,8 @@ class ReaderScreen(ReaderBase):
         """Star the story, or unstar it (with a selection: every selected story)."""
         if self.selection:
             ids = sorted(self.selection.ids)
-            self.tell(self.marking.toggle_ids("starred", ids), "information", 3)
+            said = self.marking.toggle_ids("starred", ids, self.selected_stories())
+            self.tell(said, "information", 3)
         else:
             self.marking.toggle_row("starred", self.entries.cursor)
 
@@ -231,8 +244,9 @@ class ReaderScreen(ReaderBase):
         if model is None or not model.is_item(row):
             return
         self.selection.end_range()
-        self.selection.toggle(model.entry_ids(row))
-        self._selection_changed()
+        ids = model.entry_ids(row)
+        self.selection.toggle(ids)
+        self._selection_changed(ids)
         if not reading:
             # Like tagging in mutt: move on, so space space space selects a run.
             self.entries.action_cursor_down()
@@ -258,8 +272,9 @@ class ReaderScreen(ReaderBase):
             self.entries.action_cursor_down()
         else:
             self.entries.action_cursor_up()
+        before = set(self.selection.ids)
         self.selection.extend_to(model, self.entries.cursor)
-        self._selection_changed()
+        self._selection_changed(before ^ self.selection.ids)
 
     def action_select_section(self) -> None:
         """Select every story of the current section; if all are selected, deselect them."""
@@ -278,7 +293,8 @@ class ReaderScreen(ReaderBase):
     def action_clear_selection(self) -> None:
         """esc: close the search box or story pane, else clear the selection, else go back."""
         selecting = bool(self.selection) or self.selection.range_active
-        if self.search_bar.has_focus or self._reading() or not selecting:
+        # In the story pane esc closes the story; in the list it clears a selection first.
+        if self.search_bar.has_focus or self.focused is self.detail or not selecting:
             self.action_back()
         else:
             self.action_deselect_all()
@@ -303,7 +319,7 @@ class ReaderScreen(ReaderBase):
         if not ids:
             self.notify("Nothing to copy: move to a story or select some with space.", timeout=3)
             return
-        what = f"{len(ids)} selected" if self.selection else "this story"
+        what = f"{self.selected_stories()} selected" if self.selection else "this story"
 
         def chosen(fmt: str | None) -> None:
             if fmt:

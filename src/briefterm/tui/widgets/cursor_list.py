@@ -1,8 +1,11 @@
-"""A keyboard-driven, virtual, one-line-per-row list (Textual Line API).
+"""A keyboard-driven, virtual list of rows of one or more lines (Textual Line API).
 
 Subclasses say how many rows there are, which rows the cursor may rest on,
-and how to render one row as a :class:`Strip`. Only visible rows are ever
-rendered, so the cost of a keypress does not grow with the list.
+how to render one line of a row as a :class:`Strip`, and (for rows taller
+than a line) the :class:`~briefterm.tui.row_layout.LineIndex` that maps
+screen lines to rows. Only visible lines are ever rendered and every move
+is a lookup in that index, so the cost of a keypress does not grow with
+the list.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from briefterm.tui.keys import bindings_for
+from briefterm.tui.row_layout import LineIndex
 
 
 class CursorList(ScrollView, can_focus=True):
@@ -30,11 +34,20 @@ class CursorList(ScrollView, can_focus=True):
         overflow-x: hidden;
         overflow-y: auto;
         scrollbar-size-vertical: 1;
+        scrollbar-gutter: stable;
     }
     """
 
     # repaint=False: a cursor move repaints only the two rows involved.
     cursor: reactive[int] = reactive(-1, repaint=False, init=False)
+
+    def __init__(
+        self, *, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.line_index = LineIndex(0)
+        """Where each row's lines are; one line a row unless :meth:`layout_rows` says otherwise."""
+        self._laid_width = -1  # the content width the rows were laid out for
 
     # -- to override --------------------------------------------------------
 
@@ -47,9 +60,13 @@ class CursorList(ScrollView, can_focus=True):
         """True when the cursor may stop on ``row`` (headers are skipped)."""
         return 0 <= row < self.row_count
 
-    def render_row(self, row: int, width: int, is_cursor: bool) -> Strip:
-        """One row, exactly ``width`` cells wide."""
+    def render_row(self, row: int, line: int, width: int, is_cursor: bool) -> Strip:
+        """Line ``line`` (0 for the first) of ``row``, exactly ``width`` cells wide."""
         raise NotImplementedError
+
+    def layout_rows(self, width: int) -> LineIndex:
+        """The line index of the rows at content width ``width`` (default: a line each)."""
+        return LineIndex(self.row_count)
 
     def on_cursor_moved(self, row: int) -> None:
         """Hook: the cursor moved to ``row`` (post messages here)."""
@@ -57,8 +74,9 @@ class CursorList(ScrollView, can_focus=True):
     # -- machinery ------------------------------------------------------------
 
     def reset_rows(self, cursor: int | None = None) -> None:
-        """Call after the rows changed: resize the virtual area, place the cursor."""
-        self.virtual_size = Size(0, self.row_count)
+        """Call after the rows changed: lay them out, resize the virtual area, place the cursor."""
+        self._relayout()
+        self.refresh(layout=True)  # a list as tall as its rows (the section strip) resizes
         target = self.cursor if cursor is None else cursor
         target = self._nearest_rest(max(0, min(target, self.row_count - 1)))
         self.set_reactive(CursorList.cursor, target)
@@ -66,6 +84,23 @@ class CursorList(ScrollView, can_focus=True):
         if target >= 0:
             self.scroll_cursor_visible()
         self.on_cursor_moved(target)
+
+    def _relayout(self) -> None:
+        self._laid_width = self.scrollable_content_region.width
+        self.line_index = self.layout_rows(self._laid_width)
+        self.virtual_size = Size(0, self.line_index.lines)
+
+    def _on_resize(self, event: events.Resize) -> None:
+        # Row heights depend on the width: lay out again, keep the cursor in sight.
+        if self.row_count and self.scrollable_content_region.width != self._laid_width:
+            self._relayout()
+            self.refresh()
+        self.scroll_cursor_visible()  # a shorter list (a story opened) must still show it
+
+    def refresh_row(self, row: int) -> None:
+        """Repaint every line of ``row``."""
+        if 0 <= row < self.row_count:
+            self.refresh_lines(self.line_index.start(row), self.line_index.height(row))
 
     def _nearest_rest(self, row: int) -> int:
         """``row`` if the cursor may rest there, else the next (or previous) such row."""
@@ -90,32 +125,38 @@ class CursorList(ScrollView, can_focus=True):
 
     def watch_cursor(self, old: int, new: int) -> None:
         if old >= 0:
-            self.refresh_line(old)
+            self.refresh_row(old)
         if new >= 0:
-            self.refresh_line(new)
+            self.refresh_row(new)
             self.scroll_cursor_visible()
         self.on_cursor_moved(new)
 
     def scroll_cursor_visible(self) -> None:
-        """Scroll the least needed so the cursor row (and its header) shows."""
+        """Scroll the least needed so the cursor row (and the header above it) shows whole."""
         row = self.cursor
         height = self.scrollable_content_region.height or self.size.height
         if row < 0 or height <= 0:
             return
+        lines = self.line_index
         top = int(self.scroll_y)
-        # Show the header above the first row of a group as well.
-        wanted_top = row - 1 if row > 0 and not self.can_rest(row - 1) else row
+        first = lines.start(row)
+        last = first + lines.height(row) - 1
+        # Show the header line above the first row of a group as well.
+        wanted_top = first - 1 if row > 0 and not self.can_rest(row - 1) else first
+        if last - wanted_top >= height:  # taller than the screen: its first lines first
+            wanted_top = first
         if wanted_top < top:
             self.scroll_to(y=wanted_top, animate=False, immediate=True)
-        elif row >= top + height:
-            self.scroll_to(y=row - height + 1, animate=False, immediate=True)
+        elif last >= top + height:
+            self.scroll_to(y=max(first, last - height + 1), animate=False, immediate=True)
 
     def render_line(self, y: int) -> Strip:
-        row = int(self.scroll_y) + y
+        line = int(self.scroll_y) + y
         width = self.scrollable_content_region.width
-        if row >= self.row_count or width <= 0:
+        if line >= self.line_index.lines or width <= 0:
             return Strip.blank(max(width, 0), self.rich_style)
-        return self.render_row(row, width, row == self.cursor)
+        row = self.line_index.row_at(line)
+        return self.render_row(row, line - self.line_index.start(row), width, row == self.cursor)
 
     def _on_focus(self, event: events.Focus) -> None:
         self.refresh()
@@ -127,8 +168,13 @@ class CursorList(ScrollView, can_focus=True):
         super().notify_style_update()
         self.refresh()
 
+    def row_at_offset(self, y: int) -> int:
+        """The row drawn on line ``y`` of the widget (-1 past the last)."""
+        line = int(self.scroll_y) + y
+        return self.line_index.row_at(line) if 0 <= line < self.line_index.lines else -1
+
     async def _on_click(self, event: events.Click) -> None:
-        row = int(self.scroll_y) + event.y
+        row = self.row_at_offset(event.y)
         if self.can_rest(row):
             self.cursor = row
             if event.chain >= 2:
@@ -165,7 +211,9 @@ class CursorList(ScrollView, can_focus=True):
 
     def _page(self, direction: int) -> None:
         height = max(1, self.scrollable_content_region.height - 1)
-        target = max(0, min(self.row_count - 1, self.cursor + direction * height))
+        lines = self.line_index
+        line = lines.start(max(self.cursor, 0)) + direction * height
+        target = lines.row_at(max(0, min(line, lines.lines - 1)))
         row = self._nearest_rest(target)
         if row >= 0:
             self.scroll_to(

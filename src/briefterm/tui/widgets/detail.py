@@ -1,9 +1,16 @@
-"""The detail pane: one story with its full attribution and body.
+"""The story pane: a headline, one line of attribution, the body, its numbered links.
+
+The pane is read, so the article starts at once: the headline, then one
+compact attribution line ("Outlet · by Author · 7 h ago · +2 outlets"),
+then the body. The full attribution (publisher via feed, exact time,
+tags, attachments, who else reported it) is on demand (``i``), and every
+link of the story is in the numbered list under the body (``1``-``9`` and
+``o`` open them, as a click does).
 
 Every feed string reaches the screen as a :class:`rich.text.Text` (never
 markup) after :mod:`briefterm.sanitize`; the body is Markdown produced by
 ``htmltext.html_to_markdown`` and rendered by Textual's Markdown widget,
-whose links are routed through the app's safe opener (``open_links=False``).
+whose links are routed through the reader's safe opener (``open_links=False``).
 """
 
 from __future__ import annotations
@@ -18,13 +25,16 @@ from textual import getters
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
+from textual.reactive import reactive
 from textual.widgets import Markdown, Static
 
 from briefterm.models import Entry
 from briefterm.sanitize import clean_line, clean_text
 from briefterm.timefmt import local_time, long_age
+from briefterm.tui.article_links import Link, file_size, number_links
 from briefterm.tui.keys import bindings_for
-from briefterm.urls import safe_url
+from briefterm.tui.story_text import compact_attribution
+from briefterm.tui.widgets.link_list import LinkList
 
 
 def body_markdown(entry: Entry) -> str:
@@ -36,21 +46,11 @@ def body_markdown(entry: Entry) -> str:
     return clean_text(entry.summary)
 
 
-def _size(length: int | None) -> str:
-    if not length:
-        return ""
-    if length < 1024:
-        return f"{length} B"
-    size = length / 1024
-    for unit in ("KB", "MB"):
-        if size < 1024:
-            return f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{size:.1f} GB"
-
-
 def attribution(entry: Entry, others: list[Entry], now: float) -> list[tuple[str, Text]]:
-    """The attribution rows: who published it, when, where, who else reported it."""
+    """The full attribution rows: who published it, when, what it carries, who else reported it.
+
+    Links are not repeated here: they are all in the numbered list.
+    """
     rows: list[tuple[str, Text]] = []
 
     def line(name: str, value: Text | str) -> None:
@@ -69,27 +69,13 @@ def attribution(entry: Entry, others: list[Entry], now: float) -> list[tuple[str
     when = Text(local_time(entry.time))
     when.append(f"  ({long_age(entry.time, now)})", style="italic")
     line("Published" if entry.published is not None else "Seen", when)
-    link = safe_url(entry.link)
-    if link:
-        line("Link", Text(link, style="underline"))
     if entry.categories:
         line("Tags", ", ".join(clean_line(c) for c in entry.categories))
     for enclosure in entry.enclosures:
-        url = safe_url(enclosure.url)
-        if url:
-            parts = (clean_line(enclosure.type), _size(enclosure.length))
-            details = ", ".join(p for p in parts if p)
-            line("Attached", f"{url}" + (f"  ({details})" if details else ""))
-    comments = safe_url(entry.comments)
-    if comments:
-        line("Comments", comments)
+        parts = (clean_line(enclosure.type), file_size(enclosure.length))
+        line("Attached", ", ".join(p for p in parts if p) or "a file")
     if others:
-        names = Text(", ".join(outlet(o) for o in others), style="bold")
-        line("Also in", names)
-        for other in others:
-            url = safe_url(other.link)
-            if url:
-                line("", f"{outlet(other)}: {url}")
+        line("Also in", Text(", ".join(outlet(o) for o in others), style="bold"))
     return rows
 
 
@@ -100,9 +86,9 @@ def outlet(entry: Entry) -> str:
 
 
 def attribution_grid(rows: list[tuple[str, Text]]) -> Table:
-    """Label/value grid; long values (URLs) wrap under their value column."""
+    """Label/value grid; long values wrap under their value column."""
     grid = Table.grid(padding=(0, 1))
-    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column(no_wrap=True)
     grid.add_column(overflow="fold")
     for name, value in rows:
         grid.add_row(name, value)
@@ -115,7 +101,7 @@ def attribution_text(rows: list[tuple[str, Text]]) -> str:
 
 
 class DetailPane(VerticalScroll, can_focus=True):
-    """Scrollable view of one entry."""
+    """Scrollable view of one entry; shown only while a story is open."""
 
     # The same ids and keys as the lists' motions (one table: tui/bindings.py).
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("story")
@@ -124,67 +110,98 @@ class DetailPane(VerticalScroll, can_focus=True):
     DetailPane {
         background: $surface;
         padding: 0 1;
-        #detail-title { text-style: bold; color: $text; margin: 1 0 0 0; }
-        #detail-meta { color: $text-muted; margin: 1 0; padding: 0 1; border-left: outer $accent; }
-        #detail-body { margin: 0; padding: 0; background: $surface; }
-        #detail-related { color: $text-muted; margin: 1 0; }
-        #detail-empty { color: $text-muted; margin: 1 0; }
+        #detail-title { text-style: bold; color: $brief-text; margin: 0; }
+        #detail-byline {
+            color: $brief-muted;
+            text-wrap: nowrap;
+            text-overflow: ellipsis;
+            margin: 0 0 1 0;
+        }
+        #detail-meta {
+            color: $brief-muted;
+            margin: 0 0 1 0;
+            padding: 0 1;
+            border-left: outer $accent;
+        }
+        #detail-body { margin: 0; padding: 0; background: transparent; }
     }
     """
 
-    _empty = getters.query_one("#detail-empty", Static)
+    details: reactive[bool] = reactive(False)
+    """True while the full attribution block is shown (``i``); kept from story to story."""
+
     _title = getters.query_one("#detail-title", Static)
+    _byline = getters.query_one("#detail-byline", Static)
     _meta = getters.query_one("#detail-meta", Static)
     _body = getters.query_one("#detail-body", Markdown)
-    _related = getters.query_one("#detail-related", Static)
+    link_list = getters.query_one("#detail-links", LinkList)
 
     def __init__(self, *, clock: Callable[[], float] = time.time, id: str | None = None) -> None:
         super().__init__(id=id)
         self.clock = clock
         self.entry: Entry | None = None
         self.attribution_text = ""
+        self.byline = ""
 
     def compose(self) -> ComposeResult:
-        yield Static(
-            Text("Press enter on a story to read it here."), id="detail-empty", markup=False
-        )
         yield Static(id="detail-title", markup=False)
+        yield Static(id="detail-byline", markup=False)
         yield Static(id="detail-meta", markup=False)
         yield Markdown(id="detail-body", open_links=False)
-        yield Static(id="detail-related", markup=False)
+        yield LinkList(id="detail-links")
 
-    def show(self, entry: Entry, others: list[Entry] | None = None) -> None:
-        """Display ``entry`` (loaded with content) and the other reports of its story."""
+    def on_mount(self) -> None:
+        self._meta.display = self.details
+
+    def show(self, entry: Entry, others: list[Entry] | None = None, outlets: int = 0) -> None:
+        """Display ``entry`` (loaded with content) and the other reports of its story.
+
+        ``outlets`` is how many other outlets reported it, as its row says ("+2").
+        """
         self.entry = entry
         others = others or []
-        self._set_empty(False)
         title = clean_line(entry.title, max_length=600) or "(untitled)"
         self._title.update(Text(title))
-        rows = attribution(entry, others, self.clock())
+        now = self.clock()
+        self.byline = compact_attribution(entry, outlets, now)
+        self._byline.update(Text(self.byline, end=""))
+        rows = attribution(entry, others, now)
         self.attribution_text = attribution_text(rows)
         self._meta.update(attribution_grid(rows))
-        self._body.update(body_markdown(entry))
-        related = [u for u in (safe_url(r) for r in entry.related) if u]
-        related_widget = self._related
-        related_widget.display = bool(related)
-        if related:
-            block = Text("Related\n", style="bold")
-            block.append("\n".join(f"• {u}" for u in related))
-            related_widget.update(block)
+        body, links = number_links(entry, body_markdown(entry), others)
+        self._body.update(body)
+        self.link_list.set_links(links)
         self.scroll_home(animate=False)
 
     def clear(self) -> None:
-        """Show the empty state."""
+        """Forget the story (the pane is hidden while none is open)."""
         self.entry = None
-        self._set_empty(True)
         self._body.update("")
+        self.link_list.set_links([])
 
-    def on_mount(self) -> None:
-        self._set_empty(True)
+    @property
+    def links(self) -> list[Link]:
+        """The numbered links of the story shown."""
+        return self.link_list.links
 
-    def _set_empty(self, empty: bool) -> None:
-        self._empty.display = empty
-        for part in (self._title, self._meta, self._body):
-            part.display = not empty
-        if empty:
-            self._related.display = False
+    def watch_details(self, details: bool) -> None:
+        if self.is_mounted:
+            self._meta.display = details
+
+    def action_toggle_details(self) -> None:
+        """Show or hide the full attribution."""
+        self.details = not self.details
+
+    def action_open_numbered(self, number: int) -> None:
+        """Open link ``number`` of the list (through the reader's safe opener)."""
+        link = self.link_list.link(number)
+        if link is None:
+            count = len(self.links)
+            self.notify(
+                f"This story has no link {number}"
+                + (f"; its links are numbered 1-{count}." if count else "."),
+                timeout=3,
+                markup=False,
+            )
+            return
+        self.post_message(LinkList.Chosen(self.link_list, link))

@@ -17,9 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
-from rich.style import Style
 from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region
@@ -30,16 +28,25 @@ from briefterm.models import Entry
 from briefterm.sanitize import clean_line
 from briefterm.timefmt import short_age
 from briefterm.tui.keys import bindings_for
+from briefterm.tui.row_layout import (
+    LineIndex,
+    brief_columns,
+    fit,
+    layout,
+    lede_lines,
+    line_columns,
+    rank_width,
+)
 from briefterm.tui.selection import FULL, NONE, Selection
+from briefterm.tui.story_text import row_headline
 from briefterm.tui.view_model import CLUSTER, ENTRY, HEADER, READ, STAR, RowModel
+from briefterm.tui.widgets._painter import STYLE_NAMES, Painter, RowState
 from briefterm.tui.widgets.cursor_list import CursorList
+
+__all__ = ["EntryList", "RowSource", "RowText", "fit", "group_counts", "row_text"]
 
 PAGE_SIZE = 200
 CACHE_PAGES = 24
-TITLE_MAX = 400  # characters kept for a row title; enough for any width
-SOURCE_MIN_WIDTH = 48  # narrower lists drop the source column (headline first)
-AGE_WIDTH = 6  # "now", "5m", "12 Mar"
-SELECTED_MARK = "✓"  # east-asian width "N": one cell in every terminal
 
 RowSource = Callable[[Sequence[int]], list[Entry]]
 """Entries for ids, in the order given (missing ids skipped): ``Store.entries_by_ids``."""
@@ -47,7 +54,7 @@ RowSource = Callable[[Sequence[int]], list[Entry]]
 
 @dataclass(slots=True)
 class RowText:
-    """What a row shows of an entry, already cleaned."""
+    """What a one-line row shows of an entry, already cleaned."""
 
     title: str
     source: str
@@ -56,29 +63,13 @@ class RowText:
 
 def row_text(entry: Entry) -> RowText:
     """Clean the fields a row shows (defence in depth: the store should be clean)."""
-    title = clean_line(entry.title[: TITLE_MAX * 2], max_length=TITLE_MAX) or "(untitled)"
-    return RowText(title, clean_line(entry.publisher, max_length=80), entry.time)
+    return RowText(row_headline(entry), clean_line(entry.outlet, max_length=120), entry.time)
 
 
-def source_width(width: int) -> int:
-    """Cells for the source column of a ``width``-cell row (0: no source column).
-
-    About a fifth of the row, between 10 and 24 cells, so the headline keeps
-    most of the room in a narrow pane and long feed names do not waste a wide one.
-    """
-    if width < SOURCE_MIN_WIDTH:
-        return 0
-    return min(24, max(10, width // 5))
-
-
-def fit(text: str, width: int) -> str:
-    """``text`` cut or padded to exactly ``width`` cells; cut text ends with "…"."""
-    if width <= 0:
-        return ""
-    length = cell_len(text)
-    if length <= width:
-        return text + " " * (width - length)
-    return set_cell_size(text, width - 1) + "…"
+def group_counts(unread: int, size: int, hidden: int) -> str:
+    """A group header's count: always unread of shown ("3 of 12 unread"), then what is hidden."""
+    counts = f"{unread} of {size} unread"
+    return f"{counts} · {hidden} more" if hidden else counts
 
 
 class EntryList(CursorList):
@@ -86,37 +77,28 @@ class EntryList(CursorList):
 
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("entries")
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "entry-list--header",
-        "entry-list--cursor",
-        "entry-list--cursor-blurred",
-        "entry-list--unread",
-        "entry-list--read",
-        "entry-list--meta",
-        "entry-list--marker",
-        "entry-list--star",
-        "entry-list--count",
-        "entry-list--selected",
-        "entry-list--selected-marker",
-    }
+    COMPONENT_CLASSES: ClassVar[set[str]] = {f"entry-list--{name}" for name in STYLE_NAMES}
 
+    # Colours are the theme's text colours ($text-*), made for text on its
+    # backgrounds; tests/tui/test_contrast.py checks every pair on screen.
     DEFAULT_CSS = """
     EntryList {
         background: $surface;
-        & > .entry-list--header { color: $accent; text-style: bold; background: $panel; }
-        & > .entry-list--cursor {
-            background: $block-cursor-background;
-            color: $block-cursor-foreground;
-        }
-        & > .entry-list--cursor-blurred { background: $block-cursor-blurred-background; }
-        & > .entry-list--unread { color: $foreground; text-style: bold; }
-        & > .entry-list--read { color: $text-muted; }
-        & > .entry-list--meta { color: $text-muted; }
-        & > .entry-list--marker { color: $accent; }
-        & > .entry-list--star { color: $warning; }
-        & > .entry-list--count { color: $secondary; }
-        & > .entry-list--selected { background: $accent 22%; }
-        & > .entry-list--selected-marker { color: $text-success; text-style: bold; }
+        & > .entry-list--header { color: $brief-accent; text-style: bold; background: $panel; }
+        & > .entry-list--header-count { color: $brief-muted; background: $panel; }
+        & > .entry-list--cursor { background: $brief-cursor; }
+        & > .entry-list--cursor-blurred { background: $brief-cursor-blurred; }
+        & > .entry-list--cursor-bar { color: $accent; }
+        & > .entry-list--unread { color: $brief-text; text-style: bold; }
+        & > .entry-list--read { color: $brief-muted; }
+        & > .entry-list--dek { color: $brief-muted; }
+        & > .entry-list--meta { color: $brief-muted; }
+        & > .entry-list--rank { color: $brief-accent; text-style: bold; }
+        & > .entry-list--star { color: $brief-star; }
+        & > .entry-list--count { color: $brief-accent; }
+        & > .entry-list--lede { color: $brief-text; text-style: italic; }
+        & > .entry-list--selected { background: $brief-selected; }
+        & > .entry-list--selected-marker { color: $brief-success; text-style: bold; }
     }
     """
 
@@ -156,9 +138,8 @@ class EntryList(CursorList):
         self.model: RowModel | None = None
         self.empty_message = "Loading…"
         self._pages: OrderedDict[int, dict[int, RowText]] = OrderedDict()
-        self._styles: dict[str, Style] = {}
-        self._styles_dirty = True
-        # Rendered rows: scrolling by one line re-renders one new row, not all.
+        self._painter: Painter | None = None
+        # Rendered lines: scrolling by one line re-renders one new line, not all.
         self._strips: LRUCache[tuple[int, ...], Strip] = LRUCache(1024)
         self._now = clock()
 
@@ -171,6 +152,11 @@ class EntryList(CursorList):
     def can_rest(self, row: int) -> bool:
         return self.model is not None and self.model.is_item(row)
 
+    def layout_rows(self, width: int) -> LineIndex:
+        if self.model is None:
+            return LineIndex(0)
+        return layout(self.model, width)
+
     def set_model(self, model: RowModel, keep_entry: int | None = None) -> None:
         """Show ``model``; keep the cursor on ``keep_entry`` when it is still listed."""
         self.model = model
@@ -179,17 +165,21 @@ class EntryList(CursorList):
         row = model.row_of_entry(keep_entry) if keep_entry is not None else None
         self.reset_rows(row if row is not None else 0)
 
+    def _relayout(self) -> None:
+        self._strips.clear()  # lines move with the width
+        super()._relayout()
+
     def _repaint_rows(self, rows: Iterable[int]) -> None:
         if self.model is None:
             return
         headers = set()
         for row in rows:
-            self.refresh_line(row)
+            self.refresh_row(row)
             group = self.model.group_index(row)
             if group >= 0:
                 headers.add(self.model.groups[group].header_row)
         for row in headers:
-            self.refresh_line(row)
+            self.refresh_row(row)
 
     def _text_of(self, row: int) -> RowText:
         """The cleaned text of an entry row, loading its page when needed."""
@@ -217,55 +207,55 @@ class EntryList(CursorList):
         return super().render_lines(crop)
 
     def notify_style_update(self) -> None:
-        self._styles_dirty = True
+        self._painter = None
         self._strips.clear()
         super().notify_style_update()
 
     def _prepare_paint(self) -> None:
         self._now = self.clock()
-        if not self._styles_dirty:
+        if self._painter is not None:
             return
-        self._styles_dirty = False
         self._strips.clear()
-        base = self.rich_style
-        self._styles = {
-            # Full (not partial) styles: they blend translucent theme colours
-            # such as $text-muted against the background, which light themes need.
-            name: self.get_component_rich_style(f"entry-list--{name}")
-            for name in (
-                "header",
-                "cursor",
-                "cursor-blurred",
-                "unread",
-                "read",
-                "meta",
-                "marker",
-                "star",
-                "count",
-                "selected",
-                "selected-marker",
-            )
-        }
-        self._styles["base"] = base
+        # Full (not partial) styles: they blend translucent theme colours such
+        # as $brief-muted against the background, which light themes need.
+        styles = {n: self.get_component_rich_style(f"entry-list--{n}") for n in STYLE_NAMES}
+        self._painter = Painter(styles, self.rich_style)
+
+    @property
+    def painter(self) -> Painter:
+        """The strip builder for the current theme."""
+        if self._painter is None:
+            self._prepare_paint()
+        assert self._painter is not None
+        return self._painter
 
     def render_line(self, y: int) -> Strip:
-        if not self._styles:
-            self._prepare_paint()
         width = self.scrollable_content_region.width
         if self.row_count == 0 and y == 1:
-            return Strip([Segment(fit("  " + self.empty_message, width), self._styles["meta"])])
+            return Strip(
+                [Segment(fit("  " + self.empty_message, width), self.painter.styles["meta"])]
+            )
         return super().render_line(y)
 
-    def render_row(self, row: int, width: int, is_cursor: bool) -> Strip:
+    def render_row(self, row: int, line: int, width: int, is_cursor: bool) -> Strip:
         model = self.model
         assert model is not None
         focused = is_cursor and self.has_focus
         selected = self.selection_state(row)
-        # The minute is part of the key so that ages ("5m") stay current.
-        key = (row, width, is_cursor, focused, model.flags[row], selected, int(self._now // 60))
+        # The minute is part of the key so that ages ("5m") stay current; a
+        # header's key holds its count, so marking repaints only what changed.
+        minute = int(self._now // 60)
+        flags = model.flags[row]
+        if model.kinds[row] == HEADER:
+            flags = model.unread_in_group(model.values[row])
+        key = (row, line, width, is_cursor, focused, flags, selected, minute)
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._render_row(row, width, is_cursor, selected)
+            state = RowState(
+                is_cursor, focused, not model.flags[row] & READ, bool(model.flags[row] & STAR),
+                selected,
+            )  # fmt: skip
+            strip = self._paint_line(row, line, width, state)
             self._strips[key] = strip
         return strip
 
@@ -281,99 +271,68 @@ class EntryList(CursorList):
             return self.selection.state(model.clusters[model.values[row]].ids)
         return NONE
 
+    def refresh_ids(self, ids: Iterable[int]) -> None:
+        """Repaint the rows on screen that show any of the entries ``ids`` (a selection change)."""
+        model = self.model
+        changed = set(ids)
+        if model is None or not changed or not self.row_count:
+            return
+        top = int(self.scroll_y)
+        first = self.line_index.row_at(top)
+        last = self.line_index.row_at(top + self.size.height - 1)
+        for row in range(first, last + 1):
+            kind = model.kinds[row]
+            if kind == ENTRY:
+                hit = model.values[row] in changed
+            elif kind == CLUSTER:
+                hit = not changed.isdisjoint(model.clusters[model.values[row]].ids)
+            else:
+                continue
+            if hit:
+                self.refresh_row(row)
+
     def refresh_rows(self, rows: Iterable[int]) -> None:
         """Repaint rows whose flags changed (and their group headers)."""
-        self._strips.clear()  # header counts changed too
+        # The cache needs no clearing: flags and header counts are in its keys.
         self._repaint_rows(rows)
 
-    def _render_row(self, row: int, width: int, is_cursor: bool, selected: int = NONE) -> Strip:
+    def _paint_line(self, row: int, line: int, width: int, state: RowState) -> Strip:
         model = self.model
         assert model is not None
+        painter = self.painter
         kind = model.kinds[row]
         if kind == HEADER:
-            return self._render_header(row, width)
-        flags = model.flags[row]
-        extra = 0
-        if kind == CLUSTER:
-            cluster = model.clusters[model.values[row]]
-            text = row_text(cluster.lead)
-            extra = len(cluster.others)
-        else:
-            text = self._text_of(row)
-        unread = not flags & READ
-        title_style, marker_style, star_style, meta_style, count_style, select_style, fill = (
-            self._row_styles(is_cursor, unread, selected)
-        )
-        # Each gap ends the segment before it (a segment never starts with a
-        # space): some SVG renderers drop leading spaces in screenshots.
-        segments = [
-            Segment(f"{SELECTED_MARK if selected != NONE else ' '} ", select_style),
-            Segment("● " if unread else "  ", marker_style),
-            Segment("★ " if flags & STAR else "  ", star_style),
-        ]
-        used = 6
+            return self._render_header(row, line, width)
         group = model.groups[model.group_index(row)]
-        if group.numbered:
-            rank = f"{row - group.header_row}. "
-            segments.append(Segment(rank, count_style))
-            used += len(rank)
-        age = short_age(text.time, self._now) if text.time else ""
-        age = fit(age, AGE_WIDTH).strip()
-        pad = " " * (AGE_WIDTH - len(age))  # right-aligns the age
-        columns = source_width(width)
-        suffix = f"+{extra} " if extra else ""
-        right_width = AGE_WIDTH + 1 + (columns + 1 if columns else 0)
-        title_width = max(0, width - used - right_width - len(suffix) - 1)
-        segments.append(Segment(fit(text.title, title_width) + " ", title_style))
-        if suffix:
-            segments.append(Segment(suffix, count_style))
-        if columns:
-            segments.append(Segment(f"{fit(text.source, columns)} {pad}{age} ", meta_style))
-        else:  # the padding joins the segment before, so the age segment starts with text
-            last = segments.pop()
-            segments.append(Segment(last.text + pad, last.style))
-            segments.append(Segment(f"{age} ", meta_style))
-        return Strip(segments).crop_extend(0, width, fill)
+        if kind == CLUSTER and model.multiline:
+            text = model.texts[model.values[row]]
+            lead = model.clusters[model.values[row]].lead
+            ranks = rank_width(group.size) if group.numbered else 0
+            columns = brief_columns(width, ranks)
+            age = short_age(lead.time, self._now)
+            rank = row - group.header_row
+            return painter.story_line(columns, text, line, rank, age, state)
+        if kind == CLUSTER:
+            text_row = row_text(model.clusters[model.values[row]].lead)
+        else:
+            text_row = self._text_of(row)
+        age = short_age(text_row.time, self._now) if text_row.time else ""
+        return painter.line_row(line_columns(width), text_row.title, text_row.source, age, state)
 
-    def _row_styles(self, is_cursor: bool, unread: bool, selected: int) -> tuple[Style, ...]:
-        """Styles of a row's parts: title, marker, star, meta, count, selection mark, fill."""
-        st = self._styles
-        if is_cursor:
-            cursor = st["cursor"] if self.has_focus else st["cursor-blurred"]
-            bold = cursor + Style(bold=True)
-            title = bold if unread else cursor + Style(bold=False)
-            return title, cursor, cursor, cursor, cursor, bold, st["base"]
-        meta = st["meta"]
-        select = st["selected-marker"] if selected == FULL else meta
-        styles = (
-            st["unread"] if unread else st["read"],
-            st["marker"],
-            st["star"],
-            meta,
-            st["count"],
-            select,
-            st["base"],
-        )
-        if selected == NONE:
-            return styles
-        # Selected rows keep their colours on a tinted background.
-        tint = Style(bgcolor=st["selected"].bgcolor)
-        return tuple(style + tint for style in styles)
-
-    def _render_header(self, row: int, width: int) -> Strip:
+    def _render_header(self, row: int, line: int, width: int) -> Strip:
         model = self.model
         assert model is not None
-        style = self._styles["header"]
+        painter = self.painter
+        if row == 0 and model.lede:
+            lede = lede_lines(model, width)
+            if line < len(lede):
+                return painter.lede_line(width, lede[line])
+            if line == len(lede):
+                return painter.blank(width)
         index = model.values[row]
         group = model.groups[index]
-        unread = model.unread_in_group(index)
-        counts = f"{unread} unread · {group.size}" if unread else f"{group.size}"
-        if group.hidden:
-            counts += f" (+{group.hidden} more)"
-        counts = f"{counts} "  # the name's padding, not a leading space, separates them
-        name = fit("▌" + clean_line(group.name, max_length=200), max(0, width - len(counts) - 1))
-        name += " "
-        return Strip([Segment(name, style), Segment(counts, style)]).crop_extend(0, width, style)
+        counts = group_counts(model.unread_in_group(index), group.size, group.hidden)
+        return painter.header_line(width, clean_line(group.name, max_length=200), counts)
 
     # -- actions ----------------------------------------------------------------
 
@@ -384,6 +343,15 @@ class EntryList(CursorList):
         """Open the row under the cursor."""
         if self.can_rest(self.cursor):
             self.post_message(self.Selected(self, self.cursor))
+
+    def row_lines(self, row: int) -> list[str]:
+        """The plain text of every line of ``row``, wherever it is scrolled (tests)."""
+        self._prepare_paint()
+        width = self.scrollable_content_region.width
+        cursor = row == self.cursor
+        return [
+            self.render_row(row, n, width, cursor).text for n in range(self.line_index.height(row))
+        ]
 
     def visible_text(self) -> list[str]:
         """The plain text of every visible line (tests and screen readers)."""

@@ -1,4 +1,9 @@
-"""The left pane: the groups of the current view (sections, days or feeds)."""
+"""The left pane: the groups of the current view (sections, days or feeds).
+
+Every number here is the group's unread count; a group with none left
+shows a dim 0 rather than switching to its total. A click on a group
+jumps the entry list to it.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +11,15 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.segment import Segment
+from textual import events
 from textual.binding import BindingType
 from textual.message import Message
 from textual.strip import Strip
 
 from briefterm.sanitize import clean_line
 from briefterm.tui.keys import bindings_for
+from briefterm.tui.row_layout import fit
 from briefterm.tui.widgets.cursor_list import CursorList
-from briefterm.tui.widgets.entry_list import fit
 
 
 @dataclass(slots=True)
@@ -35,19 +41,22 @@ class SectionList(CursorList):
         "section-list--cursor-blurred",
         "section-list--count",
         "section-list--done",
+        "section-list--done-count",
     }
 
     DEFAULT_CSS = """
     SectionList {
         background: $surface;
+        scrollbar-gutter: auto;
         & > .section-list--cursor {
-            background: $block-cursor-background;
-            color: $block-cursor-foreground;
+            background: $brief-cursor;
+            color: $brief-text;
             text-style: bold;
         }
-        & > .section-list--cursor-blurred { background: $block-cursor-blurred-background; }
-        & > .section-list--count { color: $accent; text-style: bold; }
-        & > .section-list--done { color: $text-muted; }
+        & > .section-list--cursor-blurred { background: $brief-cursor-blurred; color: $brief-text; }
+        & > .section-list--count { color: $brief-accent; text-style: bold; }
+        & > .section-list--done { color: $brief-muted; }
+        & > .section-list--done-count { color: $brief-muted; }
     }
     """
 
@@ -81,7 +90,7 @@ class SectionList(CursorList):
         for index, unread in counts.items():
             if 0 <= index < len(self.rows):
                 self.rows[index].unread = unread
-                self.refresh_line(index)
+                self.refresh_row(index)
 
     def follow(self, index: int) -> None:
         """Move the cursor without telling anyone (the entry list moved)."""
@@ -90,24 +99,29 @@ class SectionList(CursorList):
             self.refresh()
             self.scroll_cursor_visible()
 
-    def render_row(self, row: int, width: int, is_cursor: bool) -> Strip:
+    def render_row(self, row: int, line: int, width: int, is_cursor: bool) -> Strip:
         item = self.rows[row]
         base = self.rich_style
         if is_cursor:
             name = "section-list--cursor" if self.has_focus else "section-list--cursor-blurred"
-            style = self.get_component_rich_style(name)
-            count_style = style
-        else:
-            done = "section-list--done"
-            style = self.get_component_rich_style(done) if not item.unread else base
+            style = count_style = self.get_component_rich_style(name)
+        elif item.unread:
+            style = base
             count_style = self.get_component_rich_style("section-list--count")
-        count = f" {item.unread} " if item.unread else f" {item.total} "
-        if not item.unread:
-            count_style = style
-        name = fit(" " + clean_line(item.name, max_length=200), max(0, width - len(count)))
-        return Strip([Segment(name, style), Segment(count, count_style)]).crop_extend(
-            0, width, base
-        )
+        else:
+            style = self.get_component_rich_style("section-list--done")
+            count_style = self.get_component_rich_style("section-list--done-count")
+        count = f"{item.unread} "
+        name = fit(clean_line(item.name, max_length=200), max(0, width - len(count) - 2)) + " "
+        segments = [Segment(" ", style), Segment(name, style), Segment(count, count_style)]
+        return Strip(segments).crop_extend(0, width, base)
+
+    async def _on_click(self, event: events.Click) -> None:
+        # One click jumps to the group (the entry list needs a double click to open).
+        row = self.row_at_offset(event.y)
+        if self.can_rest(row):
+            self.cursor = row
+            self.action_select()
 
     def action_select(self) -> None:
         """Jump to the group under the cursor."""

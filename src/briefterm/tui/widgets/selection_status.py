@@ -8,13 +8,14 @@ from textual.widget import Widget
 
 
 class SelectionStatus(Widget):
-    """ "12 selected" (and "· range" while a range is drawn); the class ``-active`` shows it."""
+    """ "3 selected" (and "· range" while a range is drawn); the class ``-active`` shows it."""
 
-    # layout=True: the widget is as wide as its text (width: auto).
-    count: reactive[int] = reactive(0, layout=True)
-    """Selected entries."""
-    drawing_range: reactive[bool] = reactive(False, layout=True)
+    count: reactive[int] = reactive(0)
+    """Selected stories."""
+    drawing_range: reactive[bool] = reactive(False)
     """True while a range (``V``, shift+arrows) is being drawn."""
+
+    _shown_width = 0  # the width last laid out for (width: auto)
 
     def render(self) -> Text:
         """The count, as plain text."""
@@ -31,3 +32,9 @@ class SelectionStatus(Widget):
 
     def _show(self) -> None:
         self.set_class(bool(self.count) or self.drawing_range, "-active")
+        # The widget is as wide as its text: lay the status bar out again only
+        # when that changes (the footer beside it is costly to lay out).
+        width = self.render().cell_len
+        if width != self._shown_width:
+            self._shown_width = width
+            self.refresh(layout=True)

@@ -28,23 +28,39 @@ class TitleBar(Widget):
     """The running refresh ("polling 3/9 · 2 new"); empty when none runs."""
 
     def render(self) -> Text:
-        """The line, with feed-derived parts as plain text (never markup)."""
-        # Spaces end the part before a style change rather than start the next
-        # one: some SVG renderers drop leading spaces, which glued "briefterm"
-        # and the view name together in screenshots.
-        text = Text("◆ briefterm ", style="bold")
-        text.append("│ ", style="dim")
-        text.append(f"{self.view_name} ", style="bold")
-        if self.heading:
-            text.append(f"· {self.heading} ")
-        if self.label:
-            text.append("· ")
-            text.append(f"{self.label} ", style="italic")
-        text.append("  ")
+        """The line, with feed-derived parts as plain text (never markup).
+
+        The counts and the poll progress stand at the right and are never cut;
+        when the line is too narrow the edition's label goes first, then the
+        heading, so the line never ends in the middle of a number.
+        """
+        right = Text(end="")
         if self.unread is not None and self.total is not None:
-            text.append(f"{self.unread} unread / {self.total}  ", style="bold")
+            right.append(f"{self.unread} unread / {self.total}", style="bold")
         if self.poll_status:
-            text.append(f"⟳ {self.poll_status}", style="italic")
+            right.append(f"  ⟳ {self.poll_status}", style="italic")
+        width = self.content_region.width or self.size.width
+        room = width - right.cell_len - 2
+        for heading, label in ((self.heading, self.label), (self.heading, ""), ("", "")):
+            left = self._left(heading, label)
+            if left.cell_len <= room:
+                break
+        left.truncate(max(0, room), overflow="ellipsis")
+        gap = max(1, width - left.cell_len - right.cell_len)
+        return Text.assemble(left, " " * gap, right, end="")
+
+    def _left(self, heading: str, label: str) -> Text:
+        # Each part carries the space after it rather than before: some SVG
+        # renderers drop leading spaces, which glued "briefterm" and the view
+        # name together in screenshots.
+        parts = [("◆ briefterm", "bold"), ("│", "dim"), (self.view_name, "bold")]
+        if heading:
+            parts += [("·", ""), (heading, "")]
+        if label:
+            parts += [("·", ""), (label, "italic")]
+        text = Text(end="")
+        for index, (part, style) in enumerate(parts):
+            text.append(part if index == len(parts) - 1 else f"{part} ", style=style)
         return text
 
     def adjust_counts(self, unread: int, total: int = 0) -> None:
