@@ -130,10 +130,10 @@ def make_config(**ui: object) -> Config:
 def _entry(key: str, title: str, hours_ago: float, **fields: object) -> ParsedEntry:
     published = datetime.fromtimestamp(NOW, UTC) - timedelta(hours=hours_ago)
     fields.setdefault("summary", f"Summary of {key}.")
+    fields.setdefault("link", f"https://news.example.com/{key}")
     return ParsedEntry(
         entry_id=key,
         title=title,
-        link=f"https://news.example.com/{key}",
         published=published,
         **fields,  # type: ignore[arg-type]
     )
@@ -175,7 +175,13 @@ def fill_store(store: Store) -> dict[str, int]:
     store.upsert_entries(
         policy,
         [
-            _entry("chip-policy", "Chipmaker shows 2 nm process for phones", 1.5),
+            # Each outlet links to its own site: three reports, three outlets.
+            _entry(
+                "chip-policy",
+                "Chipmaker shows 2 nm process for phones",
+                1.5,
+                link="https://policy.example.org/chip-policy",
+            ),
             _entry("budget", "Parliament passes the digital budget", 7),
             _entry("privacy", "Regulator opens privacy inquiry", 30),
         ],
@@ -184,7 +190,12 @@ def fill_store(store: Store) -> dict[str, int]:
     store.upsert_entries(
         markets,
         [
-            _entry("stocks", "Chip stocks rally on the 2 nm news", 2.5),
+            _entry(
+                "stocks",
+                "Chip stocks rally on the 2 nm news",
+                2.5,
+                link="https://markets.example.net/stocks",
+            ),
             _entry("rates", "Central bank holds rates", 8),
         ],
         now=NOW - 3600,

@@ -239,8 +239,8 @@ async def test_open_and_back_and_scroll_detail(store: Store, make_app: AppFactor
             ("Spec sheet", "https://chips.example.com/spec"),
             ("Attachment (audio/mpeg, 2.0 MB)", "https://cdn.example.com/ep1.mp3"),
             ("Related", "https://news.example.com/related-1"),
-            ("Also reported by Policy Wire", "https://news.example.com/chip-policy"),
-            ("Also reported by Market Watch", "https://news.example.com/stocks"),
+            ("Also reported by Policy Wire", "https://policy.example.org/chip-policy"),
+            ("Also reported by Market Watch", "https://markets.example.net/stocks"),
         ]
         await pilot.press("i")  # hidden again
         assert not shown(meta_block)

@@ -203,7 +203,11 @@ async def test_copy_as_chooser_links_json_and_cancel(store: Store, make_app: App
         assert not isinstance(top_screen(app), ExportChooser)
         links = app.clipboard.splitlines()
         # One link per story (export picks each story's lead), from the cluster's reports only.
-        chip_links = {f"https://news.example.com/{k}" for k in ("chip", "chip-policy", "stocks")}
+        chip_links = {
+            "https://news.example.com/chip",
+            "https://policy.example.org/chip-policy",
+            "https://markets.example.net/stocks",
+        }
         assert links and set(links) <= chip_links
         assert any("as links" in m for m in messages(app))
 
@@ -361,7 +365,7 @@ async def test_selection_keys_remappable(store: Store, make_app: AppFactory) -> 
         await pilot.press("t", "c")
         await settle(app, pilot)
         assert selected_ids(app) == ids_of(store, "chip", "chip-policy", "stocks")
-        assert "https://news.example.com/stocks" in app.clipboard
+        assert "https://markets.example.net/stocks" in app.clipboard
 
 
 async def test_read_and_star_keys_act_on_the_selection(store: Store, make_app: AppFactory) -> None:
