@@ -119,7 +119,8 @@ def open_service(
         return ttrss
     from briefterm.sync.greader import GReaderClient
 
-    greader = GReaderClient(server_url(config), config.username, secret, limits)
+    app = (config.app_id, config.app_key) if config.app_id else None
+    greader = GReaderClient(server_url(config), config.username, secret, limits, app=app)
     if (auth := _greader_sessions.get(key)) is not None:
         greader.resume(auth)
     return greader
