@@ -36,7 +36,7 @@ from briefterm.sync.models import (
     RemoteFeed,
     RemoteState,
 )
-from briefterm.sync.transport import DEFAULT_LIMITS, FormData, Limits, Reply, Transport
+from briefterm.sync.transport import DEFAULT_LIMITS, ClientBase, FormData, Limits, Reply, Transport
 
 API = "/reader/api/0/"
 READING_LIST = "user/-/state/com.google/reading-list"
@@ -109,7 +109,7 @@ def _object_id(digits: str) -> str | None:
     return digits.lower() if _is_hex(digits) else None
 
 
-class GReaderClient:
+class GReaderClient(ClientBase):
     """One account on a Google Reader API server; ``url`` is the API base."""
 
     name = "Google Reader API"
@@ -135,16 +135,6 @@ class GReaderClient:
         self._auth: str | None = None
         self._token: str | None = None
         self._lock = asyncio.Lock()
-
-    async def __aenter__(self) -> GReaderClient:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        """Close the HTTP connections."""
-        await self._http.aclose()
 
     # -- authentication ------------------------------------------------------------
 
