@@ -231,5 +231,7 @@ def _file_key(key: str) -> str:
 
 
 def _session_key(config: SyncConfig, secret: str) -> str:
-    # With the password: a session must not outlive a password that changed.
-    return account_key(config) + " " + hashlib.sha256(secret.encode()).hexdigest()
+    # With the password (and Inoreader's app keys): a session must not
+    # outlive a password or app key that changed.
+    secrets = f"{secret}\0{config.app_id}\0{config.app_key}"
+    return account_key(config) + " " + hashlib.sha256(secrets.encode()).hexdigest()

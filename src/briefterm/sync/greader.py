@@ -255,6 +255,12 @@ class GReaderClient(ClientBase):
             raise SyncError(
                 f"{self._where} refused the credentials of {self._user!r} for {what}.", "login"
             )
+        if reply.status == 403 and not self._app:
+            raise SyncError(
+                f"{self._where} refused {what} (HTTP 403); Inoreader needs sync.app_id and"
+                " sync.app_key.",
+                "login",
+            )
         if reply.status != 200:
             raise SyncError(f"{self._where} answered {what} with HTTP {reply.status}.", "reply")
 
