@@ -15,9 +15,13 @@ measures, interleaving the variants and printing medians:
   headlines, then a ``getArticle`` sweep of the ids) against paging all of
   it with ``getHeadlines`` (what phase A measured);
 * **a sync with nothing new** (the engine: login, push, subscriptions,
-  entries, counters) in a new process and as the reader's next sync (its
-  session kept), **one article read elsewhere** (the engine lists only its
-  feed), and a **full reconciliation** (every unread and starred id);
+  entries, counters): in a new process that logs in (no stored session),
+  in a new process that resumes the session the last one stored, as the
+  reader's next sync (its session in memory), and the whole ``briefterm
+  sync`` command in a child process (interpreter, imports, config, the
+  cache, the sync; the stored session); **one article read elsewhere**
+  (the engine lists only its feed), and a **full reconciliation** (every
+  unread and starred id);
 * the latency of one API call (getApiLevel).
 """
 
@@ -25,7 +29,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -35,6 +42,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from briefterm import paths
 from briefterm.config.sync import SyncConfig
 from briefterm.store import EntryFilter, Store
 from briefterm.sync import Limits
@@ -45,6 +53,13 @@ from tests.support import ttrss
 from tests.support.ttrss import AdminSession, FeedItem, TtrssServer, TtrssUser
 
 PER_FEED = 500
+
+
+def child_env() -> dict[str, str]:
+    """The CLI's environment (the temporary XDG dirs), with .pyc files as an install has."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 BODY = (
     "<p>The committee published its report on Tuesday, after months of hearings in which "
     "officials, engineers and residents described the failures that led to the outage. "
@@ -136,26 +151,66 @@ def timed(step: Callable[[], SyncReport]) -> tuple[float, SyncReport]:
     return time.perf_counter() - started, report
 
 
+def new_process() -> None:
+    """What a new ``briefterm sync`` starts with: no session in memory."""
+    sync_account._ttrss_sessions.clear()
+    sync_account._greader_sessions.clear()
+
+
 def later_syncs(
-    server: TtrssServer, user: TtrssUser, account: SyncConfig, db: Path
-) -> tuple[float, float, float, float]:
-    """Nothing new (a new process; the reader's next sync); one article read elsewhere;
+    server: TtrssServer,
+    user: TtrssUser,
+    account: SyncConfig,
+    db: Path,
+    cli: list[str],
+    with_full: bool,
+) -> tuple[float, float, float, float, float, float, float]:
+    """Nothing new (a new process that logs in; one that resumes the stored session;
+    the reader's next sync; the CLI in a child process); one article read elsewhere;
     a full reconciliation (the engine, on the cache of a first sync)."""
     admin = AdminSession(server, user)
     with Store(db) as store:
-        sync_account._ttrss_sessions.clear()  # as `briefterm sync` in a new process: log in
+        new_process()
+        (paths.cache_dir() / sync_account.SESSION_FILE).unlink(missing_ok=True)
         fresh, report = timed(lambda: sync(store, account, interactive=False))
+        assert report.quick and report.new == 0, report
+        new_process()
+        stored, report = timed(lambda: sync(store, account, interactive=False))
         assert report.quick and report.new == 0, report
         nothing, report = timed(lambda: sync(store, account, interactive=False))
         assert report.quick and report.new == 0, report
+        (paths.cache_dir() / sync_account.SESSION_FILE).unlink()
+        started = time.perf_counter()
+        subprocess.run(cli, check=True, capture_output=True, env=child_env())
+        command_login = time.perf_counter() - started
+        started = time.perf_counter()
+        subprocess.run(cli, check=True, capture_output=True, env=child_env())
+        command = time.perf_counter() - started
         entry = store.list_entries(EntryFilter(limit=1))[0]
         remote = next(e.remote_id for e in store.synced_entries() if e.entry_id == entry.id)
         admin.set_flag([int(remote)], 2, 1 if entry.read else 0)
         one, report = timed(lambda: sync(store, account, interactive=False))
         assert report.from_server == 1 and not report.full, report
-        full, report = timed(lambda: sync(store, account, interactive=False, full=True))
-        assert report.full and report.from_server == 0, report
-        return fresh, nothing, one, full
+        full = 0.0
+        if with_full:
+            full, report = timed(lambda: sync(store, account, interactive=False, full=True))
+            assert report.full and report.from_server == 0, report
+        # The CLI's cache catches up (the flag changed) outside the timing.
+        subprocess.run(cli, check=True, capture_output=True, env=child_env())
+        return fresh, stored, nothing, command_login, command, one, full
+
+
+def cli_command(folder: Path, account: SyncConfig, db: Path) -> list[str]:
+    """``briefterm sync`` in a child process, on a copy of ``db`` (XDG dirs in ``folder``)."""
+    config = folder / "config.toml"
+    config.write_text(
+        f'[sync]\nservice = "ttrss"\nurl = "{account.url}"\nusername = "{account.username}"\n'
+        f'password = "{account.password}"\ninterval = 0\n',
+        encoding="utf-8",
+    )
+    paths.database_path().parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(db, paths.database_path())
+    return [sys.executable, "-m", "briefterm", "--config", str(config), "sync"]
 
 
 def api_call(server: TtrssServer, user: TtrssUser) -> float:
@@ -181,7 +236,15 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--no-full", action="store_true", help="skip the full reconciliation (the slowest)"
+    )
     args = parser.parse_args(argv)
+    # The stored session, the CLI's cache and config: in a temporary home,
+    # never the user's (a child process inherits these).
+    home = tempfile.TemporaryDirectory(prefix="bench-sync-home-")
+    for name in ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME"):
+        os.environ[name] = str(Path(home.name) / name.lower())
     started = time.perf_counter()
     server = ttrss.start()
     if isinstance(server, str):
@@ -222,15 +285,28 @@ def main(argv: list[str]) -> int:
             print(f"first fetch, client, getArticle sweep: {median(sweep)}")
             print(f"first fetch, client, getHeadlines paging: {median(paging)}")
             db = sorted(folder.glob("cache-*.sqlite3"))[-1]
-            runs = [later_syncs(server, user, account, db) for _ in range(args.runs)]
-        print(f"nothing new, new process (login): {median([r[0] for r in runs])}")
-        print(f"nothing new, the reader's next sync: {median([r[1] for r in runs])}")
-        print(f"one article read elsewhere: {median([r[2] for r in runs])}")
-        print(f"full reconciliation (~{args.entries} unread): {median([r[3] for r in runs])}")
+            cli = cli_command(folder, account, db)
+            # A first run writes the child's .pyc files (as an installed
+            # package has them) and its session.
+            subprocess.run(cli, check=True, capture_output=True, env=child_env())
+            runs = [
+                later_syncs(server, user, account, db, cli, not args.no_full)
+                for _ in range(args.runs)
+            ]
+        print(f"nothing new, new process, logging in: {median([r[0] for r in runs])}")
+        print(f"nothing new, new process, stored session: {median([r[1] for r in runs])}")
+        print(f"nothing new, the reader's next sync: {median([r[2] for r in runs])}")
+        command = "nothing new, `briefterm sync` child process"
+        print(f"{command}, logging in: {median([r[3] for r in runs])}")
+        print(f"{command}, stored session: {median([r[4] for r in runs])}")
+        print(f"one article read elsewhere: {median([r[5] for r in runs])}")
+        if not args.no_full:
+            print(f"full reconciliation (~{args.entries} unread): {median([r[6] for r in runs])}")
         calls = [api_call(server, user) for _ in range(args.runs)]
         print(f"one API call (getApiLevel): median {statistics.median(calls) * 1000:.1f} ms")
     finally:
         server.stop()
+        home.cleanup()
     return 0
 
 

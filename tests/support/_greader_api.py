@@ -44,11 +44,9 @@ class _Api:
         if self.method == "POST":
             if self.get("T") != self.s.token:
                 headers = {"X-Reader-Google-Bad-Token": "true"}
-                self.h.reply(
-                    401, "Unauthorized!", headers if self.s.flavour == "miniflux" else None
-                )
+                self.h.reply(401, "Unauthorized!", headers if self.s.like == "miniflux" else None)
                 return False
-            if self.s.flavour == "miniflux":
+            if self.s.like == "miniflux":
                 return True  # Miniflux authenticates POSTs by T alone
         if not self._header_ok():
             self.h.reply(401, "Unauthorized!")
@@ -73,7 +71,7 @@ class _Api:
             ("POST", "edit-tag"): self.edit_tag,
             ("POST", "mark-all-as-read"): self.mark_all_as_read,
         }
-        if self.s.flavour == "freshrss":
+        if self.s.like == "freshrss":
             routes[("GET", "unread-count")] = self.unread_count
             if path.startswith("stream/contents/"):
                 self.stream_contents(path.removeprefix("stream/contents/"))
@@ -81,7 +79,7 @@ class _Api:
         handler = routes.get((self.method, path))
         if handler is not None:
             handler()
-        elif self.s.flavour == "miniflux":
+        elif self.s.like == "miniflux":
             self.h.reply(200, [])  # Miniflux's fallback for every unknown path
         else:
             self.h.reply(400, "Bad Request!")
@@ -139,8 +137,8 @@ class _Api:
             self.h.reply(200, "OK")
             return
         num = self._find_feed(stream)
-        if num is None or (self.s.flavour == "miniflux" and not stream[5:].isdigit()):
-            self.h.reply(400 if self.s.flavour == "freshrss" else 500, "Bad Request!")
+        if num is None or (self.s.like == "miniflux" and not stream[5:].isdigit()):
+            self.h.reply(400 if self.s.like == "freshrss" else 500, "Bad Request!")
             return
         if action == "unsubscribe":
             del self.s.feeds[num]
@@ -192,14 +190,14 @@ class _Api:
         items = [i for i in self.s.items.values() if self.s.in_stream(i, stream)]
         for excluded in self.all("xt"):
             items = [i for i in items if not self.s.in_stream(i, excluded)]
-        if self.s.flavour == "freshrss":
+        if self.s.like == "freshrss":
             for included in self.all("it"):  # Miniflux ignores it
                 items = [i for i in items if self.s.in_stream(i, included)]
         older, newer = self.get("ot"), self.get("nt")
 
         def key(item: Item) -> int:
             # FreshRSS compares ot/nt with the crawl time, Miniflux with the date.
-            return item.crawled_us // 1_000_000 if self.s.flavour == "freshrss" else item.published
+            return item.crawled_us // 1_000_000 if self.s.like == "freshrss" else item.published
 
         if older.isdigit():
             items = [i for i in items if key(i) >= int(older)]
@@ -210,7 +208,7 @@ class _Api:
 
     def _page(self, items: list[Item]) -> tuple[list[Item], str | None]:
         """One page by ``n`` and ``c``; the next continuation, in this flavour's style."""
-        if self.s.flavour == "freshrss":
+        if self.s.like == "freshrss":
             n = int(self.get("n") or 20) if self.get("n").isdigit() else 20
             after = self.get("c")
             if after.isdigit():
@@ -233,7 +231,7 @@ class _Api:
             return
         page, continuation = self._page(self._select(stream))
         refs = [
-            {"id": str(i.num), "directStreamIds": [], "timestampUsec": str(i.crawled_us)}
+            {"id": self.s.short_id(i), "directStreamIds": [], "timestampUsec": str(i.crawled_us)}
             for i in page
         ]
         answer: dict[str, Any] = {"itemRefs": refs}
@@ -262,7 +260,7 @@ class _Api:
 
     def edit_tag(self) -> None:
         # Miniflux reads a and r from the body only.
-        source = self.body if self.s.flavour == "miniflux" else self.form
+        source = self.body if self.s.like == "miniflux" else self.form
         nums = [self.s.parse_id(v) for v in self.all("i")]
         if not nums or None in nums:
             self.h.reply(400, "Bad Request!")
@@ -287,7 +285,7 @@ class _Api:
 
     def mark_all_as_read(self) -> None:
         stream, ts = self.get("s"), self.get("ts")
-        if self.s.flavour == "freshrss":
+        if self.s.like == "freshrss":
             # Without ts: everything up to the start of the current second,
             # so items inserted during this second stay unread.
             limit = int(ts) if ts.isdigit() else int(time.time()) * 1_000_000

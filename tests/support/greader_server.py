@@ -25,6 +25,16 @@ POST authentication              header **and** ``T``            ``T`` only
                                  time                            date
 ===============================  ==============================  ==============================
 
+Two more flags are the hosted services, FreshRSS-like otherwise (the API at
+the root, ``unread-count``, header and ``T`` on POSTs):
+
+* ``flavour="inoreader"`` wants ``AppId`` and ``AppKey`` headers
+  (:attr:`GReaderServer.app`) on every request, ClientLogin included, and
+  answers ``403`` without them;
+* ``flavour="oldreader"`` has The Old Reader's 24-hex item ids (MongoDB
+  object ids): bare in ``stream/items/ids``, in the long form
+  (``tag:google.com,2005:reader/item/<24 hex>``) in contents, either in ``i=``.
+
 Both refuse a wrong password at ClientLogin (``401 Error=BadAuthentication``),
 a missing or wrong ``Authorization: GoogleLogin auth=…`` header (401; Miniflux
 adds ``X-Reader-Google-Bad-Token: true`` for a bad ``T``), and a POST without
@@ -60,7 +70,8 @@ from urllib.parse import parse_qsl, urlsplit
 # The endpoints live in their own module; this one is the transport and data.
 from tests.support._greader_api import _Api
 
-Flavour = Literal["freshrss", "miniflux"]
+Flavour = Literal["freshrss", "miniflux", "inoreader", "oldreader"]
+FLAVOURS: tuple[Flavour, ...] = ("freshrss", "miniflux", "inoreader", "oldreader")
 LONG = "tag:google.com,2005:reader/item/"
 STATE = "/state/com.google/"
 
@@ -107,6 +118,12 @@ class GReaderServer:
 
     def __init__(self, flavour: Flavour = "freshrss", user: str = "alice") -> None:
         self.flavour: Flavour = flavour
+        self.like = "miniflux" if flavour == "miniflux" else "freshrss"
+        """Whose documented behaviour the API follows where the servers differ."""
+        self.app = ("1000001234", secrets.token_hex(16)) if flavour == "inoreader" else None
+        """Inoreader's (AppId, AppKey) every request must carry; None: not asked for."""
+        self._object_ids: dict[int, str] = {}
+        self._by_object_id: dict[str, int] = {}
         self.user = user
         self.password = secrets.token_urlsafe(9)
         self.auth = f"{user}/{secrets.token_hex(20)}"
@@ -177,6 +194,11 @@ class GReaderServer:
             now_us = max(self._last_us + 1, time.time_ns() // 1000)
             self._last_us = now_us
             num = now_us if self.flavour == "freshrss" else next(self._item_nums)
+            if self.flavour == "oldreader":
+                # An object id: 4 bytes of time, 5 random, a 3-byte counter.
+                oid = f"{now_us // 1_000_000:08x}{secrets.token_hex(5)}{num % (1 << 24):06x}"
+                self._object_ids[num] = oid
+                self._by_object_id[oid] = num
             self.items[num] = Item(
                 num,
                 feed,
@@ -189,7 +211,16 @@ class GReaderServer:
                 read,
                 starred,
             )
-            return str(num)
+            return self.short_id(self.items[num])
+
+    def short_id(self, item: Item) -> str:
+        """The id as ``stream/items/ids`` gives it: decimal, or The Old Reader's 24 hex."""
+        return self._object_ids.get(item.num, str(item.num))
+
+    def long_id(self, item: Item) -> str:
+        """The id as contents give it: ``tag:google.com,2005:reader/item/<hex>``."""
+        oid = self._object_ids.get(item.num)
+        return LONG + (oid if oid is not None else f"{item.num:016x}")
 
     def rotate_token(self) -> None:
         """Invalidate the current ``T`` (a client must fetch a new one)."""
@@ -207,9 +238,12 @@ class GReaderServer:
 
     def parse_id(self, value: str) -> int | None:
         """An item id in either form, or None."""
+        bare = value.removeprefix(LONG)
+        if self.flavour == "oldreader":
+            return self._by_object_id.get(bare.lower())
         try:
             if value.startswith(LONG):
-                return int(value.removeprefix(LONG), 16)
+                return int(bare, 16)
             return int(value)
         except ValueError:
             return None
@@ -241,7 +275,7 @@ class GReaderServer:
             categories.append(f"{prefix}/state/com.google/starred")
         categories += [f"{prefix}/label/{label}" for label in item.feed.labels]
         return {
-            "id": f"{LONG}{item.num:016x}",
+            "id": self.long_id(item),
             "crawlTimeMsec": str(item.crawled_us // 1000),
             "timestampUsec": str(item.crawled_us),
             "published": item.published,
@@ -328,6 +362,12 @@ class _Handler(BaseHTTPRequestHandler):
             server.requests.append((method, self.path))
         if server.fault is not None and server.fault(self):
             return
+        if server.app is not None and (
+            self.headers.get("AppId") != server.app[0]
+            or self.headers.get("AppKey") != server.app[1]
+        ):
+            self.reply(403, "Error=AppIdRequired\n")  # refused before anything else
+            return
         base = "/api/greader.php" if server.flavour == "freshrss" else ""
         if not path.startswith(base):
             self.reply(404, "not found")
@@ -348,7 +388,7 @@ class _Handler(BaseHTTPRequestHandler):
         if values.get("Email") != server.user or values.get("Passwd") != server.password:
             self.reply(401, "Error=BadAuthentication\n")
             return
-        if server.flavour == "miniflux" and values.get("output") == "json":
+        if server.like == "miniflux" and values.get("output") == "json":
             self.reply(200, {"SID": server.auth, "LSID": server.auth, "Auth": server.auth})
             return
         self.reply(200, f"SID={server.auth}\nLSID=null\nAuth={server.auth}\n")

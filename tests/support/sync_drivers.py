@@ -142,8 +142,14 @@ class GReaderDriver:
     _feeds: dict[str, Subscription] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        app_id, app_key = self.server.app or ("", "")
         self.account = SyncConfig(
-            "greader", self.server.url, self.server.user, self.server.password
+            "greader",
+            self.server.url,
+            self.server.user,
+            self.server.password,
+            app_id=app_id,
+            app_key=app_key,
         )
 
     def feed(self, name: str, title: str, articles: Sequence[str], category: str = "") -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import shlex
 import sys
 from pathlib import Path
@@ -29,6 +30,20 @@ def test_a_full_table_loads(tmp_path: Path) -> None:
     assert load(tmp_path, "") is None
 
 
+def test_inoreader_app_keys_load_and_reach_only_the_greader_client(tmp_path: Path) -> None:
+    body = (
+        '[sync]\nservice = "greader"\nurl = "https://www.inoreader.com"\nusername = "me"\n'
+        'password = "pw"\napp_id = "1000001234"\napp_key = "abcDEF123"\n'
+    )
+    found = load(tmp_path, body)
+    assert found is not None and (found.app_id, found.app_key) == ("1000001234", "abcDEF123")
+    assert "abcDEF123" not in repr(found)
+    client = account.open_service(found)
+    assert client._app == {"AppId": "1000001234", "AppKey": "abcDEF123"}  # type: ignore[attr-defined]
+    assert client._headers("a")["AppKey"] == "abcDEF123"  # type: ignore[attr-defined]
+    asyncio.run(client.aclose())
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [
@@ -51,6 +66,25 @@ def test_a_full_table_loads(tmp_path: Path) -> None:
             "sync.interval must be a whole number",
         ),
         ("[sync]\n" + GOOD + 'password = "x"\ninterval = 1.5', "minutes from 0 to"),
+        (
+            "[sync]\n" + GOOD + 'password = "x"\napp_id = "1"\napp_key = "k"',
+            "sync.app_id and sync.app_key are for Inoreader",
+        ),
+        (
+            '[sync]\nservice = "greader"\nurl = "https://a.test"\nusername = "me"\n'
+            'password = "x"\napp_id = "1000001234"',
+            "sync.app_key is missing: Inoreader needs both",
+        ),
+        (
+            '[sync]\nservice = "greader"\nurl = "https://a.test"\nusername = "me"\n'
+            'password = "x"\napp_id = "10 00"\napp_key = "k"',
+            "sync.app_id must be the text Inoreader gave you",
+        ),
+        (
+            '[sync]\nservice = "greader"\nurl = "https://a.test"\nusername = "me"\n'
+            'password = "x"\napp_id = "1"\napp_key = "k\\r\\nX-Evil: 1"',
+            "sync.app_key must be the text Inoreader gave you",
+        ),
         (
             "[sync]\n" + GOOD + 'pasword = "x"',
             "unknown key sync.pasword (did you mean sync.password?)",

@@ -8,6 +8,8 @@
     username = "me"
     password = "…"                     # or password_command = "pass show rss"
     interval = 15                      # minutes between syncs in the reader; 0 = only on r
+    app_id = "1000001234"              # Inoreader only (greader): its AppId/AppKey headers
+    app_key = "…"
 
 ``password_command`` is split like a shell would split it (``shlex``) and
 run without a shell when a sync needs the password; its first line of
@@ -28,7 +30,17 @@ if TYPE_CHECKING:
 
 Service = Literal["ttrss", "greader"]
 SERVICES: tuple[Service, ...] = ("ttrss", "greader")
-SYNC_KEYS = ("service", "url", "username", "password", "password_command", "interval")
+SYNC_KEYS = (
+    "service",
+    "url",
+    "username",
+    "password",
+    "password_command",
+    "interval",
+    "app_id",
+    "app_key",
+)
+MAX_APP_FIELD = 200
 MAX_INTERVAL = 7 * 24 * 60
 
 
@@ -49,6 +61,10 @@ class SyncConfig:
     """A command whose first line of output is the password, as an argv (no shell)."""
     interval: int = 15
     """Minutes between syncs while the reader is open; 0: only when you press r."""
+    app_id: str = ""
+    """Inoreader's ``AppId`` header (greader only; empty: not sent)."""
+    app_key: str = field(default="", repr=False)
+    """Inoreader's ``AppKey`` header, sent with ``app_id``."""
 
 
 def parse_sync(ctx: Ctx, raw: object) -> SyncConfig:
@@ -85,7 +101,37 @@ def parse_sync(ctx: Ctx, raw: object) -> SyncConfig:
             f"sync.interval must be a whole number of minutes from 0 to {MAX_INTERVAL}"
             f" (0: only when you press r; got {_show(interval)})"
         )
-    return SyncConfig(service, url.strip(), username.strip(), password, command, interval)
+    app_id, app_key = _app_credentials(ctx, raw, service)
+    return SyncConfig(
+        service, url.strip(), username.strip(), password, command, interval, app_id, app_key
+    )
+
+
+def _app_credentials(ctx: Ctx, raw: dict[str, object], service: str) -> tuple[str, str]:
+    """``app_id`` and ``app_key``: both or neither, greader only, header-safe text."""
+    found: dict[str, str] = {}
+    for key in ("app_id", "app_key"):
+        value = raw.get(key, "")
+        # They go into HTTP headers: printable ASCII without spaces, nothing else.
+        if (
+            not isinstance(value, str)
+            or len(value.strip()) > MAX_APP_FIELD
+            or not all(33 <= ord(c) < 127 for c in value.strip())
+        ):
+            raise ctx.fail(
+                f"sync.{key} must be the text Inoreader gave you (letters and digits, no spaces)"
+            )
+        found[key] = value.strip()
+    app_id, app_key = found["app_id"], found["app_key"]
+    if (app_id or app_key) and service != "greader":
+        raise ctx.fail(
+            'sync.app_id and sync.app_key are for Inoreader (service = "greader");'
+            " tt-rss takes none: remove them"
+        )
+    if bool(app_id) != bool(app_key):
+        missing = "app_key" if app_id else "app_id"
+        raise ctx.fail(f"sync.{missing} is missing: Inoreader needs both app_id and app_key")
+    return app_id, app_key
 
 
 def _password_command(ctx: Ctx, raw: object) -> tuple[str, ...]:

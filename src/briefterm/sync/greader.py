@@ -36,7 +36,7 @@ from briefterm.sync.models import (
     RemoteFeed,
     RemoteState,
 )
-from briefterm.sync.transport import DEFAULT_LIMITS, FormData, Limits, Reply, Transport
+from briefterm.sync.transport import DEFAULT_LIMITS, ClientBase, FormData, Limits, Reply, Transport
 
 API = "/reader/api/0/"
 READING_LIST = "user/-/state/com.google/reading-list"
@@ -58,57 +58,83 @@ _FLAG_TAG = {
     Flag.UNSTAR: ("r", STARRED),
 }
 _U64 = 1 << 64
+OBJECT_ID_DIGITS = 24
+"""The Old Reader's item ids: 24 hex digits."""
 
 
 def canonical_id(value: object) -> str | None:
-    """An item id in either form as an unsigned decimal string, or None."""
+    """An item id in any form the servers use, as one canonical string, or None.
+
+    * ``tag:google.com,2005:reader/item/<up to 16 hex>`` and decimal (signed
+      or unsigned 64-bit) are one number: its unsigned decimal string;
+    * The Old Reader's 24-hex ids (MongoDB object ids), bare or in the long
+      form, are 96 bits: no decimal form exists, so they stay lower-case hex.
+      Both forms of an id give the same key, and the two kinds never clash
+      (24 hex digits are never a decimal id: those have at most 20 digits).
+    """
     if not isinstance(value, str | int) or isinstance(value, bool):
         return None
     text = str(value).strip()
     if text.startswith(LONG_ID_PREFIX):
         digits = text.removeprefix(LONG_ID_PREFIX)
-        if not 1 <= len(digits) <= 16:
+        if len(digits) == OBJECT_ID_DIGITS:
+            return _object_id(digits)
+        if not 1 <= len(digits) <= 16 or not _is_hex(digits):
             return None
-        try:
-            return str(int(digits, 16))
-        except ValueError:
-            return None
-    try:
-        number = int(text, 10)
-    except ValueError:
+        return str(int(digits, 16))
+    if len(text) == OBJECT_ID_DIGITS:
+        return _object_id(text)
+    digits = text.removeprefix("-")
+    if not digits.isascii() or not digits.isdigit() or len(digits) > 20:
         return None
+    number = int(text, 10)
     # Google's short ids are signed 64-bit; the long form is the unsigned hex.
     if -(1 << 63) <= number < 0:
         number += _U64
     return str(number) if 0 <= number < _U64 else None
 
 
-class GReaderClient:
+def wire_id(canonical: str) -> str:
+    """How an id of :func:`canonical_id` goes into ``i=``: decimal as is, 24-hex long form."""
+    if len(canonical) == OBJECT_ID_DIGITS:  # decimal ids have at most 20 digits
+        return LONG_ID_PREFIX + canonical
+    return canonical
+
+
+def _is_hex(text: str) -> bool:
+    return all(c in "0123456789abcdefABCDEF" for c in text)
+
+
+def _object_id(digits: str) -> str | None:
+    return digits.lower() if _is_hex(digits) else None
+
+
+class GReaderClient(ClientBase):
     """One account on a Google Reader API server; ``url`` is the API base."""
 
     name = "Google Reader API"
 
     def __init__(
-        self, url: str, username: str, password: str, limits: Limits = DEFAULT_LIMITS
+        self,
+        url: str,
+        username: str,
+        password: str,
+        limits: Limits = DEFAULT_LIMITS,
+        *,
+        app: tuple[str, str] | None = None,
     ) -> None:
+        """``app`` is Inoreader's (AppId, AppKey): sent with every request, ClientLogin too."""
         self._base = url.rstrip("/")
         self._user = username
         self._password = password
+        # Only this client sends them, and only to its own server: the
+        # transport follows no redirects, so they never reach another host.
+        self._app = {"AppId": app[0], "AppKey": app[1]} if app else {}
         self._http = Transport(self._base + "/", limits)
         self._where = f"The Google Reader API at {self._http.where}"
         self._auth: str | None = None
         self._token: str | None = None
         self._lock = asyncio.Lock()
-
-    async def __aenter__(self) -> GReaderClient:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        """Close the HTTP connections."""
-        await self._http.aclose()
 
     # -- authentication ------------------------------------------------------------
 
@@ -133,12 +159,23 @@ class GReaderClient:
                 "POST",
                 self._base + "/accounts/ClientLogin",
                 data=[("Email", self._user), ("Passwd", self._password)],
+                headers=self._app,
             )
             if reply.status in (401, 403):
+                if self._app:
+                    why = "wrong user name, API password, or sync.app_id/app_key"
+                elif reply.status == 403:  # Inoreader refuses a client without its app keys
+                    why = (
+                        "wrong user name or API password (Inoreader also needs sync.app_id and"
+                        " sync.app_key)"
+                    )
+                else:
+                    why = (
+                        "wrong user name or API password (the API password is set apart from"
+                        " the web one)"
+                    )
                 raise SyncError(
-                    f"{self._where} refused the login for {self._user!r}: wrong user name or"
-                    " API password (the API password is set apart from the web one).",
-                    "login",
+                    f"{self._where} refused the login for {self._user!r}: {why}.", "login"
                 )
             if reply.status != 200:
                 raise SyncError(
@@ -155,7 +192,7 @@ class GReaderClient:
             return auth
 
     def _headers(self, auth: str) -> dict[str, str]:
-        return {"Authorization": f"GoogleLogin auth={auth}"}
+        return {**self._app, "Authorization": f"GoogleLogin auth={auth}"}
 
     async def _get(self, path: str, params: FormData) -> Any:
         """GET ``reader/api/0/<path>`` as JSON; a refused auth logs in once again."""
@@ -217,6 +254,12 @@ class GReaderClient:
         if reply.status == 401:
             raise SyncError(
                 f"{self._where} refused the credentials of {self._user!r} for {what}.", "login"
+            )
+        if reply.status == 403 and not self._app:
+            raise SyncError(
+                f"{self._where} refused {what} (HTTP 403); Inoreader needs sync.app_id and"
+                " sync.app_key.",
+                "login",
             )
         if reply.status != 200:
             raise SyncError(f"{self._where} answered {what} with HTTP {reply.status}.", "reply")
@@ -337,7 +380,7 @@ class GReaderClient:
         return list(await asyncio.gather(*(self._contents_batch(b) for b in batches)))
 
     async def _contents_batch(self, ids: list[str]) -> tuple[list[RemoteEntry], int]:
-        text = await self._post("stream/items/contents", [("i", i) for i in ids])
+        text = await self._post("stream/items/contents", [("i", wire_id(i)) for i in ids])
         try:
             content = json.loads(text)
         except ValueError:
@@ -389,7 +432,10 @@ class GReaderClient:
         key, tag = _FLAG_TAG[flag]
         batches = [wanted[i : i + EDIT_BATCH] for i in range(0, len(wanted), EDIT_BATCH)]
         answers = await asyncio.gather(
-            *(self._post("edit-tag", [*(("i", i) for i in b), (key, tag)]) for b in batches)
+            *(
+                self._post("edit-tag", [*(("i", wire_id(i)) for i in b), (key, tag)])
+                for b in batches
+            )
         )
         for answer in answers:
             if answer.strip() != "OK":

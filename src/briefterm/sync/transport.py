@@ -13,7 +13,7 @@ import asyncio
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 import httpx
 
@@ -167,3 +167,19 @@ def _why(exc: Exception) -> str:
     if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
         return "not an http(s) URL"
     return type(exc).__name__
+
+
+class ClientBase:
+    """What both clients share: one :class:`Transport`, closed on ``async with`` exit."""
+
+    _http: Transport
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the HTTP connections (a server session is left to expire)."""
+        await self._http.aclose()

@@ -41,7 +41,7 @@ from briefterm.sync.models import (
     RemoteFeed,
     RemoteState,
 )
-from briefterm.sync.transport import DEFAULT_LIMITS, Limits, Transport
+from briefterm.sync.transport import DEFAULT_LIMITS, ClientBase, Limits, Transport
 
 PAGE = 200
 """Headlines per page since API level 6 (the server's cap)."""
@@ -62,7 +62,7 @@ _FLAG_CALL = {
 }
 
 
-class TtrssClient:
+class TtrssClient(ClientBase):
     """One tt-rss account; use as ``async with TtrssClient(url, user, password) as c``."""
 
     name = "tt-rss"
@@ -80,16 +80,6 @@ class TtrssClient:
         self._login_lock = asyncio.Lock()
         self.api_level = 0
         """The server's API level, known after :meth:`login`."""
-
-    async def __aenter__(self) -> TtrssClient:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        """Close the HTTP connections (the server session is left to expire)."""
-        await self._http.aclose()
 
     # -- transport and session --------------------------------------------------
 

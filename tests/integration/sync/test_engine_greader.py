@@ -1,4 +1,8 @@
-"""The sync engine against the Google Reader conformance server, in both flavours."""
+"""The sync engine against the Google Reader conformance server, in every flavour.
+
+FreshRSS and Miniflux, and the hosted services' differences: Inoreader's
+AppId/AppKey headers and The Old Reader's 24-hex item ids.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,11 @@ import pytest
 
 from briefterm.store import Store
 from tests.integration.sync import _scenarios as scenarios
-from tests.support.greader_server import Flavour, GReaderServer
+from tests.support.greader_server import FLAVOURS, Flavour, GReaderServer
 from tests.support.sync_drivers import GReaderDriver
 
 
-@pytest.fixture(params=["freshrss", "miniflux"])
+@pytest.fixture(params=FLAVOURS)
 def driver(request: pytest.FixtureRequest) -> Iterator[GReaderDriver]:
     flavour: Flavour = request.param
     with GReaderServer(flavour) as server:

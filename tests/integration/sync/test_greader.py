@@ -12,7 +12,13 @@ import pytest
 
 from briefterm.errors import SyncError
 from briefterm.sync import Flag, SyncService
-from briefterm.sync.greader import LONG_ID_PREFIX, GReaderClient, canonical_id
+from briefterm.sync.greader import (
+    LONG_ID_PREFIX,
+    READING_LIST,
+    GReaderClient,
+    canonical_id,
+    wire_id,
+)
 from briefterm.sync.models import RemoteEntry
 from tests.support import is_safe
 from tests.support.greader_server import Flavour, GReaderServer
@@ -200,3 +206,53 @@ def test_canonical_ids() -> None:
     assert canonical_id("12abc") is None
     assert canonical_id(True) is None
     assert canonical_id(str(2**64)) is None
+
+
+def test_object_ids_of_the_old_reader_in_both_forms() -> None:
+    oid = "5D1C0A0E7B2F4C0012A3B4C5"
+    assert canonical_id(oid) == oid.lower()
+    assert canonical_id(LONG_ID_PREFIX + oid) == oid.lower()
+    assert wire_id(oid.lower()) == LONG_ID_PREFIX + oid.lower()
+    assert wire_id("1796230145267549") == "1796230145267549"  # decimal goes as it is
+    assert canonical_id(LONG_ID_PREFIX + oid + "0") is None  # 25 digits: no known form
+    assert canonical_id("5d1c0a0e7b2f4c0012a3b4cz") is None
+    # 24 decimal digits exceed 64 bits, so they can only be an object id.
+    assert canonical_id("123456789012345678901234") == "123456789012345678901234"
+
+
+async def test_old_reader_ids_round_trip_through_contents_and_edit_tag() -> None:
+    with GReaderServer("oldreader") as server:
+        feed = server.add_feed("http://one.test/feed.xml", "One")
+        first = server.add_item(feed, "First")
+        second = server.add_item(feed, "Second")
+        assert len(first) == 24 and len(second) == 24  # as stream/items/ids gives them
+        async with GReaderClient(server.url, server.user, server.password) as client:
+            assert set(await client.item_ids(READING_LIST)) == {first, second}
+            entries = await client.entries_by_id([LONG_ID_PREFIX + first.upper(), second])
+            assert {e.id for e in entries} == {first, second}
+            await client.push(Flag.READ, [first])
+            await client.push(Flag.STAR, [LONG_ID_PREFIX + second])
+    flags = {item.title: (item.read, item.starred) for item in server.items.values()}
+    assert flags == {"First": (True, False), "Second": (False, True)}
+
+
+async def test_inoreader_gets_its_app_keys_on_every_request_and_a_clear_refusal() -> None:
+    with GReaderServer("inoreader") as server:
+        feed = server.add_feed("http://one.test/feed.xml", "One")
+        item = server.add_item(feed, "First")
+        async with GReaderClient(server.url, server.user, server.password) as bare:
+            with pytest.raises(SyncError) as refused:
+                await bare.login()
+        assert "app_id" in refused.value.args[0] and refused.value.reason == "login"
+        assert refused.value.args[0].count(". ") == 0  # one sentence
+        async with GReaderClient(
+            server.url, server.user, server.password, app=("1000001234", "wrong")
+        ) as wrong:
+            with pytest.raises(SyncError, match="app_id/app_key"):
+                await wrong.login()
+        assert server.app is not None
+        async with GReaderClient(server.url, server.user, server.password, app=server.app) as c:
+            # Every call below is refused by the server without both headers.
+            assert [f.title for f in await c.subscriptions()] == ["One"]
+            await c.push(Flag.READ, [item])
+            assert (await c.state()).unread == set()

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from briefterm import paths
 from briefterm.config.sync import SyncConfig
 from briefterm.store import Store
 from tests.support import REPO, is_safe
-from tests.support.greader_server import GReaderServer
+from tests.support.greader_server import Flavour, GReaderServer
 from tests.support.sync_drivers import GReaderDriver, HeldRequests, TtrssDriver
 from tests.support.ttrss import AdminSession, TtrssServer, TtrssUser
 
@@ -46,7 +47,12 @@ def write_config(account: SyncConfig, interval: int = 0) -> Path:
         "[sync]\n"
         f'service = "{account.service}"\nurl = "{account.url}"\n'
         f'username = "{account.username}"\npassword = "{account.password}"\n'
-        f"interval = {interval}\n",
+        f"interval = {interval}\n"
+        + (
+            f'app_id = "{account.app_id}"\napp_key = "{account.app_key}"\n'
+            if account.app_id
+            else ""
+        ),
         encoding="utf-8",
     )
     return path
@@ -184,3 +190,30 @@ def test_kill_9_during_a_sync_loses_no_queued_change(greader: GReaderDriver, hel
     with Store(paths.database_path()) as store:
         assert store.sync_queue_size() == 0
         assert store.entry_count() == len(there)  # every article once, none lost
+
+
+@pytest.mark.parametrize("flavour", ["inoreader", "oldreader"])
+def test_hosted_flavours_from_config_toml_down_and_back(flavour: Flavour) -> None:
+    """Inoreader's app keys go from config.toml to every request; The Old Reader's ids
+    survive the cache; a server gone is exit 1 and one sentence, and the mark waits."""
+    with GReaderServer(flavour) as server:
+        driver = GReaderDriver(server)
+        titles = [f"{flavour} story {k}" for k in range(3)]
+        driver.feed(flavour, "Hosted News", titles, category="World")
+        write_config(driver.account)
+        done = briefterm("sync")
+        assert done.returncode == 0 and "3 new entries" in done.stdout, done.stderr
+        entries = {e["title"]: e for e in json.loads(briefterm("list", "--json").stdout)}
+        first = str(entries[titles[0]]["id"])
+        with driver.down():
+            assert briefterm("mark", first, "--read").returncode == 0
+            assert briefterm("mark", first, "--star").returncode == 0
+            error = one_line_error(briefterm("sync"))
+            assert "Cannot reach the sync server at 127.0.0.1:" in error
+            assert error.endswith("; 2 local changes stay queued for the next sync.")
+        done = briefterm("sync")
+        assert done.returncode == 0 and "2 changes pushed" in done.stdout, done.stderr
+        assert driver.flags()[titles[0]] == (True, True)
+        if flavour == "inoreader":  # and without the keys, one sentence that names them
+            write_config(replace(driver.account, app_id="", app_key=""))
+            assert "sync.app_id" in one_line_error(briefterm("sync"))
