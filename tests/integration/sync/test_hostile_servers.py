@@ -16,6 +16,9 @@ from tests.support.greader_server import GReaderServer, _Handler
 
 HOSTILE_TITLE = "\x1b]0;pwned\x07\x1b[2JHello\x9b31m [bold red]world[/] \u202eevil\x00\x08"
 FAST = Limits(timeout=0.2, connect_timeout=0.2, max_reply=1024 * 1024)
+# The size cap must trip whatever the machine's load: a generous deadline, so a
+# busy runner reports the size, not a timeout.
+BIG_REPLY = Limits(timeout=30, connect_timeout=30, max_reply=1024 * 1024)
 
 
 def one_sentence(err: SyncError) -> str:
@@ -96,7 +99,7 @@ async def test_ttrss_malformed_lists_are_a_clear_error() -> None:
 async def test_ttrss_huge_reply_is_refused() -> None:
     with FakeTtrss() as fake:
         fake.script["getFeeds"] = Script([{"id": k, "title": "x" * 100} for k in range(20_000)])
-        async with TtrssClient(fake.url, "u", "p", FAST) as client:
+        async with TtrssClient(fake.url, "u", "p", BIG_REPLY) as client:
             with pytest.raises(SyncError) as err:
                 await client.subscriptions()
     assert "larger than 1 MB" in one_sentence(err.value)
@@ -232,7 +235,7 @@ async def test_greader_login_without_auth_and_huge_reply(server: GReaderServer) 
             await client.login()
     assert "without Auth" in one_sentence(err.value)
     server.fault = answer_with("tag/list", 200, b'{"tags": [' + b'{"id": "x"},' * 200_000 + b"{}]}")
-    async with GReaderClient(server.url, server.user, server.password, FAST) as client:
+    async with GReaderClient(server.url, server.user, server.password, BIG_REPLY) as client:
         with pytest.raises(SyncError) as err:
             await client.categories()
     assert "larger than 1 MB" in one_sentence(err.value)
