@@ -157,8 +157,7 @@ KEYS: tuple[Key, ...] = (
         "Show or hide the story's full attribution (publisher, time, tags, who else)", "story",
         show=True),
     Key("full_text", "f", "full_text", "Full text",
-        "Fetch the article from the story's web page (f again: the feed's text)", "story",
-        show=True),
+        "Fetch the article from the story's web page (f again: the feed's text)", "story"),
     # In the story pane the digits open its numbered links (as in newsboat);
     # elsewhere they switch views.
     *(Key(f"link_{n}", str(n), f"open_numbered({n})", f"Link {n}",
