@@ -36,7 +36,11 @@ def big_news() -> str:
     """news.html padded to a real page's size with what real pages carry around an article."""
     html = (PAGES / "news.html").read_text(encoding="utf-8")
     state = json.dumps(
-        {"props": {"items": [{"id": i, "title": f"Story {i}", "x": "y" * 200} for i in range(1500)]}}
+        {
+            "props": {
+                "items": [{"id": i, "title": f"Story {i}", "x": "y" * 200} for i in range(1500)]
+            }
+        }
     )
     cards = "".join(
         f'<div class="card"><a href="/news/{i}"><img src="/i/{i}.jpg" alt="">'
@@ -53,9 +57,7 @@ def big_news() -> str:
 
 def pages() -> dict[str, str]:
     """Page name → HTML text."""
-    out = {
-        path.name: path.read_text(encoding="utf-8") for path in sorted(PAGES.glob("*.html"))
-    }
+    out = {path.name: path.read_text(encoding="utf-8") for path in sorted(PAGES.glob("*.html"))}
     out["big-news"] = big_news()
     return out
 
@@ -122,7 +124,7 @@ def child(library: str, repeat: int) -> None:
 
 
 def quality(name: str, text: str, expected: dict[str, Any]) -> str:
-    """"7/7 body, 0 leaked" for an article; for a non-article page, what came out."""
+    """ "7/7 body, 0 leaked" for an article; for a non-article page, what came out."""
     # big-news is news.html with more around it: the same article must come out.
     want = expected.get("news.html" if name == "big-news" else name)
     if want is None:
