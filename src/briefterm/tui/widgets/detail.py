@@ -274,7 +274,11 @@ class DetailPane(VerticalScroll, can_focus=True):
             return
         # After a moment, and only if the story is still open: moving down the
         # list with the pane open must not fetch every page on the way.
-        self._auto_timer = self.set_timer(texts.auto_delay, partial(self._auto_fetch, entry.id))
+        fetch = partial(self._auto_fetch, entry.id)
+        if texts.auto_delay > 0:
+            self._auto_timer = self.set_timer(texts.auto_delay, fetch)
+        else:  # Textual's timers cannot take 0
+            self.call_later(fetch)
 
     def _auto_fetch(self, entry_id: int) -> None:
         self._auto_timer = None
