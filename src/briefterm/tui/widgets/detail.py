@@ -213,8 +213,8 @@ class DetailPane(VerticalScroll, can_focus=True):
         self.attribution_text = attribution_text(rows)
         self._meta.update(attribution_grid(rows))
         self._others = others
-        self._show_feed_text()
-        self._offer_full_text(entry)
+        if not self._offer_full_text(entry):
+            self._show_feed_text()
 
     def _render_body(self, markdown: str, full: bool) -> None:
         entry = self.entry
@@ -255,23 +255,23 @@ class DetailPane(VerticalScroll, can_focus=True):
             self._auto_timer.stop()
             self._auto_timer = None
 
-    def _offer_full_text(self, entry: Entry) -> None:
-        """A cached article is shown at once; a ``full_text`` feed's page is fetched."""
+    def _offer_full_text(self, entry: Entry) -> bool:
+        """Show a cached article (True), or fetch a ``full_text`` feed's page after a moment."""
         self._stop_auto_timer()
         texts = self.full_texts
         if texts is None:
-            return
+            return False
         cached = texts.cached(entry.id)
         if cached is not None and cached.ok:
             self._show_full(cached)
-            return
+            return True
         if not texts.automatic(entry) or not texts.should_fetch(cached):
-            return
+            return False
         if not texts.available():
             if not texts.told_missing:
                 texts.told_missing = True
                 self._say(f"This feed asks for full text, which needs {EXTRA_HINT}.", "warning")
-            return
+            return False
         # After a moment, and only if the story is still open: moving down the
         # list with the pane open must not fetch every page on the way.
         fetch = partial(self._auto_fetch, entry.id)
@@ -279,6 +279,7 @@ class DetailPane(VerticalScroll, can_focus=True):
             self._auto_timer = self.set_timer(texts.auto_delay, fetch)
         else:  # Textual's timers cannot take 0
             self.call_later(fetch)
+        return False
 
     def _auto_fetch(self, entry_id: int) -> None:
         self._auto_timer = None
