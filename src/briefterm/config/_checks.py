@@ -163,6 +163,7 @@ FEED_KEYS: dict[str, Checker] = {
     "section": _string,
     "interval": _integer(1, what="minutes"),
     "priority": _integer(),
+    "full_text": _boolean,
 }
 
 SECTION_KEYS: dict[str, Checker] = {

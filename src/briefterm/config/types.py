@@ -35,6 +35,11 @@ class FeedConfig:
     """Minutes between polls; None means ``poll.default_interval``."""
     priority: int = 0
     """Higher priority feeds lead story clusters and rank higher in key stories."""
+    full_text: bool = False
+    """The feed's items carry only a teaser: the reader fetches each story's
+    page and shows the article extracted from it when the story is opened
+    (cached; the ``f`` key does it for any story). Needs the ``fulltext``
+    extra (``pip install 'briefterm[fulltext]'``)."""
 
 
 @dataclass(frozen=True, slots=True)

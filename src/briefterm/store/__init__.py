@@ -3,22 +3,23 @@
 ``Store`` is assembled from one mixin per kind of row, the way lemon24/reader
 assembles its storage: :mod:`._base` (connection, transactions, metadata),
 :mod:`._feeds`, :mod:`._entries`, :mod:`._state` (read/starred flags) and
-:mod:`._search`; :mod:`._schema` holds the DDL and migrations. No SQL lives
-outside this package.
+:mod:`._search`, :mod:`._fulltext` (the full-text cache); :mod:`._schema`
+holds the DDL and migrations. No SQL lives outside this package.
 """
 
 from briefterm.errors import StoreError
 from briefterm.store._base import StoreBase
 from briefterm.store._entries import EntriesMixin, EntryFilter, TimeWindow, UpsertResult
 from briefterm.store._feeds import FeedsMixin
+from briefterm.store._fulltext import CachedFullText, FullTextMixin
 from briefterm.store._search import SearchMixin
 from briefterm.store._state import StateMixin
 from briefterm.store._sync import SyncMixin
 
-__all__ = ["EntryFilter", "Store", "StoreError", "TimeWindow", "UpsertResult"]
+__all__ = ["CachedFullText", "EntryFilter", "Store", "StoreError", "TimeWindow", "UpsertResult"]
 
 
-class Store(SyncMixin, FeedsMixin, EntriesMixin, StateMixin, SearchMixin, StoreBase):
+class Store(SyncMixin, FeedsMixin, EntriesMixin, StateMixin, SearchMixin, FullTextMixin, StoreBase):
     """The SQLite cache. ``Store(":memory:")`` works for tests.
 
     One ``Store`` may be used from several threads (Textual workers): a lock

@@ -183,10 +183,29 @@ def _v3_sync(db: sqlite3.Connection) -> None:
     )
 
 
+def _v4_full_text(db: sqlite3.Connection) -> None:
+    # Full text on demand (store/_fulltext.py): the article extracted from a
+    # story's page, or the error of the last attempt (html '' then), so a
+    # failing page is not fetched again on every keypress.
+    _run_script(
+        db,
+        """
+        CREATE TABLE full_text (
+            entry_id   INTEGER PRIMARY KEY REFERENCES entries(id) ON DELETE CASCADE,
+            fetched_at REAL NOT NULL,
+            url        TEXT NOT NULL DEFAULT '',
+            html       TEXT NOT NULL DEFAULT '',
+            error      TEXT               -- NULL: html holds the article
+        );
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_initial,
     _v2_publication_time,
     _v3_sync,
+    _v4_full_text,
 ]
 """``MIGRATIONS[i]`` takes the schema from version i to i + 1."""
 

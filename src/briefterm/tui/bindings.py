@@ -156,6 +156,8 @@ KEYS: tuple[Key, ...] = (
     Key("details", "i", "toggle_details", "Details",
         "Show or hide the story's full attribution (publisher, time, tags, who else)", "story",
         show=True),
+    Key("full_text", "f", "full_text", "Full text",
+        "Fetch the article from the story's web page (f again: the feed's text)", "story"),
     # In the story pane the digits open its numbered links (as in newsboat);
     # elsewhere they switch views.
     *(Key(f"link_{n}", str(n), f"open_numbered({n})", f"Link {n}",

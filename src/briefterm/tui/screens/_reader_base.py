@@ -28,6 +28,7 @@ from textual.worker import Worker
 from briefterm.config import Config
 from briefterm.store import Store, StoreError
 from briefterm.tui._copying import Copying, NativeCopier, Severity
+from briefterm.tui._full_text import FullTexts
 from briefterm.tui._heap import HeapSettler
 from briefterm.tui._marking import Marking
 from briefterm.tui._polling import PollFn, Polling
@@ -138,7 +139,8 @@ class ReaderBase(Screen[None]):
             yield EntryList(
                 self.reads.entries_by_ids, clock=self.clock, selection=self.selection, id="entries"
             )
-            yield DetailPane(clock=self.clock, id="detail")
+            full_texts = FullTexts(self.store, self.reads, self.config, clock=self.clock)
+            yield DetailPane(clock=self.clock, full_texts=full_texts, id="detail")
         yield SearchBar(id="search")
         with Horizontal(id="statusbar"):
             yield SelectionStatus(id="selection-status")
