@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol, cast
 
-import re2  # type: ignore[import-untyped]
+import re2
 
 MAX_PROGRAM_BYTES = 8 << 20
 """RE2's memory budget per compiled rule set: a pattern too large for it is refused."""
