@@ -67,6 +67,12 @@ def read_toml(path: Path, label: str) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         # The message already carries "(at line L, column C)".
         raise ctx.fail(f"invalid TOML: {exc}") from None
+    except ValueError:
+        # Not a TOMLDecodeError: Python refuses to convert integers past 4,300 digits.
+        raise ctx.fail("invalid TOML: a number in it is far too long") from None
+    except RecursionError:
+        # tomllib parses nested arrays and inline tables recursively.
+        raise ctx.fail("invalid TOML: arrays or tables are nested too deeply") from None
 
 
 def parse_feeds(ctx: Ctx, raw: object) -> list[FeedConfig]:
