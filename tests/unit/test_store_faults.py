@@ -167,3 +167,10 @@ def test_file_gone_notices_deletion_and_replacement(tmp_path: Path) -> None:
         assert replaced.file_gone()
     with Store(":memory:") as memory:
         assert not memory.file_gone()
+
+
+def test_a_dangling_symlink_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "cache.sqlite3"
+    path.symlink_to(tmp_path / "gone" / "cache.sqlite3")
+    with pytest.raises(StoreError, match=r"symbolic link to .*gone"):
+        Store(path)

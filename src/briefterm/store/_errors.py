@@ -80,6 +80,12 @@ def _cannot_open(path: str, detail: str) -> str:
         return f"cannot open the cache {path}: {exc.strerror or exc}"
     if mode is not None and not stat.S_ISREG(mode):
         return f"cannot open the cache {path}: it is {file_kind(mode)}, not a file; move it away"
+    if mode is None and os.path.islink(path):
+        target = os.readlink(path)
+        return (
+            f"cannot open the cache {path}: it is a symbolic link to {target}, which cannot be "
+            "created there; fix or remove the link"
+        )
     directory = str(Path(path).parent)
     if not os.access(directory, os.W_OK | os.X_OK):
         return (
