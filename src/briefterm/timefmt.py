@@ -207,4 +207,9 @@ def iso_utc(ts: float | None) -> str | None:
     """ "2026-12-02T06:20:00Z": the one timestamp style of JSON output."""
     if ts is None:
         return None
-    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    try:
+        moment = datetime.fromtimestamp(ts, UTC)
+    except (OverflowError, OSError, ValueError):
+        # A time past year 9999 (a schedule from an absurd interval) has no ISO form.
+        return None
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")

@@ -298,3 +298,59 @@ def test_demo_runs_in_a_real_terminal(tmux: Tmux, tmp_path: Path) -> None:
     assert list(dirs["TMPDIR"].iterdir()) == []
     assert not (dirs["XDG_DATA_HOME"] / "briefterm").exists()
     assert not (dirs["XDG_CONFIG_HOME"] / "briefterm").exists()
+
+
+def _terminal_modes(tmux: Tmux) -> str:
+    """alternate screen | any mouse reporting | SGR mouse | cursor shown, as tmux tracks them."""
+    return tmux.pane("#{alternate_on}|#{mouse_any_flag}|#{mouse_sgr_flag}|#{cursor_flag}")
+
+
+def _in_a_shell(tmux: Tmux, line: str) -> None:
+    """Type ``command`` into an interactive shell in the pane (job control: ctrl+z, fg).
+
+    The shell outlives the reader, so the pane stays alive and tmux reports
+    the terminal modes the reader left behind (a dead pane reports none).
+    """
+    tmux.start("env PS1='ready$ ' sh -i")
+    tmux.wait_for(lambda s: "ready$" in s, "the shell prompt")
+    tmux.run("send-keys", "-t", tmux.target, line, "Enter")
+    tmux.wait_for(lambda s: "Key stories" in s, "the demo brief")
+
+
+def _reader_pid(tmux: Tmux) -> int:
+    """The reader's process: the shell's one child (``env`` exec'd python)."""
+    shell = int(tmux.pane("#{pane_pid}"))
+    children = Path(f"/proc/{shell}/task/{shell}/children").read_text().split()
+    assert len(children) == 1, children
+    return int(children[0])
+
+
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGINT", "SIGQUIT"])
+def test_a_signal_from_kill_restores_the_terminal(tmux: Tmux, tmp_path: Path, name: str) -> None:
+    bin_dir, _record = _fake_browser(tmp_path)
+    command, _dirs = _demo_command(tmp_path, bin_dir)
+    _in_a_shell(tmux, f"{command}; echo reader-exited-$?")
+    assert _terminal_modes(tmux).startswith("1|1|1|")  # the reader owns the terminal
+    number = getattr(signal, name)
+    os.kill(_reader_pid(tmux), number)
+    screen = tmux.wait_for(lambda s: re.search(r"reader-exited-\d", s) is not None, "the exit")
+    assert f"reader-exited-{128 + number}" in screen
+    assert _terminal_modes(tmux) == "0|0|0|1"  # main screen, no mouse reporting, cursor shown
+    assert "Traceback" not in tmux.history()
+
+
+def test_ctrl_z_suspends_and_fg_resumes(tmux: Tmux, tmp_path: Path) -> None:
+    bin_dir, _record = _fake_browser(tmp_path)
+    command, _dirs = _demo_command(tmp_path, bin_dir)
+    _in_a_shell(tmux, command)
+    tmux.run("send-keys", "-t", tmux.target, "C-z")
+    screen = tmux.wait_for(lambda s: "Stopped" in s and "Key stories" not in s, "the shell")
+    assert _terminal_modes(tmux) == "0|0|0|1"
+    prompts = screen.count("ready$")
+    tmux.run("send-keys", "-t", tmux.target, "fg", "Enter")
+    # Back in the reader, painted whole (the shell had drawn over the screen).
+    tmux.wait_for(lambda s: "Key stories" in s and "Policy" in s, "the reader after fg")
+    tmux.run("send-keys", "-t", tmux.target, "q")
+    tmux.wait_for(lambda s: s.count("ready$") > prompts, "the prompt after q")
+    tmux.run("send-keys", "-t", tmux.target, "echo status-$?", "Enter")
+    tmux.wait_for(lambda s: "status-0" in s, "the reader's exit status")

@@ -131,7 +131,8 @@ def test_bad_config_in_a_subprocess_is_one_line_exit_2(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert proc.stderr == (
-        f'briefterm: {cfg}: poll.timeout must be a positive number of seconds (got "fast")\n'
+        f"briefterm: {cfg}: poll.timeout must be a positive number of seconds up to 3600 "
+        '(got "fast")\n'
     )
 
 

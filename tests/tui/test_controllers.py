@@ -49,6 +49,9 @@ class Host:
         self.model.apply_flags(changes, rows)
         self.changes.append((changes, unread_delta))
 
+    def tell(self, text: str, severity: Severity, timeout: float | None = None) -> None:
+        raise AssertionError(f"unexpected message: {text}")
+
 
 def entry_rows(store: Store) -> RowModel:
     model = RowModel(view=View.ALL, title="All")

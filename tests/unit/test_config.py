@@ -160,7 +160,7 @@ refresh = " r , ctrl+r "
 
 def test_bad_number_names_key_and_value(tmp_path: Path) -> None:
     message = error_for(tmp_path, '[poll]\ntimeout = "fast"\n')
-    assert message == 'poll.timeout must be a positive number of seconds (got "fast")'
+    assert message == 'poll.timeout must be a positive number of seconds up to 3600 (got "fast")'
 
 
 def test_bad_feed_url_names_the_feed_index(tmp_path: Path) -> None:
@@ -217,7 +217,7 @@ def test_toml_syntax_error_has_line_and_column(tmp_path: Path) -> None:
         ),
         (
             '[[feeds]]\nurl = "https://e.com"\ninterval = 0\n',
-            "feeds[1].interval must be a whole number of minutes of at least 1 (got 0)",
+            "feeds[1].interval must be a whole number of minutes from 1 to 527040 (got 0)",
         ),
         (
             '[[sections]]\nkeywords = ["a"]\n',
@@ -473,3 +473,38 @@ def test_reload_and_update_subscription(tmp_path: Path) -> None:
     assert update_subscription(cfg, "https://unknown.example/rss", name="x") is None
     with pytest.raises(ConfigError, match="change its name or section in its"):
         update_subscription(cfg, "https://own.example.com/feed", name="Mine")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('[poll]\nuser_agent = "caf\u00e9/1"\n', "poll.user_agent must be printable ASCII"),
+        (
+            '[poll]\nuser_agent = "a\\r\\nX-Injected: 1"\n',
+            "poll.user_agent must be printable ASCII",
+        ),
+        ("[poll]\nuser_agent = '" + "x" * 300 + "'\n", "at most 256 characters"),
+        ("[poll]\ntimeout = 1" + "0" * 400 + "\n", "poll.timeout must be a positive number"),
+        ("[poll]\ntimeout = inf\n", "poll.timeout must be a positive number"),
+        ("[poll]\nmax_bytes = 1" + "0" * 400 + "\n", "(got a number of more than 18 digits)"),
+        ("[poll]\ndefault_interval = 99999999999\n", "from 1 to 527040"),
+        ("[poll]\nmax_retry_after = 10000000000\n", "poll.max_retry_after must be"),
+        ('[[feeds]]\nurl = "https://e.com"\ninterval = 1' + "0" * 400 + "\n", "from 1 to 527040"),
+        ('[[feeds]]\nurl = "https://e.com"\ninterval = 1' + "0" * 5000 + "\n", "far too long"),
+        ("a = " + "[" * 3000 + "]" * 3000 + "\n", "nested too deeply"),
+        ("a = " + "{b = " * 3000 + "1" + "}" * 3000 + "\n", "nested too deeply"),
+    ],
+    ids=[
+        "non-ascii-agent", "crlf-agent", "long-agent", "400-digit-timeout", "inf-timeout",
+        "400-digit-max-bytes", "huge-interval", "huge-retry-after", "400-digit-feed-interval",
+        "5000-digit-number", "nested-arrays", "nested-tables",
+    ],
+)  # fmt: skip
+def test_hostile_values_are_config_errors(tmp_path: Path, text: str, expected: str) -> None:
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(cfg)
+    message = str(info.value)
+    assert expected in message and message.startswith(f"{cfg}: ")
+    assert len(message) < 400 and "\r" not in message

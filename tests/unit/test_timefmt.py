@@ -9,6 +9,7 @@ from briefterm.timefmt import (
     clock_label,
     date_label,
     entry_time_label,
+    iso_utc,
     long_age,
     seen_label,
     short_age,
@@ -52,3 +53,8 @@ def test_long_ages_read_like_speech() -> None:
     assert long_age(NOW - 365 * day, NOW) == "1 year ago"
     assert long_age(NOW - 4230 * day, NOW) == "11 years ago"
     assert long_age(NOW + 60, NOW) == "in the future"
+
+
+def test_iso_utc_of_a_time_past_year_9999_is_none() -> None:
+    # A next poll scheduled from an absurd interval must not break `feeds --json`.
+    assert iso_utc(1e300) is None and iso_utc(-1e300) is None

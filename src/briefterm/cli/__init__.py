@@ -91,6 +91,15 @@ def _handler(args: argparse.Namespace) -> Handler:
 
 def _unexpected(exc: Exception) -> int:
     """Exit status 1 with one line; a traceback only with ``BRIEFTERM_DEBUG`` set."""
+    # Only a command that opened the cache has imported sqlite3 (``--help`` must not).
+    sqlite3 = sys.modules.get("sqlite3")
+    if sqlite3 is not None and isinstance(exc, sqlite3.Error):
+        # A full disk, a lock held too long, a read-only or damaged file:
+        # the cache's fault, not a bug, so one sentence that says what to do.
+        from briefterm import paths
+        from briefterm.store import describe_store_error
+
+        return fail(describe_store_error(exc, paths.database_path()), 1)
     if isinstance(exc, OSError):
         where = f"{exc.filename}: " if exc.filename else ""
         return fail(f"{where}{exc.strerror or exc}", 1)

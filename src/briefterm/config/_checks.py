@@ -43,6 +43,8 @@ def show(value: object) -> str:
         return "a table"
     if isinstance(value, list):
         return "an array"
+    if isinstance(value, int) and not -(10**18) < value < 10**18:
+        return "a number of more than 18 digits"  # str() refuses past 4,300 digits
     return str(value)
 
 
@@ -76,6 +78,8 @@ def _range_phrase(noun: str, what: str, low: str | None, high: str | None) -> st
         return f"{phrase} from {low} to {high}"
     if low is not None:
         return f"{phrase} of at least {low}"
+    if high is not None:
+        return f"{phrase} up to {high}"
     return phrase
 
 
@@ -111,8 +115,11 @@ def _number(
     def check(value: object) -> float:
         if not isinstance(value, int | float) or isinstance(value, bool):
             raise Invalid(phrase)
-        number = float(value)
-        if math.isnan(number) or (positive and number <= 0):
+        try:
+            number = float(value)  # TOML integers have no size limit: 400 digits overflow
+        except OverflowError:
+            raise Invalid(phrase) from None
+        if not math.isfinite(number) or (positive and number <= 0):
             raise Invalid(phrase)
         if not _within(number, minimum, maximum):
             raise Invalid(phrase)
@@ -130,6 +137,29 @@ def _choice(options: Iterable[str]) -> Checker:
         raise Invalid("must be one of " + ", ".join(f'"{o}"' for o in options))
 
     return check
+
+
+USER_AGENT_MAX = 256
+"""Characters in ``poll.user_agent``: a header, not a document."""
+
+
+def _user_agent(value: object) -> str:
+    """A header value: printable ASCII on one line (CR/LF would inject headers)."""
+    if not isinstance(value, str):
+        raise Invalid("must be a string")
+    if len(value) > USER_AGENT_MAX or not all(" " <= c <= "~" for c in value):
+        raise Invalid(
+            f"must be printable ASCII on one line, at most {USER_AGENT_MAX} characters "
+            "(an HTTP header allows nothing else)",
+            show_value=value.isprintable() and len(value) <= USER_AGENT_MAX,
+        )
+    return value.strip()
+
+
+# Upper bounds keep every value usable later: a 400-digit interval passed the
+# check and then overflowed each time a feed was scheduled or listed.
+YEAR_MINUTES = 366 * 24 * 60
+DAY_SECONDS = 24 * 3600
 
 
 def _format(value: object) -> Format:
@@ -161,8 +191,8 @@ FEED_KEYS: dict[str, Checker] = {
     "url": _http_url,
     "name": _string,
     "section": _string,
-    "interval": _integer(1, what="minutes"),
-    "priority": _integer(),
+    "interval": _integer(1, YEAR_MINUTES, what="minutes"),
+    "priority": _integer(-1000, 1000),
     "full_text": _boolean,
 }
 
@@ -173,32 +203,32 @@ SECTION_KEYS: dict[str, Checker] = {
     "keywords": string_list,
     "patterns": string_list,
     "authors": string_list,
-    "limit": _integer(1),
+    "limit": _integer(1, 100_000),
     "override": _boolean,
 }
 
 POLL_KEYS: dict[str, Checker] = {
     "concurrency": _integer(1, 256),
     "per_host": _integer(1, 64),
-    "timeout": _number(positive=True, what="seconds"),
-    "connect_timeout": _number(positive=True, what="seconds"),
-    "max_bytes": _integer(1024, what="bytes"),
+    "timeout": _number(maximum=3600, positive=True, what="seconds"),
+    "connect_timeout": _number(maximum=600, positive=True, what="seconds"),
+    "max_bytes": _integer(1024, 1 << 30, what="bytes"),
     "max_redirects": _integer(0, 30),
-    "default_interval": _integer(1, what="minutes"),
-    "max_retry_after": _integer(0, what="seconds"),
-    "user_agent": _string,
+    "default_interval": _integer(1, YEAR_MINUTES, what="minutes"),
+    "max_retry_after": _integer(0, 30 * DAY_SECONDS, what="seconds"),
+    "user_agent": _user_agent,
 }
 
 UI_KEYS: dict[str, Checker] = {
     "theme": _nonempty_string,
     "mark_read": _choice(MARK_READ_MODES),
-    "mark_read_delay": _number(minimum=0, what="seconds"),
+    "mark_read_delay": _number(minimum=0, maximum=3600, what="seconds"),
     "wide_layout_min_width": _integer(40, 1000),
 }
 
 BRIEF_KEYS: dict[str, Checker] = {
     "key_stories": _integer(0, 50),
-    "cluster_window_hours": _number(positive=True, what="hours"),
+    "cluster_window_hours": _number(maximum=24 * 366, positive=True, what="hours"),
     "title_similarity": _number(0, 1),
     "title": _string,
     "first_edition_hours": _number(minimum=1, maximum=24 * 365, what="hours"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import shlex
 import tomllib
 from pathlib import Path
@@ -34,6 +33,7 @@ from briefterm.config.types import (
     UIConfig,
 )
 from briefterm.errors import ConfigError
+from briefterm.userregex import PatternError, compile_one
 
 _MAX_CONFIG_BYTES = 8 * 1024 * 1024  # a config bigger than this is a mistake, not a config
 
@@ -67,6 +67,12 @@ def read_toml(path: Path, label: str) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         # The message already carries "(at line L, column C)".
         raise ctx.fail(f"invalid TOML: {exc}") from None
+    except ValueError:
+        # Not a TOMLDecodeError: Python refuses to convert integers past 4,300 digits.
+        raise ctx.fail("invalid TOML: a number in it is far too long") from None
+    except RecursionError:
+        # tomllib parses nested arrays and inline tables recursively.
+        raise ctx.fail("invalid TOML: arrays or tables are nested too deeply") from None
 
 
 def parse_feeds(ctx: Ctx, raw: object) -> list[FeedConfig]:
@@ -112,9 +118,11 @@ def _sections(ctx: Ctx, raw: object) -> list[SectionConfig]:
                 raise ctx.fail(f'sections[{number}].name repeats the section "{name}"')
             names.add(name.casefold())
             for pattern in values.get("patterns", ()):
+                # Each pattern alone, as the brief compiles them: one bad
+                # pattern is reported by itself and cannot hide another.
                 try:
-                    re.compile(pattern, re.IGNORECASE)
-                except re.error as exc:
+                    compile_one(pattern)
+                except PatternError as exc:
                     ctx.report(
                         ctx.fail(
                             f'sections[{number}] ("{name}") pattern {show(pattern)} is not a '

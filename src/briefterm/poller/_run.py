@@ -33,7 +33,7 @@ from briefterm.poller.schedule import (
     select_feeds,
 )
 from briefterm.sanitize import clean_line
-from briefterm.store import Store, StoreError
+from briefterm.store import Store, StoreError, describe_store_error
 from briefterm.urls import host_and_port, safe_url
 
 _P = ParamSpec("_P")
@@ -119,8 +119,13 @@ class _Poll:
             started = time.monotonic()
             try:
                 result = await self._poll_one(job)
-            except (StoreError, sqlite3.Error):
+            except StoreError:
                 raise
+            except sqlite3.Error as exc:
+                # This feed's write failed (disk full, a lock held too long): the
+                # feed fails and the poll goes on, so the summary says what was kept.
+                error = f"not saved: {describe_store_error(exc, self.store.path)}"
+                result = FeedResult(job.feed.url, self._name(job), "error", error=error)
             except Exception as exc:  # a bug must cost one feed, not the poll
                 error = f"internal error while polling ({type(exc).__name__})"
                 result = FeedResult(job.feed.url, self._name(job), "error", error=error)

@@ -10,13 +10,22 @@ holds the DDL and migrations. No SQL lives outside this package.
 from briefterm.errors import StoreError
 from briefterm.store._base import StoreBase
 from briefterm.store._entries import EntriesMixin, EntryFilter, TimeWindow, UpsertResult
+from briefterm.store._errors import describe as describe_store_error
 from briefterm.store._feeds import FeedsMixin
 from briefterm.store._fulltext import CachedFullText, FullTextMixin
 from briefterm.store._search import SearchMixin
 from briefterm.store._state import StateMixin
 from briefterm.store._sync import SyncMixin
 
-__all__ = ["CachedFullText", "EntryFilter", "Store", "StoreError", "TimeWindow", "UpsertResult"]
+__all__ = [
+    "CachedFullText",
+    "EntryFilter",
+    "Store",
+    "StoreError",
+    "TimeWindow",
+    "UpsertResult",
+    "describe_store_error",
+]
 
 
 class Store(SyncMixin, FeedsMixin, EntriesMixin, StateMixin, SearchMixin, FullTextMixin, StoreBase):

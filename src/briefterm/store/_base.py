@@ -18,14 +18,17 @@ about half a second of its start.
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Self, TypeVar
 
-from briefterm.errors import SchemaTooNewError, StoreError
+from briefterm.errors import StoreError
+from briefterm.store._errors import describe, file_kind
 from briefterm.store._schema import migrate
 
 BUSY_TIMEOUT_MS = 30_000
@@ -44,6 +47,38 @@ def chunked(items: Sequence[_T], size: int = CHUNK) -> Iterator[Sequence[_T]]:
         yield items[start : start + size]
 
 
+def _check_before_open(path: str) -> None:
+    """Refuse a path SQLite would misuse: not a file, or a journal without its database.
+
+    SQLite opens a FIFO and then blocks reading it, and over a missing or
+    empty database it quietly discards a ``-wal`` file left beside it,
+    which may hold the only copy of a cache whose main file was lost.
+    """
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise StoreError(f"cannot open the cache {path}: {exc.strerror or exc}") from exc
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        raise StoreError(
+            f"cannot open the cache {path}: it is {file_kind(info.st_mode)}, not a file; "
+            "move it away"
+        )
+    if info is None or info.st_size == 0:
+        wal = Path(path + "-wal")
+        try:
+            wal_size = wal.stat().st_size
+        except OSError:
+            wal_size = 0
+        if wal_size > 0:
+            raise StoreError(
+                f"found {wal} without the database it belongs to ({path} is missing or "
+                "empty); it may hold your cache, so briefterm will not start over it: "
+                "put the database back beside it, or move the -wal file away"
+            )
+
+
 def marks(count: int) -> str:
     """``?,?,…`` for an ``IN (…)`` list of ``count`` values."""
     return ",".join("?" * count)
@@ -55,27 +90,67 @@ class StoreBase:
     def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False) -> None:
         self.path = str(path)
         self.read_only = read_only
-        if self.path != ":memory:" and not read_only:
-            try:
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StoreError(
-                    f"cannot create the cache directory {Path(self.path).parent}: "
-                    f"{exc.strerror}; check its permissions"
-                ) from exc
+        self._identity: tuple[int, int] | None = None  # (st_dev, st_ino) of the file opened
+        if self.path != ":memory:":
+            if not read_only:
+                try:
+                    Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise StoreError(
+                        f"cannot create the cache directory {Path(self.path).parent}: "
+                        f"{exc.strerror}; check its permissions"
+                    ) from exc
+            _check_before_open(self.path)
         try:
             self._db = sqlite3.connect(
                 self.path, isolation_level=None, check_same_thread=False, timeout=30
             )
+        except sqlite3.Error as exc:
+            raise StoreError(describe(exc, self.path)) from exc
+        try:
             self._configure(read_only)
-        except SchemaTooNewError as exc:
-            raise StoreError(str(exc)) from exc
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(
-                f"cannot open the cache {self.path}: {exc}; move the file aside "
-                "and run `briefterm poll` to rebuild it"
-            ) from exc
+        except BaseException as exc:
+            self._db.close()
+            if isinstance(exc, StoreError):
+                raise
+            if isinstance(exc, sqlite3.Error):
+                raise StoreError(describe(exc, self.path)) from exc
+            raise
+        if self.path != ":memory:":
+            try:
+                info = os.stat(self.path)
+                self._identity = (info.st_dev, info.st_ino)
+            except OSError:
+                self._identity = None
         self._lock = threading.RLock()
+
+    def file_gone(self) -> bool:
+        """True when the cache file was deleted or replaced since this store opened it.
+
+        SQLite keeps writing to the open (now nameless) file, so marks made
+        then would vanish when the program ends; the caller says so instead.
+        """
+        if self._identity is None:
+            return False
+        try:
+            info = os.stat(self.path)
+        except OSError:
+            return True
+        return (info.st_dev, info.st_ino) != self._identity or info.st_nlink == 0
+
+    @contextmanager
+    def waiting_at_most(self, seconds: float) -> Iterator[None]:
+        """Writes inside wait at most ``seconds`` for another writer's lock (not 30 s).
+
+        For the reader: a mark must not freeze the interface for the full
+        busy timeout while a poll in another process holds the write lock.
+        """
+        with self._lock:
+            self._db.execute(f"PRAGMA busy_timeout = {max(0, int(seconds * 1000))}")
+            try:
+                yield
+            finally:
+                self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     def _configure(self, read_only: bool) -> None:
         self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -90,7 +165,7 @@ class StoreBase:
             # connection may only read (a bug cannot write through it).
             self._db.execute("PRAGMA query_only = ON")
         else:
-            migrate(self._db)
+            migrate(self._db, f"the cache {self.path}")
 
     def reader(self) -> Self:
         """A second, read-only connection to the same cache, for the reader's UI.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from briefterm.errors import SchemaTooNewError
+from briefterm.errors import SchemaTooNewError, StoreError
 
 
 def _run_script(db: sqlite3.Connection, script: str) -> None:
@@ -216,19 +216,26 @@ def _user_version(db: sqlite3.Connection) -> int:
     return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 
-def migrate(db: sqlite3.Connection) -> int:
+def migrate(db: sqlite3.Connection, where: str = "the cache") -> int:
     """Bring ``db`` to :data:`SCHEMA_VERSION`; return the version it had.
 
     Each step runs in its own ``BEGIN IMMEDIATE`` transaction together with
     the ``user_version`` bump, so an interrupted upgrade leaves a consistent
-    older version behind.
+    older version behind. ``where`` names the database in error messages.
+    A database with tables but no schema version is someone else's (or a
+    cache whose header was lost): it is refused, never built over.
     """
     version = _user_version(db)
     start = version
     if version > SCHEMA_VERSION:
         raise SchemaTooNewError(
-            f"the cache has schema version {version} but this briefterm knows "
-            f"{SCHEMA_VERSION}; upgrade briefterm"
+            f"{where} was written by a newer briefterm (schema version {version}; this "
+            f"one knows {SCHEMA_VERSION}); upgrade briefterm to use it"
+        )
+    if version == 0 and db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+        raise StoreError(
+            f"{where} is a database with tables but no briefterm schema version, so it is "
+            "not a briefterm cache; briefterm will not build over it: move it away"
         )
     while version < SCHEMA_VERSION:
         db.execute("BEGIN IMMEDIATE")

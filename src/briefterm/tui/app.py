@@ -6,6 +6,8 @@ What the reader shows and does is :class:`ReaderScreen`
 
 from __future__ import annotations
 
+import asyncio
+import signal
 import time
 from collections.abc import Callable, Iterable
 from typing import ClassVar
@@ -25,6 +27,15 @@ from briefterm.tui.keys import bindings_for
 from briefterm.tui.screens.reader import ReaderScreen
 from briefterm.tui.theme_colors import reader_variables
 from briefterm.tui.view_model import BriefLoader, load_brief
+
+EXIT_SIGNALS = ("SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP")
+"""Signals that end the reader the way ``q`` does, so the terminal is restored.
+
+Python's default for SIGTERM, SIGQUIT and SIGHUP kills the process on the
+spot, and a SIGINT (``kill -INT``; ctrl+c is a key in raw mode) raises in
+the middle of the event loop: either way the terminal was left in the
+alternate screen with mouse reporting on and the cursor hidden.
+"""
 
 
 class BriefApp(App[int]):
@@ -62,6 +73,7 @@ class BriefApp(App[int]):
             native_copier=native_copier,
         )
         """The reader screen: everything the app shows under its dialogs."""
+        self._handled_signals: list[int] = []  # exit signals handled while running
 
     def get_css_variables(self) -> dict[str, str]:
         """Textual's theme variables, plus the reader's readable colours (``theme_colors``)."""
@@ -86,6 +98,39 @@ class BriefApp(App[int]):
             )
         if self.config.keymap:
             self.set_keymap(dict(self.config.keymap))
+        self._handled_signals = self._handle_exit_signals()
+        self.app_resume_signal.subscribe(self, self._repaint_after_resume)
+
+    def _repaint_after_resume(self, _app: object) -> None:
+        """Back from ctrl+z (``fg``): the shell drew over the screen, so paint all of it."""
+        self.refresh(layout=True)
+
+    def on_unmount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for number in self._handled_signals:
+            loop.remove_signal_handler(number)
+
+    def _handle_exit_signals(self) -> list[int]:
+        """Quit cleanly on :data:`EXIT_SIGNALS` (not headless: tests keep their own)."""
+        if self.is_headless:
+            return []
+        loop = asyncio.get_running_loop()
+        handled = []
+        for name in EXIT_SIGNALS:
+            number = getattr(signal, name, None)
+            if number is None:  # not on this platform (Windows has no SIGQUIT/SIGHUP)
+                continue
+            try:
+                loop.add_signal_handler(number, self.exit_on_signal, number)
+            except (NotImplementedError, RuntimeError, ValueError):
+                continue  # no signal handlers on this loop or thread
+            handled.append(int(number))
+        return handled
+
+    def exit_on_signal(self, number: int) -> None:
+        """Quit as ``q`` does (a running refresh stops; what it stored stays): 128 + signal."""
+        self.reader.polling.stop()
+        self.exit(return_code=128 + number)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Textual's commands, then the reader's that apply now."""

@@ -170,6 +170,9 @@ KEYS: tuple[Key, ...] = (
         "Focus the previous pane", "panes"),
     Key("command_palette", "ctrl+p", "command_palette", "palette",
         "Open the command palette: every action, searchable", "panes"),
+    # The terminal is in raw mode, so ctrl+z arrives as a key, not as SIGTSTP.
+    Key("suspend", "ctrl+z", "suspend_process", "Suspend",
+        "Suspend briefterm and return to the shell (fg brings it back)", "panes"),
     # The modal screens.
     Key("close_help", "escape,q,question_mark", "dismiss", "Close", "Close the list of keys",
         "help", show=True),
