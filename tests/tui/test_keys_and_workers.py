@@ -4,7 +4,6 @@ the browser, refreshing, and how failures are reported."""
 from __future__ import annotations
 
 import threading
-import time
 import webbrowser
 from datetime import UTC, datetime
 
@@ -293,13 +292,12 @@ async def test_quit_during_a_refresh_stops_it(store: Store, make_app: AppFactory
         return PollReport(results=[])
 
     app = make_app(poller=slow_poll)
-    started = time.monotonic()
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("r")
         await until(pilot, polling.is_set, "the refresh started")
         await pilot.press("q")
-    assert time.monotonic() - started < 5
+    # True: the poll saw its cancel event set by quitting, not its 10 s wait run out.
     assert stopped == [True]
 
 
