@@ -32,6 +32,9 @@ class ReaderScreen(ReaderBase):
 
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("reader")
 
+    _finish_undo: tuple[float, object] | None = None
+    """The last finish ``u`` can undo, and the top of the marking undo stack then."""
+
     @on(EntryList.Highlighted)
     def _on_entry_highlighted(self, message: EntryList.Highlighted) -> None:
         model = self.model
@@ -125,7 +128,7 @@ class ReaderScreen(ReaderBase):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """False for actions that do not apply now (hidden); None while a refresh runs (dimmed)."""
         if action == "undo":
-            return self.marking.can_undo
+            return self.marking.can_undo or self._finish_is_last()
         if action == "edition" and parameters == (1,):
             return not (self.edition_offset == 0 and self.view == View.BRIEF)
         if action == "deselect_all":
@@ -230,7 +233,10 @@ class ReaderScreen(ReaderBase):
             self.tell(said, "information", 3)
 
     def action_undo(self) -> None:
-        """Restore the flags changed by the last marking."""
+        """Take back the last marking, or finishing the brief when that came last."""
+        if self._finish_is_last():
+            self._unfinish()
+            return
         self.marking.undo()
 
     # -- selection ------------------------------------------------------------------
@@ -355,12 +361,42 @@ class ReaderScreen(ReaderBase):
         self.show_view(View.BRIEF)
 
     def action_finish_brief(self) -> None:
-        """Finish the brief: the next edition starts with stories arriving from now."""
+        """Finish the brief: the next edition starts now; ``u`` takes it back, ``[`` shows it."""
         from briefterm.brief import finish_brief
 
-        finish_brief(self.store, now=self.clock())
+        finished = finish_brief(
+            self.store, now=self.clock(), hours=self.config.brief.first_edition_hours
+        )
+        # Undone by u while no marking came after it (see action_undo).
+        stack = self.marking.undo_stack
+        self._finish_undo = (finished, stack[-1] if stack else None)
         self.edition_offset = 0
-        self.notify("Brief finished. New stories will start the next edition.", timeout=3)
+        self.tell(
+            "Brief finished: a new edition starts now. [ shows the one you finished; u undoes.",
+            "information",
+            6,
+        )
+        self.show_view(View.BRIEF)
+
+    def _finish_is_last(self) -> bool:
+        """True when finishing the brief is the last thing ``u`` can take back."""
+        if self._finish_undo is None:
+            return False
+        stack = self.marking.undo_stack
+        return (stack[-1] if stack else None) is self._finish_undo[1]
+
+    def _unfinish(self) -> None:
+        from briefterm.brief import last_finish, unfinish_brief
+
+        finished, _top = self._finish_undo or (None, None)
+        self._finish_undo = None
+        if finished is None or last_finish(self.store) != finished:
+            # Finished again elsewhere (another reader, a script): leave that alone.
+            self.tell("The brief was finished again since; nothing was undone.", "warning", 4)
+            return
+        unfinish_brief(self.store)
+        self.edition_offset = 0
+        self.tell("Finishing undone: the edition is live again.", "information", 4)
         self.show_view(View.BRIEF)
 
     def action_search(self) -> None:

@@ -1,0 +1,109 @@
+"""Pilot tests of briefs on real-shaped feeds (issue 10) in the reader.
+
+Finishing an edition (``F``) says how to undo it, ``u`` undoes it and ``[``
+shows the edition just finished; a capped section's "N more" opens in
+place; By feed lists failing feeds with their error; ``r`` picks up a feed
+subscribed from the CLI; ``y`` on a story copies the story the reader shows.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from briefterm.brief import last_finish
+from briefterm.store import Store
+from briefterm.tui.app import BriefApp
+from briefterm.tui.view_model import load_brief
+from tests.support.tui_data import NOW, model_of, settle
+from tests.tui.conftest import AppFactory
+
+SIZE = (160, 45)
+pytestmark = pytest.mark.usefixtures("utc")
+
+
+class Clock:
+    """A reader clock the test moves on (a frozen clock would finish at "now")."""
+
+    def __init__(self) -> None:
+        self.now = NOW
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def toasts(app: BriefApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+def story_titles(app: BriefApp) -> list[str]:
+    model = model_of(app)
+    return [c.lead.title for c in model.clusters]
+
+
+async def finish(app: BriefApp, pilot: object, clock: Clock) -> None:
+    await pilot.press("F")  # type: ignore[attr-defined]
+    clock.now += 60  # the reader reads on a minute later
+    app.reader.load_view()
+    await settle(app, pilot)  # type: ignore[arg-type]
+
+
+async def test_finish_then_previous_shows_the_finished_edition(
+    store: Store, make_app: AppFactory
+) -> None:
+    clock = Clock()
+    app = make_app(clock=clock, brief_loader=load_brief)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        before = story_titles(app)
+        assert "Parliament passes the digital budget" in before
+        await finish(app, pilot, clock)
+        assert last_finish(store) == NOW
+        assert "u undoes" in toasts(app)[-1] and "[ shows" in toasts(app)[-1]
+        assert len(model_of(app)) == 0  # the new edition: nothing arrived since
+        await pilot.press("left_square_bracket")
+        await settle(app, pilot)
+        assert app.reader.edition_offset == -1
+        assert story_titles(app) == before  # the edition just finished, with its stories
+        assert "finished" in model_of(app).label
+        await pilot.press("right_square_bracket")
+        await settle(app, pilot)
+        assert len(model_of(app)) == 0
+
+
+async def test_undo_takes_back_the_finish(store: Store, make_app: AppFactory) -> None:
+    clock = Clock()
+    app = make_app(clock=clock, brief_loader=load_brief)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        before = story_titles(app)
+        assert not app.reader.applies("undo")
+        await finish(app, pilot, clock)
+        assert app.reader.applies("undo")
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert last_finish(store) is None
+        assert story_titles(app) == before  # the edition is live again
+        assert toasts(app)[-1] == "Finishing undone: the edition is live again."
+        assert not app.reader.applies("undo")
+
+
+async def test_undo_takes_back_a_later_marking_first(store: Store, make_app: AppFactory) -> None:
+    clock = Clock()
+    app = make_app(clock=clock, brief_loader=load_brief)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await finish(app, pilot, clock)
+        await pilot.press("left_square_bracket")
+        await settle(app, pilot)
+        row = app.reader.entries.cursor
+        await pilot.press("s")  # star a story of the finished edition
+        await settle(app, pilot)
+        assert model_of(app).cluster_at(row) is not None
+        lead = model_of(app).lead_id(row)
+        assert lead is not None and store.flags([lead])[lead][1]
+        await pilot.press("u")  # the star came last
+        await settle(app, pilot)
+        assert not store.flags([lead])[lead][1] and last_finish(store) == NOW
+        await pilot.press("u")  # then the finish
+        await settle(app, pilot)
+        assert last_finish(store) is None
