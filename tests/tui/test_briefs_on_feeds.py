@@ -107,3 +107,24 @@ async def test_undo_takes_back_a_later_marking_first(store: Store, make_app: App
         await pilot.press("u")  # then the finish
         await settle(app, pilot)
         assert last_finish(store) is None
+
+
+async def test_copying_a_key_story_keeps_the_story_the_reader_shows(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert model_of(app).cluster_at(app.reader.entries.cursor) is not None
+        assert len(model_of(app).entry_ids(app.reader.entries.cursor)) == 3
+        await pilot.press("y")  # key story 1: three reports of one story
+        await settle(app, pilot)
+        text = app.clipboard
+        assert text.startswith("# 1 story from the Morning brief, Sunday 22 November 2026\n")
+        assert text.count("Chipmaker") == 1 and "(3 sources)" in text
+        assert "Key stories" not in text
+        assert toasts(app)[-1].startswith("Copied 1 story as Markdown")
+        # Three stories selected: three items, titled by what was copied, no key list.
+        await pilot.press("space", "J", "J", "space", "space", "y")
+        await settle(app, pilot)
+        text = app.clipboard
+        assert text.startswith("# 3 stories from the Morning brief, Sunday 22 November 2026\n")
+        assert "Key stories" not in text and text.count("\n- **") == 3

@@ -17,7 +17,7 @@ from briefterm.tui._polling import Polling
 from briefterm.tui.messages import PollProgress
 from briefterm.tui.view_model import READ, FlagChanges, RowModel, View
 from tests.support.sql import entry_ids
-from tests.support.tui_data import make_config, pending
+from tests.support.tui_data import NOW, make_config, pending
 
 
 class FakeTimer:
@@ -115,6 +115,9 @@ class CopyHost:
 
     def tell(self, text: str, severity: Severity, timeout: float) -> None:
         self.told.append((text, severity))
+
+    def clock(self) -> float:
+        return NOW
 
 
 def test_copy_routes_and_reports(store: Store) -> None:

@@ -96,6 +96,8 @@ class RowModel:
     """A Brief's rows as they print (by cluster index): headline, dek, attribution."""
     lede: str = ""
     """The edition's opening line, above its first group (Brief only)."""
+    brief: Brief | None = None
+    """The brief these rows show (Brief only): a copy keeps its stories."""
     _header_rows: list[int] = field(default_factory=list)
     _story_of: dict[int, int] | None = None  # entry id → cluster index, made when first needed
 
@@ -377,7 +379,9 @@ def build_search_model(store: Store, text: str, limit: int = 500) -> RowModel:
 
 def build_brief_model(brief: Brief) -> RowModel:
     """Rows for a brief: the numbered key stories, then each section."""
-    model = RowModel(view=View.BRIEF, title=brief.title, label=brief.label, lede=lede(brief))
+    model = RowModel(
+        view=View.BRIEF, title=brief.title, label=brief.label, lede=lede(brief), brief=brief
+    )
     # A story listed twice (key story and section) is cleaned and measured once.
     texts: dict[int, StoryText] = {}
 

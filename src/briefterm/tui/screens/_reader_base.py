@@ -55,6 +55,7 @@ from briefterm.tui.widgets import (
 )
 
 if TYPE_CHECKING:
+    from briefterm.models import Brief
     from briefterm.poller import PollReport
 
 ROOMY_WIDTH = 140
@@ -401,8 +402,8 @@ class ReaderBase(Screen[None]):
     # -- controllers' workers -----------------------------------------------------
 
     @work(thread=True, group="copy", exit_on_error=False)
-    def _copy_worker(self, ids: list[int], fmt: str) -> None:
-        self.copying.copy(ids, fmt)
+    def _copy_worker(self, ids: list[int], fmt: str, shown: Brief | None = None) -> None:
+        self.copying.copy(ids, fmt, shown)
 
     @work(thread=True, group="browser", exit_on_error=False)
     def _open_in_worker(self, url: str) -> None:

@@ -18,6 +18,7 @@ from textual.widgets import Markdown
 from textual.worker import Worker, WorkerState
 
 from briefterm.errors import BrowserError
+from briefterm.models import Brief
 from briefterm.tui.keys import bindings_for
 from briefterm.tui.messages import PollFinished, PollProgress, SendToTerminalClipboard
 from briefterm.tui.screens._reader_base import ReaderBase
@@ -317,7 +318,7 @@ class ReaderScreen(ReaderBase):
         if not ids:
             self.notify("Nothing to copy: move to a story or select some with space.", timeout=3)
             return
-        self._copy_worker(ids, fmt)
+        self._copy_worker(ids, fmt, self._shown_brief())
 
     def action_copy_as(self) -> None:
         """Choose a format, then copy the selection (or the story under the cursor)."""
@@ -329,9 +330,13 @@ class ReaderScreen(ReaderBase):
 
         def chosen(fmt: str | None) -> None:
             if fmt:
-                self._copy_worker(ids, fmt)
+                self._copy_worker(ids, fmt, self._shown_brief())
 
         self.app.push_screen(ExportChooser(what), chosen)
+
+    def _shown_brief(self) -> Brief | None:
+        """The brief on screen, whose stories a copy keeps (None outside the Brief view)."""
+        return self.model.brief if self.model is not None else None
 
     def action_open_link(self) -> None:
         """Open the story's link in the browser (http/https only)."""
