@@ -128,3 +128,42 @@ async def test_copying_a_key_story_keeps_the_story_the_reader_shows(make_app: Ap
         text = app.clipboard
         assert text.startswith("# 3 stories from the Morning brief, Sunday 22 November 2026\n")
         assert "Key stories" not in text and text.count("\n- **") == 3
+
+
+async def test_by_feed_lists_failing_feeds_with_their_error(
+    store: Store, make_app: AppFactory
+) -> None:
+    policy = next(f for f in store.feeds() if f.title == "Policy Wire")
+    store.update_feed(
+        policy.id,
+        last_attempt=NOW,
+        error_count=3,
+        last_status=503,
+        last_error="Service Unavailable",
+    )
+    never = store.ensure_feed("https://down.example.com/rss", "Down Under News")
+    store.update_feed(
+        never,
+        last_attempt=NOW,
+        error_count=1,
+        last_error="could not resolve host down.example.com",
+    )
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5")
+        await settle(app, pilot)
+        names = [g.name for g in model_of(app).groups]
+        assert names == [
+            "Down Under News · failing: could not resolve host down.example.com",
+            "Policy Wire · failing: HTTP 503: Service Unavailable",
+            "Market Watch",
+            "Tech Daily",
+        ]
+        assert model_of(app).groups[0].size == 0  # never worked: listed all the same
+        assert model_of(app).groups[1].size == 3  # its stored entries stay
+        assert model_of(app).label == "4 feeds · 2 failing"
+        shown = "\n".join(app.reader.entries.visible_text())
+        assert "Policy Wire · failing: HTTP 503: Service Unavailable" in shown
+        assert [r.name for r in app.reader.sections.rows] == names
+        # The cursor starts on the first story, not on the empty group.
+        assert model_of(app).lead_id(app.reader.entries.cursor) is not None

@@ -343,15 +343,25 @@ def build_entry_model(store: Store, view: View, now: float | None = None) -> Row
     )
     model = RowModel(view=view, title=VIEW_TITLES[view])
     if view == View.FEEDS:
-        names = {f.id: (f.title or f.url) for f in store.feeds(with_counts=False)}
+        feeds = store.feeds(with_counts=False)
+        names = {f.id: (f.title or f.url) for f in feeds}
         by_feed: dict[int, list[tuple[int, int, bool, bool, float]]] = {}
         for row in rows:
             by_feed.setdefault(row[1], []).append(row)
-        for feed_id in sorted(by_feed, key=lambda fid: names.get(fid, "").casefold()):
-            model.begin_group(names.get(feed_id, "?"))
+        # Failing feeds come first, with their error, even those without a
+        # single entry: a feed that never worked is the one to fix.
+        failing = {f.id: f.error_text or f.status for f in feeds if f.failing}
+        for feed_id in by_feed.keys() | failing.keys():
+            by_feed.setdefault(feed_id, [])
+        order = sorted(by_feed, key=lambda fid: (fid not in failing, names.get(fid, "").casefold()))
+        for feed_id in order:
+            name = names.get(feed_id, "?")
+            model.begin_group(
+                f"{name} · failing: {failing[feed_id]}" if feed_id in failing else name
+            )
             for eid, _fid, read, starred, _t in by_feed[feed_id]:
                 model.add_entry(eid, read, starred)
-        model.label = f"{len(by_feed)} feeds"
+        model.label = feeds_label(len(by_feed), len(failing))
         return model
     today = datetime.fromtimestamp(now)
     day_start = float("inf")  # start of the current group's local day
@@ -363,6 +373,12 @@ def build_entry_model(store: Store, view: View, now: float | None = None) -> Row
             model.begin_group(relative_day_label(day, today))
         model.add_entry(eid, read, starred)
     return model
+
+
+def feeds_label(count: int, failing: int) -> str:
+    """The By-feed view's label: "6 feeds", "6 feeds · 1 failing"."""
+    label = "1 feed" if count == 1 else f"{count} feeds"
+    return f"{label} · {failing} failing" if failing else label
 
 
 def build_search_model(store: Store, text: str, limit: int = 500) -> RowModel:
