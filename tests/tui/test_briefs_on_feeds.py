@@ -11,10 +11,11 @@ from __future__ import annotations
 import pytest
 
 from briefterm.brief import last_finish
+from briefterm.config import Config
 from briefterm.store import Store
 from briefterm.tui.app import BriefApp
 from briefterm.tui.view_model import load_brief
-from tests.support.tui_data import NOW, model_of, settle
+from tests.support.tui_data import NOW, make_config, model_of, settle
 from tests.tui.conftest import AppFactory
 
 SIZE = (160, 45)
@@ -167,3 +168,66 @@ async def test_by_feed_lists_failing_feeds_with_their_error(
         assert [r.name for r in app.reader.sections.rows] == names
         # The cursor starts on the first story, not on the empty group.
         assert model_of(app).lead_id(app.reader.entries.cursor) is not None
+
+
+async def test_refresh_picks_up_a_feed_added_from_the_cli(
+    store: Store, make_app: AppFactory
+) -> None:
+    from datetime import UTC, datetime
+
+    from briefterm import paths
+    from briefterm.config import FeedConfig, add_subscription, load_config, reload_config
+    from briefterm.models import ParsedEntry
+    from briefterm.poller import FeedResult, PollReport
+
+    config_file = paths.config_path()
+    config_file.parent.mkdir(parents=True, exist_ok=True)
+    config_file.write_text(
+        "".join(
+            f'[[feeds]]\nurl = "{f.url}"\nname = "{f.name}"\n'
+            + (f'section = "{f.section}"\n' if f.section else "")
+            for f in make_config().feeds
+        ),
+        encoding="utf-8",
+    )
+    new_url = "https://newsboat-test.example.org/feed.xml"
+    polled: list[list[str]] = []
+
+    def poller(store: Store, config: Config, /, **_options: object) -> PollReport:
+        polled.append([f.url for f in config.feeds])
+        results = []
+        if config.feed(new_url) is not None:
+            feed_id = store.ensure_feed(new_url, "Newsboat test")
+            published = datetime.fromtimestamp(NOW - 1800, UTC)
+            entry = ParsedEntry(
+                entry_id="nb-1",
+                title="Newsboat test post about terminal readers",
+                link="https://newsboat-test.example.org/posts/1",
+                published=published,
+            )
+            store.upsert_entries(feed_id, [entry], now=NOW - 60)
+            results.append(FeedResult(new_url, "Newsboat test", "ok", new=1))
+        return PollReport(results=results)
+
+    app = make_app(
+        load_config(), poller=poller, brief_loader=load_brief, config_loader=reload_config
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert "Dev" not in [g.name for g in model_of(app).groups]
+        # `briefterm add URL --section Dev --name "Newsboat test"` while the reader is open.
+        add_subscription(config_file, FeedConfig(url=new_url, name="Newsboat test", section="Dev"))
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert new_url in polled[-1]  # the new feed was polled
+        assert app.reader.config.feed(new_url) is not None
+        dev = next(g for g in model_of(app).groups if g.name == "Dev")  # not "Other"
+        rows = range(dev.header_row + 1, dev.end_row)
+        titles = [model_of(app).cluster_at(r).lead.title for r in rows]  # type: ignore[union-attr]
+        assert titles == ["Newsboat test post about terminal readers"]
+        # A config that no longer loads keeps the one in use, and says so.
+        config_file.write_text("[[feeds]\n", encoding="utf-8")
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert "the config was not read again" in toasts(app)[-1]
+        assert app.reader.config.feed(new_url) is not None

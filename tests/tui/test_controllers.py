@@ -187,7 +187,7 @@ def test_poll_progress_counts_new_entries_once(store: Store) -> None:
     assert polling.progressed(progress[-1]) == ("polling 2/3 · 2 new", 2)
     assert polling.progressed(progress[-1])[1] == 0
     summary, severity = polling.finished(PollReport(results=results))
-    assert summary == "2 new stories; 1 feed(s) failed — B: timed out" and severity == "warning"
+    assert summary == "2 new stories; 1 feed failed — B: timed out" and severity == "warning"
     assert not polling.running
     assert polling.finished(None, "Refresh failed: disk on fire.") == (
         "Refresh failed: disk on fire.",

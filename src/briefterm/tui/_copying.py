@@ -46,7 +46,8 @@ class Copying:
         self, reads: Store, config: Config, host: CopyHost, native_copier: NativeCopier
     ) -> None:
         self._reads = reads
-        self._config = config
+        self.config = config
+        """The configuration copies follow (the reader replaces it when ``r`` reads it again)."""
         self._host = host
         self._native_copier = native_copier
 
@@ -61,7 +62,7 @@ class Copying:
         from briefterm import export
         from briefterm.brief import build_brief, live_window, selection_brief, with_content
 
-        config = self._config
+        config = self.config
         entries = self._reads.entries_by_ids(ids)
         if not entries:
             self._host.tell("Those stories are no longer in the cache.", "warning", 4)

@@ -30,7 +30,7 @@ from briefterm.store import Store, StoreError
 from briefterm.tui._copying import Copying, NativeCopier, Severity
 from briefterm.tui._heap import HeapSettler
 from briefterm.tui._marking import Marking
-from briefterm.tui._polling import PollFn, Polling
+from briefterm.tui._polling import ConfigLoader, PollFn, Polling
 from briefterm.tui.messages import Counted, SendToTerminalClipboard, ViewLoaded
 from briefterm.tui.selection import Selection
 from briefterm.tui.story_text import others_count
@@ -96,6 +96,7 @@ class ReaderBase(Screen[None]):
         poller: PollFn | None,
         opener: Callable[[str, str], object],
         native_copier: NativeCopier,
+        config_loader: ConfigLoader | None = None,
     ) -> None:
         super().__init__()
         # The wide layout's width comes from the config: set per screen.
@@ -125,7 +126,7 @@ class ReaderBase(Screen[None]):
         self.search_text = ""
         self.marking = Marking(store, self, config.ui)
         self.copying = Copying(self.reads, config, self, native_copier)
-        self.polling = Polling(store, config, self, poller)
+        self.polling = Polling(store, config, self, poller, config_loader)
         self._heap = HeapSettler()
         self._load_token = 0
         self._view_worker: Worker[None] | None = None

@@ -94,6 +94,12 @@ class ReaderScreen(ReaderBase):
 
     @on(PollFinished)
     def _on_poll_finished(self, message: PollFinished) -> None:
+        # The refresh read the config again: the brief files a feed added
+        # from the CLI in its section from now on.
+        config = self.polling.config
+        if config is not self.config:
+            self.config = config
+            self.copying.config = config
         self._poll_done(message.report)
 
     @on(SendToTerminalClipboard)
