@@ -14,6 +14,7 @@ from briefterm.brief import last_finish
 from briefterm.config import Config
 from briefterm.store import Store
 from briefterm.tui.app import BriefApp
+from briefterm.tui.commands import reader_commands
 from briefterm.tui.view_model import load_brief
 from tests.support.tui_data import NOW, make_config, model_of, settle
 from tests.tui.conftest import AppFactory
@@ -231,3 +232,61 @@ async def test_refresh_picks_up_a_feed_added_from_the_cli(
         await settle(app, pilot)
         assert "the config was not read again" in toasts(app)[-1]
         assert app.reader.config.feed(new_url) is not None
+
+
+def capped_config() -> Config:
+    """The fixture config with Technology capped at two stories ("N more")."""
+    from dataclasses import replace
+
+    from briefterm.config import SectionConfig
+
+    technology = SectionConfig(name="Technology", feeds=("Tech Daily",), limit=2)
+    return replace(make_config(), sections=(technology,))
+
+
+def group_named(app: BriefApp, name: str) -> tuple[int, list[str]]:
+    model = model_of(app)
+    group = next(g for g in model.groups if g.name == name)
+    rows = range(group.header_row + 1, group.end_row)
+    return group.hidden, [model.clusters[model.values[r]].lead.entry_key for r in rows]
+
+
+async def test_n_more_opens_in_place_and_keeps_the_cursor(make_app: AppFactory) -> None:
+    app = make_app(capped_config(), brief_loader=load_brief)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        hidden, keys = group_named(app, "Technology")
+        assert hidden > 0 and keys
+        assert f"{hidden} more" in "\n".join(app.reader.entries.visible_text())
+        # The cursor on the section's last shown story (the key stories list it too).
+        model = model_of(app)
+        group = next(g for g in model.groups if g.name == "Technology")
+        app.reader.entries.move_to(group.end_row - 1)
+        await pilot.pause()
+        lead = model.lead_id(group.end_row - 1)
+        assert app.reader.applies("expand_section")
+        await pilot.press("plus")
+        await settle(app, pilot)
+        shown_now, more = group_named(app, "Technology")
+        assert shown_now == 0 and more[: len(keys)] == keys and len(more) == len(keys) + hidden
+        row = app.reader.entries.cursor
+        assert model_of(app).lead_id(row) == lead  # the cursor stayed on its story…
+        assert model_of(app).groups[model_of(app).group_index(row)].name == "Technology"
+        assert not app.reader.applies("expand_section")
+        # …and the section stays open when the view is loaded again (a refresh).
+        app.reader.load_view(keep_entry=lead)
+        await settle(app, pilot)
+        assert group_named(app, "Technology")[0] == 0
+        # From the section list (the section's header), through the palette's command.
+        await pilot.press("left_square_bracket", "right_square_bracket")
+        await settle(app, pilot)
+        assert group_named(app, "Technology")[0] == hidden  # another edition starts capped
+        app.reader.sections.focus()
+        index = next(i for i, g in enumerate(model_of(app).groups) if g.name == "Technology")
+        app.reader.sections.cursor = index
+        await pilot.pause()
+        titles = [c.title for c in reader_commands(app.reader)]
+        assert "Show the N more of this section" in titles
+        await app.reader.run_action("expand_section")
+        await settle(app, pilot)
+        assert group_named(app, "Technology")[0] == 0

@@ -9,7 +9,7 @@ the bindings table in ``tui/bindings.py``.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on
 from textual.actions import parse as parse_action
@@ -17,14 +17,17 @@ from textual.binding import BindingType
 from textual.widgets import Markdown
 from textual.worker import Worker, WorkerState
 
+from briefterm.brief.selection import stories
+from briefterm.config import Config
 from briefterm.errors import BrowserError
 from briefterm.models import Brief
+from briefterm.store import Store
 from briefterm.tui.keys import bindings_for
 from briefterm.tui.messages import PollFinished, PollProgress, SendToTerminalClipboard
 from briefterm.tui.screens._reader_base import ReaderBase
 from briefterm.tui.screens.export import ExportChooser
 from briefterm.tui.screens.help import HelpScreen, help_table
-from briefterm.tui.view_model import VIEWS, View
+from briefterm.tui.view_model import VIEWS, RowModel, View
 from briefterm.tui.widgets import EntryList, LinkList, SearchBar, SectionList
 
 
@@ -35,6 +38,36 @@ class ReaderScreen(ReaderBase):
 
     _finish_undo: tuple[float, object] | None = None
     """The last finish ``u`` can undo, and the top of the marking undo stack then."""
+
+    def __init__(self, config: Config, store: Store, **kwargs: Any) -> None:
+        super().__init__(config, store, **kwargs)
+        self.expanded: frozenset[str] = frozenset()
+        """Sections of this edition whose "N more" are shown (``+``)."""
+        self._keep_in_group: tuple[str, int] | None = None  # (group, entry) for the next load
+        build = self.brief_loader
+
+        def load_expanded(store: Store, config: Config, offset: int, now: float) -> Brief:
+            from briefterm.brief import expand_sections
+
+            return expand_sections(build(store, config, offset, now), self.expanded)
+
+        self.brief_loader = load_expanded
+
+    def _apply_model(self, model: RowModel, keep_entry: int | None) -> None:
+        super()._apply_model(model, keep_entry)
+        keep, self._keep_in_group = self._keep_in_group, None
+        if keep is None:
+            return
+        # A key story is also listed in its section: stay on the section's row.
+        name, entry_id = keep
+        group = next((g for g in model.groups if g.name == name), None)
+        if group is None:
+            return
+        for row in range(group.header_row + 1, group.end_row):
+            if model.lead_id(row) == entry_id:
+                if row != self.entries.cursor:
+                    self.entries.move_to(row)
+                return
 
     @on(EntryList.Highlighted)
     def _on_entry_highlighted(self, message: EntryList.Highlighted) -> None:
@@ -138,6 +171,8 @@ class ReaderScreen(ReaderBase):
             return self.marking.can_undo or self._finish_is_last()
         if action == "edition" and parameters == (1,):
             return not (self.edition_offset == 0 and self.view == View.BRIEF)
+        if action == "expand_section":
+            return self.view == View.BRIEF and self._hidden_here() > 0
         if action == "deselect_all":
             return bool(self.selection)
         if action == "poll" and self.polling.running:
@@ -366,8 +401,39 @@ class ReaderScreen(ReaderBase):
         index = VIEWS.index(self.view) if self.view in VIEWS else -1
         self.show_view(VIEWS[(index + 1) % len(VIEWS)])
 
+    def _current_group(self) -> int:
+        """The group the sections list highlights (when focused) or the cursor is in."""
+        model = self.model
+        if model is None:
+            return -1
+        if self.focused is self.sections:
+            return self.sections.cursor if self.sections.cursor < len(model.groups) else -1
+        return model.group_index(self.entries.cursor) if self.entries.cursor >= 0 else -1
+
+    def _hidden_here(self) -> int:
+        """How many stories the current section keeps behind "N more" (0: none)."""
+        index = self._current_group()
+        model = self.model
+        return model.groups[index].hidden if model is not None and index >= 0 else 0
+
+    def action_expand_section(self) -> None:
+        """Show the "N more" stories of the current section, keeping the cursor where it is."""
+        model, index = self.model, self._current_group()
+        if model is None or index < 0 or not model.groups[index].hidden:
+            self.notify("This section shows all its stories.", timeout=2)
+            return
+        group = model.groups[index]
+        self.expanded = self.expanded | {group.name}
+        lead = model.lead_id(self.entries.cursor)
+        if lead is not None:
+            here = model.groups[model.group_index(self.entries.cursor)].name
+            self._keep_in_group = (here, lead)
+        self.tell(f"Showing {stories(group.hidden, 'more')} in “{group.name}”.", "information", 3)
+        self.load_view(keep_entry=lead)
+
     def action_edition(self, step: int) -> None:
         """Show the brief of the previous (-1) or next (1) day."""
+        self.expanded = frozenset()  # another edition has other sections
         self.edition_offset = min(0, self.edition_offset + step)
         self.show_view(View.BRIEF)
 
@@ -375,6 +441,7 @@ class ReaderScreen(ReaderBase):
         """Finish the brief: the next edition starts now; ``u`` takes it back, ``[`` shows it."""
         from briefterm.brief import finish_brief
 
+        self.expanded = frozenset()
         finished = finish_brief(
             self.store, now=self.clock(), hours=self.config.brief.first_edition_hours
         )
