@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 from briefterm.config import Config
 from briefterm.store import Store
 from briefterm.tui.messages import PollFinished, PollProgress
+from briefterm.wording import counted
 
 if TYPE_CHECKING:
     from textual.message import Message
@@ -148,14 +149,13 @@ class Polling:
         if report is None:
             return error or "Refresh failed.", "error"
         new = report.new
-        summary = f"{new} new {'story' if new == 1 else 'stories'}"
+        summary = f"{counted(new, 'new story', 'new stories')}"
         failed = report.failed
         if failed and self._config.sync is not None:  # the one sentence of a failed sync
             return f"Sync failed: {failed[0].error}", "warning"
         if failed:
             first = failed[0]
-            feeds = "1 feed" if len(failed) == 1 else f"{len(failed)} feeds"
-            summary += f"; {feeds} failed — {first.name}: {first.error}"
+            summary += f"; {counted(len(failed), 'feed')} failed — {first.name}: {first.error}"
             return summary, "warning"
         return summary, "information"
 

@@ -26,6 +26,7 @@ from briefterm.models import Brief, Cluster
 from briefterm.store import Store
 from briefterm.timefmt import relative_day_label
 from briefterm.tui.story_text import StoryText, lede, story_text
+from briefterm.wording import counted
 
 # Row kinds.
 HEADER = 0
@@ -377,7 +378,7 @@ def build_entry_model(store: Store, view: View, now: float | None = None) -> Row
 
 def feeds_label(count: int, failing: int) -> str:
     """The By-feed view's label: "6 feeds", "6 feeds · 1 failing"."""
-    label = "1 feed" if count == 1 else f"{count} feeds"
+    label = counted(count, "feed")
     return f"{label} · {failing} failing" if failing else label
 
 
@@ -386,7 +387,7 @@ def build_search_model(store: Store, text: str, limit: int = 500) -> RowModel:
     ids = store.search(text, limit=limit) if text.strip() else []
     flags = store.flags(ids)
     model = RowModel(view=View.SEARCH, title="Search", label=f"“{text}”")
-    model.begin_group(f"{len(ids)} results for “{text}”")
+    model.begin_group(f"{counted(len(ids), 'result')} for “{text}”")
     for eid in ids:
         read, starred = flags.get(eid, (False, False))
         model.add_entry(eid, read, starred)
