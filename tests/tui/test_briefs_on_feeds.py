@@ -290,3 +290,21 @@ async def test_n_more_opens_in_place_and_keeps_the_cursor(make_app: AppFactory) 
         await app.reader.run_action("expand_section")
         await settle(app, pilot)
         assert group_named(app, "Technology")[0] == 0
+
+
+async def test_undated_stories_say_so_in_the_lists(store: Store, make_app: AppFactory) -> None:
+    from tests.support.sql import entry_ids, raw_write
+    from tests.support.tui_data import row_of
+
+    with raw_write(store) as db:  # the feed gave no date: filed by when it was first seen
+        db.execute("UPDATE entries SET published = NULL WHERE entry_key = 'rates'")
+    (rates,) = entry_ids(store, "rates")
+    app = make_app(brief_loader=load_brief)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        first = app.reader.entries.row_lines(row_of(app, rates))[0]
+        assert "Central bank" in first and first.rstrip().endswith(" seen")  # not "1h"
+        await pilot.press("4")
+        await settle(app, pilot)
+        first = app.reader.entries.row_lines(row_of(app, rates))[0]
+        assert "Central bank" in first and first.rstrip().endswith(" seen 22 Nov")
