@@ -217,8 +217,8 @@ def test_config_path_init_check(capsys: pytest.CaptureFixture[str], isolated_dir
 def test_config_option_after_subcommand(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     cfg = tmp_path / "c.toml"
     cfg.write_text('[[feeds]]\nurl = "https://example.com/f"\n', encoding="utf-8")
-    assert run(capsys, "config", "check", "--config", str(cfg))[1].startswith("ok: 1 feeds")
-    assert run(capsys, "--config", str(cfg), "config", "check")[1].startswith("ok: 1 feeds")
+    assert run(capsys, "config", "check", "--config", str(cfg))[1].startswith("ok: 1 feed,")
+    assert run(capsys, "--config", str(cfg), "config", "check")[1].startswith("ok: 1 feed,")
     code, _, err = run(capsys, "--config", str(tmp_path / "none.toml"), "config", "check")
     assert code == 2 and "no such config file" in err
 

@@ -17,7 +17,7 @@ from briefterm.tui._polling import Polling
 from briefterm.tui.messages import PollProgress
 from briefterm.tui.view_model import READ, FlagChanges, RowModel, View
 from tests.support.sql import entry_ids
-from tests.support.tui_data import make_config, pending
+from tests.support.tui_data import NOW, make_config, pending
 
 
 class FakeTimer:
@@ -119,6 +119,9 @@ class CopyHost:
     def tell(self, text: str, severity: Severity, timeout: float) -> None:
         self.told.append((text, severity))
 
+    def clock(self) -> float:
+        return NOW
+
 
 def test_copy_routes_and_reports(store: Store) -> None:
     ids = entry_ids(store, "budget", "rates")  # two stories (chip and chip-policy are one)
@@ -187,7 +190,7 @@ def test_poll_progress_counts_new_entries_once(store: Store) -> None:
     assert polling.progressed(progress[-1]) == ("polling 2/3 · 2 new", 2)
     assert polling.progressed(progress[-1])[1] == 0
     summary, severity = polling.finished(PollReport(results=results))
-    assert summary == "2 new stories; 1 feed(s) failed — B: timed out" and severity == "warning"
+    assert summary == "2 new stories; 1 feed failed — B: timed out" and severity == "warning"
     assert not polling.running
     assert polling.finished(None, "Refresh failed: disk on fire.") == (
         "Refresh failed: disk on fire.",

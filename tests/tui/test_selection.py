@@ -146,7 +146,8 @@ async def test_select_across_sections_copy_markdown_and_survive_views(
         await settle(app, pilot)
         text = app.clipboard
         assert native.texts == [text]
-        assert text.startswith("# Morning brief, ")  # a selection, not an edition
+        # Titled by what it holds and dated by the copy, not by a range of item dates.
+        assert text.startswith("# 10 stories from the Morning brief, Sunday 22 November 2026\n")
         # Ten stories: a key list of five would mostly repeat them (see brief/selection.py).
         assert "## Key stories" not in text
         assert "## Policy" in text and "## Technology" in text

@@ -369,3 +369,11 @@ def test_a_feed_without_dates_shows_three_stories_and_keeps_the_rest() -> None:
     assert [c.lead.undated for c in gadgets.clusters] == [False, True, True, True]
     assert gadgets.hidden_count == 5 and all(c.lead.undated for c in gadgets.hidden)
     assert [c.lead.entry_key for c in brief.key_stories] == ["d1"]  # never an undated one
+
+
+def test_counted_nouns_agree_with_their_number() -> None:
+    from briefterm.wording import counted
+
+    assert counted(1, "result") == "1 result"
+    assert counted(0, "result") == "0 results"
+    assert counted(1200, "entry", "entries") == "1,200 entries"

@@ -9,6 +9,7 @@ module builds a brief from the cache or from a chosen list of entries.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Iterable
 
@@ -57,6 +58,7 @@ __all__ = [
     "cluster_score",
     "edition_window",
     "expand_section",
+    "expand_sections",
     "finish_brief",
     "finished_edition",
     "last_finish",
@@ -161,3 +163,18 @@ def expand_section(brief: Brief, name: str) -> Section | None:
     if section is None:
         return None
     return Section(name=section.name, clusters=section.uncapped())
+
+
+def expand_sections(brief: Brief, names: Iterable[str]) -> Brief:
+    """``brief`` with the "N more" of the sections ``names`` shown (a copy; the rest as is).
+
+    The reader's "show the N more" of a capped section (``+``).
+    """
+    wanted = set(names)
+    if not wanted & {s.name for s in brief.sections if s.hidden}:
+        return brief
+    sections = [
+        Section(name=s.name, clusters=s.uncapped()) if s.name in wanted and s.hidden else s
+        for s in brief.sections
+    ]
+    return dataclasses.replace(brief, sections=sections)

@@ -99,7 +99,9 @@ class EditionWindow:
         now = time.time() if now is None else now
         finished = last_finish(store)
         today = day_label(local_datetime(now, tz).date())
-        if finished is None or finished >= now:
+        # A finish after "now" (the clock moved back) cannot start an edition;
+        # a finish at this very second starts an empty one.
+        if finished is None or finished > now:
             start = now - hours * 3600
             return cls(start, now, f"{today} · last {_hours(hours)}", "since-last", tz=tz)
         label = f"{today} · since {short_time_label(finished, tz)}"

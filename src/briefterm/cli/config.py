@@ -8,6 +8,7 @@ from briefterm import paths
 from briefterm.cli._common import config_file, load
 from briefterm.cli._output import err, fail, out
 from briefterm.config import config_warnings, init_config, reader_problems
+from briefterm.wording import counted
 
 
 def cmd_config_path(args: argparse.Namespace) -> int:
@@ -48,5 +49,6 @@ def cmd_config_check(args: argparse.Namespace) -> int:
         return fail("\n".join(prefix + problem for problem in problems), 2)
     for warning in config_warnings(config):
         err(f"briefterm: warning: {warning}")
-    out(f"ok: {len(config.feeds)} feeds, {len(config.sections)} sections ({where})")
+    feeds, sections = counted(len(config.feeds), "feed"), counted(len(config.sections), "section")
+    out(f"ok: {feeds}, {sections} ({where})")
     return 0

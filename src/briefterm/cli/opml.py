@@ -14,6 +14,7 @@ from briefterm.errors import UsageError
 from briefterm.fsutil import atomic_write_text
 from briefterm.opml import parse_opml, read_opml, render_opml
 from briefterm.sanitize import clean_line
+from briefterm.wording import counted
 
 
 def cmd_import_opml(args: argparse.Namespace) -> int:
@@ -40,7 +41,7 @@ def cmd_import_opml(args: argparse.Namespace) -> int:
                 if state is not None and not state.title:
                     store.update_feed(state.id, title=feed.name)
     skipped = [(feed.url, "already subscribed") for feed in already] + result.skipped
-    out(f"{len(added)} feeds added, {len(skipped)} skipped")
+    out(f"{counted(len(added), 'feed')} added, {len(skipped)} skipped")
     for what, why in skipped:
         out(f"  skipped {clean_line(what, max_length=200)}: {why}")
     if added:
@@ -66,7 +67,7 @@ def cmd_export_opml(args: argparse.Namespace) -> int:
     text = render_opml(feeds, "briefterm subscriptions", site_links=links)
     if args.file and args.file != "-":
         atomic_write_text(Path(args.file).expanduser(), text)
-        err(f"wrote {len(feeds)} feeds to {args.file}")
+        err(f"wrote {counted(len(feeds), 'feed')} to {args.file}")
     else:
         sys.stdout.write(text)
     return 0

@@ -13,6 +13,7 @@ from briefterm.errors import UsageError
 from briefterm.poller import FeedResult, PollReport, poll, select_feeds
 from briefterm.sanitize import clean_line
 from briefterm.store import Store
+from briefterm.wording import counted
 
 _STATUS_STYLES = {"error": "red", "ok": "green", "not_modified": "dim"}
 
@@ -52,7 +53,7 @@ def poll_one(store: Store, config: Config, url: str) -> None:
         if res.status == "error":
             err(f"briefterm: first poll failed: {res.error}")
         else:
-            out(f"{res.new} entries fetched")
+            out(f"{counted(res.new, 'entry', 'entries')} fetched")
 
 
 def _error_text(res: FeedResult) -> str:
@@ -102,11 +103,11 @@ def _print_report(report: PollReport, config: Config) -> None:
     if table.row_count:
         screen.print(table)
     not_due = f" ({totals['skipped']} not due)" if totals["skipped"] else ""
-    errors = f"{totals['errors']} error" + ("" if totals["errors"] == 1 else "s")
-    unchanged = f"{totals['unchanged']} feeds unchanged, " if totals["unchanged"] else ""
+    errors = counted(totals["errors"], "error")
+    unchanged = f"{counted(totals['unchanged'], 'feed')} unchanged, " if totals["unchanged"] else ""
     screen.print(
         Text(
-            f"{totals['polled']} feeds polled in {report.seconds:.1f} s{not_due}: "
+            f"{counted(totals['polled'], 'feed')} polled in {report.seconds:.1f} s{not_due}: "
             f"{totals['new']} new, {totals['updated']} updated, {unchanged}{errors}"
         )
     )

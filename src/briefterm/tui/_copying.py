@@ -15,10 +15,11 @@ from collections.abc import Callable, Sequence
 from typing import Literal, Protocol
 
 from briefterm import clipboard
+from briefterm.brief.selection import stories
 from briefterm.config import Config
 from briefterm.export import format_info
+from briefterm.models import Brief
 from briefterm.store import Store
-from briefterm.tui.selection import selection_label
 
 Severity = Literal["information", "warning", "error"]
 NativeCopier = Callable[[str], str]
@@ -26,7 +27,10 @@ NativeCopier = Callable[[str], str]
 
 
 class CopyHost(Protocol):
-    """What copying needs from the reader; both are safe to call from a worker thread."""
+    """What copying needs from the reader; all are safe to call from a worker thread."""
+
+    def clock(self) -> float:
+        """The reader's "now" (POSIX seconds): the day a copy is dated."""
 
     def send_to_terminal(self, text: str) -> None:
         """Copy ``text`` with OSC 52 through the app's terminal."""
@@ -42,30 +46,42 @@ class Copying:
         self, reads: Store, config: Config, host: CopyHost, native_copier: NativeCopier
     ) -> None:
         self._reads = reads
-        self._config = config
+        self.config = config
+        """The configuration copies follow (the reader replaces it when ``r`` reads it again)."""
         self._host = host
         self._native_copier = native_copier
 
-    def copy(self, ids: Sequence[int], fmt: str) -> None:
-        """Copy the entries ``ids`` as ``fmt`` (md, text, links, json); blocks: run in a worker."""
-        from briefterm import export
-        from briefterm.brief import brief_from_entries
+    def copy(self, ids: Sequence[int], fmt: str, shown: Brief | None = None) -> None:
+        """Copy the entries ``ids`` as ``fmt`` (md, text, links, json); blocks: run in a worker.
 
-        config = self._config
-        entries = self._reads.entries_by_ids(ids, with_content=fmt == "json")
+        ``shown`` is the brief on screen: a story it shows as one item is
+        copied as that one story ("(3 sources)"), titled "3 stories from the
+        Morning brief" and dated by its edition (``selection_brief``).
+        Outside the Brief view the live edition stands in for it.
+        """
+        from briefterm import export
+        from briefterm.brief import build_brief, live_window, selection_brief, with_content
+
+        config = self.config
+        entries = self._reads.entries_by_ids(ids)
         if not entries:
             self._host.tell("Those stories are no longer in the cache.", "warning", 4)
             return
-        label = selection_label(entries)
-        brief = brief_from_entries(entries, config, title=config.brief.title, label=label)
+        now = self._host.clock()
+        if shown is None:  # picked in All, By feed or a search: the live edition's stories
+            shown = build_brief(self._reads, config, live_window(self._reads, config, now))
+        # The rest (picked in other views) are clustered among themselves and
+        # dated by the day of the copy, never by a range of their own dates.
+        brief = selection_brief(config, [e.id for e in entries], [shown], extra=entries, now=now)
+        if fmt == "json":
+            brief = with_content(brief, self._reads)
         text = export.render(brief, fmt)
-        stories = len(brief.clusters)
         outcome = clipboard.deliver(
             text,
             config.export.clipboard,
             osc52=self._osc52,
             native=self._native,
-            what=f"{stories} {'story' if stories == 1 else 'stories'}",
+            what=stories(len(brief.clusters)),
             format_name=format_info(fmt).noun,
             fallback="try `briefterm export` to write it to a file",
         )

@@ -1,5 +1,9 @@
 """Refreshing every feed from the reader (``r``): the poll worker, its progress, its summary.
 
+A refresh first reads the configuration again (``config_loader``), so a
+feed subscribed with ``briefterm add`` while the reader is open is polled
+and filed in its section; the reader adopts the configuration read.
+
 The reader runs :meth:`Polling.run` in a thread worker. Progress reaches the
 UI as posted :class:`PollProgress` messages (running totals, so they may
 coalesce); the title bar counts grow by the new entries the poll reports,
@@ -16,6 +20,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 from briefterm.config import Config
 from briefterm.store import Store
 from briefterm.tui.messages import PollFinished, PollProgress
+from briefterm.wording import counted
 
 if TYPE_CHECKING:
     from textual.message import Message
@@ -23,6 +28,8 @@ if TYPE_CHECKING:
     from briefterm.poller import FeedResult, PollReport
 
 Severity = Literal["information", "warning", "error"]
+ConfigLoader = Callable[[Config], Config]
+"""Reads the configuration again (``config.reload_config``); raises ``ConfigError``."""
 
 
 class PollFn(Protocol):
@@ -52,12 +59,19 @@ class Polling:
     """One refresh at a time; :attr:`cancel` stops it (quitting must not wait for slow feeds)."""
 
     def __init__(
-        self, store: Store, config: Config, host: PollHost, poller: PollFn | None = None
+        self,
+        store: Store,
+        config: Config,
+        host: PollHost,
+        poller: PollFn | None = None,
+        config_loader: ConfigLoader | None = None,
     ) -> None:
         self._store = store
         self._config = config
         self._host = host
         self._poller = poller
+        self._config_loader = config_loader
+        self._reload_error = ""
         self.cancel = threading.Event()
         self.running = False
         self._new_seen = 0  # new entries already added to the title bar counts
@@ -70,16 +84,39 @@ class Polling:
         self._new_seen = 0
         return True
 
+    @property
+    def config(self) -> Config:
+        """The configuration the last refresh read (the reader adopts it when it ends)."""
+        return self._config
+
+    def _reload(self) -> Config:
+        """The configuration read again, so a feed ``briefterm add`` subscribed is polled.
+
+        A file that no longer loads keeps the configuration in use; the
+        summary says why (:meth:`finished`).
+        """
+        self._reload_error = ""
+        if self._config_loader is None:
+            return self._config
+        from briefterm.errors import ConfigError
+
+        try:
+            self._config = self._config_loader(self._config)
+        except ConfigError as exc:
+            self._reload_error = str(exc)
+        return self._config
+
     def run(self) -> None:
-        """Poll every feed (blocks: run in a worker thread), then post :class:`PollFinished`."""
+        """Reload the subscriptions, poll every feed (blocks: run in a worker), post the result."""
+        config = self._reload()
         poll: PollFn
         if self._poller is not None:
             poll = self._poller
-        elif self._config.sync is not None:  # [sync]: the server fetches; sync with it
+        elif config.sync is not None:  # [sync]: the server fetches; sync with it
             from briefterm.sync.background import sync_as_poll as poll
         else:  # imported here: the poller pulls in the HTTP stack
             from briefterm.poller import poll
-        total = len(self._config.feeds)
+        total = len(config.feeds)
         done = new = 0
 
         def progress(result: FeedResult) -> None:
@@ -90,7 +127,7 @@ class Polling:
 
         # Everything, not just the due feeds: `r` means "refresh now" (as in
         # newsboat); conditional GET keeps unchanged feeds cheap.
-        report = poll(self._store, self._config, progress=progress, force=True, cancel=self.cancel)
+        report = poll(self._store, config, progress=progress, force=True, cancel=self.cancel)
         self._host.post_message(PollFinished(report))
 
     def progressed(self, message: PollProgress) -> tuple[str, int]:
@@ -103,16 +140,22 @@ class Polling:
     def finished(self, report: PollReport | None, error: str = "") -> tuple[str, Severity]:
         """The refresh ended (``report`` None: it failed with ``error``); the sentence to show."""
         self.running = False
+        summary, severity = self._summary(report, error)
+        if self._reload_error:  # the poll used the subscriptions read before
+            return f"{summary}; the config was not read again: {self._reload_error}", "warning"
+        return summary, severity
+
+    def _summary(self, report: PollReport | None, error: str) -> tuple[str, Severity]:
         if report is None:
             return error or "Refresh failed.", "error"
         new = report.new
-        summary = f"{new} new {'story' if new == 1 else 'stories'}"
+        summary = f"{counted(new, 'new story', 'new stories')}"
         failed = report.failed
         if failed and self._config.sync is not None:  # the one sentence of a failed sync
             return f"Sync failed: {failed[0].error}", "warning"
         if failed:
             first = failed[0]
-            summary += f"; {len(failed)} feed(s) failed — {first.name}: {first.error}"
+            summary += f"; {counted(len(failed), 'feed')} failed — {first.name}: {first.error}"
             return summary, "warning"
         return summary, "information"
 

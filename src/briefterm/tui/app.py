@@ -21,7 +21,7 @@ from briefterm.clipboard import send_native
 from briefterm.config import Config
 from briefterm.store import Store
 from briefterm.tui._copying import NativeCopier
-from briefterm.tui._polling import PollFn
+from briefterm.tui._polling import ConfigLoader, PollFn
 from briefterm.tui.commands import reader_commands
 from briefterm.tui.keys import bindings_for
 from briefterm.tui.screens.reader import ReaderScreen
@@ -40,7 +40,7 @@ alternate screen with mouse reporting on and the cursor hidden.
 
 class BriefApp(App[int]):
     """The reader. ``clock``, ``brief_loader``, ``poller``, ``opener`` and ``native_copier``
-    are injectable for tests."""
+    are injectable for tests; ``config_loader`` (None: never) reads the config again on ``r``."""
 
     TITLE = "briefterm"
     CSS_PATH = "reader.tcss"
@@ -60,6 +60,7 @@ class BriefApp(App[int]):
         poller: PollFn | None = None,
         opener: Callable[[str, str], object] = links.open_link,
         native_copier: NativeCopier = send_native,
+        config_loader: ConfigLoader | None = None,
     ) -> None:
         super().__init__()
         self.config = config
@@ -71,6 +72,7 @@ class BriefApp(App[int]):
             poller=poller,
             opener=opener,
             native_copier=native_copier,
+            config_loader=config_loader,
         )
         """The reader screen: everything the app shows under its dialogs."""
         self._handled_signals: list[int] = []  # exit signals handled while running
@@ -140,7 +142,13 @@ class BriefApp(App[int]):
 
 
 def run_app(config: Config, store: Store) -> int:
-    """Run the reader until the user quits; returns the exit status."""
-    app = BriefApp(config, store)
+    """Run the reader until the user quits; returns the exit status.
+
+    ``r`` reads the configuration again first (a feed ``briefterm add``
+    subscribed meanwhile is polled and filed in its section).
+    """
+    from briefterm.config import reload_config
+
+    app = BriefApp(config, store, config_loader=reload_config)
     app.run()
     return app.return_code or 0

@@ -26,6 +26,7 @@ from briefterm.models import Brief, Cluster
 from briefterm.store import Store
 from briefterm.timefmt import relative_day_label
 from briefterm.tui.story_text import StoryText, lede, story_text
+from briefterm.wording import counted
 
 # Row kinds.
 HEADER = 0
@@ -96,6 +97,8 @@ class RowModel:
     """A Brief's rows as they print (by cluster index): headline, dek, attribution."""
     lede: str = ""
     """The edition's opening line, above its first group (Brief only)."""
+    brief: Brief | None = None
+    """The brief these rows show (Brief only): a copy keeps its stories."""
     _header_rows: list[int] = field(default_factory=list)
     _story_of: dict[int, int] | None = None  # entry id → cluster index, made when first needed
 
@@ -341,15 +344,25 @@ def build_entry_model(store: Store, view: View, now: float | None = None) -> Row
     )
     model = RowModel(view=view, title=VIEW_TITLES[view])
     if view == View.FEEDS:
-        names = {f.id: (f.title or f.url) for f in store.feeds(with_counts=False)}
+        feeds = store.feeds(with_counts=False)
+        names = {f.id: (f.title or f.url) for f in feeds}
         by_feed: dict[int, list[tuple[int, int, bool, bool, float]]] = {}
         for row in rows:
             by_feed.setdefault(row[1], []).append(row)
-        for feed_id in sorted(by_feed, key=lambda fid: names.get(fid, "").casefold()):
-            model.begin_group(names.get(feed_id, "?"))
+        # Failing feeds come first, with their error, even those without a
+        # single entry: a feed that never worked is the one to fix.
+        failing = {f.id: f.error_text or f.status for f in feeds if f.failing}
+        for feed_id in by_feed.keys() | failing.keys():
+            by_feed.setdefault(feed_id, [])
+        order = sorted(by_feed, key=lambda fid: (fid not in failing, names.get(fid, "").casefold()))
+        for feed_id in order:
+            name = names.get(feed_id, "?")
+            model.begin_group(
+                f"{name} · failing: {failing[feed_id]}" if feed_id in failing else name
+            )
             for eid, _fid, read, starred, _t in by_feed[feed_id]:
                 model.add_entry(eid, read, starred)
-        model.label = f"{len(by_feed)} feeds"
+        model.label = feeds_label(len(by_feed), len(failing))
         return model
     today = datetime.fromtimestamp(now)
     day_start = float("inf")  # start of the current group's local day
@@ -363,12 +376,18 @@ def build_entry_model(store: Store, view: View, now: float | None = None) -> Row
     return model
 
 
+def feeds_label(count: int, failing: int) -> str:
+    """The By-feed view's label: "6 feeds", "6 feeds · 1 failing"."""
+    label = counted(count, "feed")
+    return f"{label} · {failing} failing" if failing else label
+
+
 def build_search_model(store: Store, text: str, limit: int = 500) -> RowModel:
     """Rows for the search results of ``text`` (one group)."""
     ids = store.search(text, limit=limit) if text.strip() else []
     flags = store.flags(ids)
     model = RowModel(view=View.SEARCH, title="Search", label=f"“{text}”")
-    model.begin_group(f"{len(ids)} results for “{text}”")
+    model.begin_group(f"{counted(len(ids), 'result')} for “{text}”")
     for eid in ids:
         read, starred = flags.get(eid, (False, False))
         model.add_entry(eid, read, starred)
@@ -377,7 +396,9 @@ def build_search_model(store: Store, text: str, limit: int = 500) -> RowModel:
 
 def build_brief_model(brief: Brief) -> RowModel:
     """Rows for a brief: the numbered key stories, then each section."""
-    model = RowModel(view=View.BRIEF, title=brief.title, label=brief.label, lede=lede(brief))
+    model = RowModel(
+        view=View.BRIEF, title=brief.title, label=brief.label, lede=lede(brief), brief=brief
+    )
     # A story listed twice (key story and section) is cleaned and measured once.
     texts: dict[int, StoryText] = {}
 

@@ -31,7 +31,7 @@ from briefterm.tui._copying import Copying, NativeCopier, Severity
 from briefterm.tui._full_text import FullTexts
 from briefterm.tui._heap import HeapSettler
 from briefterm.tui._marking import Marking
-from briefterm.tui._polling import PollFn, Polling
+from briefterm.tui._polling import ConfigLoader, PollFn, Polling
 from briefterm.tui.messages import Counted, SendToTerminalClipboard, ViewLoaded
 from briefterm.tui.selection import Selection
 from briefterm.tui.story_text import others_count
@@ -56,6 +56,7 @@ from briefterm.tui.widgets import (
 )
 
 if TYPE_CHECKING:
+    from briefterm.models import Brief
     from briefterm.poller import PollReport
 
 ROOMY_WIDTH = 140
@@ -96,6 +97,7 @@ class ReaderBase(Screen[None]):
         poller: PollFn | None,
         opener: Callable[[str, str], object],
         native_copier: NativeCopier,
+        config_loader: ConfigLoader | None = None,
     ) -> None:
         super().__init__()
         # The wide layout's width comes from the config: set per screen.
@@ -125,7 +127,7 @@ class ReaderBase(Screen[None]):
         self.search_text = ""
         self.marking = Marking(store, self, config.ui)
         self.copying = Copying(self.reads, config, self, native_copier)
-        self.polling = Polling(store, config, self, poller)
+        self.polling = Polling(store, config, self, poller, config_loader)
         self._heap = HeapSettler()
         self._load_token = 0
         self._view_worker: Worker[None] | None = None
@@ -403,8 +405,8 @@ class ReaderBase(Screen[None]):
     # -- controllers' workers -----------------------------------------------------
 
     @work(thread=True, group="copy", exit_on_error=False)
-    def _copy_worker(self, ids: list[int], fmt: str) -> None:
-        self.copying.copy(ids, fmt)
+    def _copy_worker(self, ids: list[int], fmt: str, shown: Brief | None = None) -> None:
+        self.copying.copy(ids, fmt, shown)
 
     @work(thread=True, group="browser", exit_on_error=False)
     def _open_in_worker(self, url: str) -> None:

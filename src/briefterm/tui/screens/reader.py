@@ -9,7 +9,7 @@ the bindings table in ``tui/bindings.py``.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on
 from textual.actions import parse as parse_action
@@ -17,13 +17,17 @@ from textual.binding import BindingType
 from textual.widgets import Markdown
 from textual.worker import Worker, WorkerState
 
+from briefterm.brief.selection import stories
+from briefterm.config import Config
 from briefterm.errors import BrowserError
+from briefterm.models import Brief
+from briefterm.store import Store
 from briefterm.tui.keys import bindings_for
 from briefterm.tui.messages import PollFinished, PollProgress, SendToTerminalClipboard
 from briefterm.tui.screens._reader_base import ReaderBase
 from briefterm.tui.screens.export import ExportChooser
 from briefterm.tui.screens.help import HelpScreen, help_table
-from briefterm.tui.view_model import VIEWS, View
+from briefterm.tui.view_model import VIEWS, RowModel, View
 from briefterm.tui.widgets import EntryList, LinkList, SearchBar, SectionList
 
 
@@ -31,6 +35,39 @@ class ReaderScreen(ReaderBase):
     """The reader: sections | entries | story, keyboard first."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("reader")
+
+    _finish_undo: tuple[float, object] | None = None
+    """The last finish ``u`` can undo, and the top of the marking undo stack then."""
+
+    def __init__(self, config: Config, store: Store, **kwargs: Any) -> None:
+        super().__init__(config, store, **kwargs)
+        self.expanded: frozenset[str] = frozenset()
+        """Sections of this edition whose "N more" are shown (``+``)."""
+        self._keep_in_group: tuple[str, int] | None = None  # (group, entry) for the next load
+        build = self.brief_loader
+
+        def load_expanded(store: Store, config: Config, offset: int, now: float) -> Brief:
+            from briefterm.brief import expand_sections
+
+            return expand_sections(build(store, config, offset, now), self.expanded)
+
+        self.brief_loader = load_expanded
+
+    def _apply_model(self, model: RowModel, keep_entry: int | None) -> None:
+        super()._apply_model(model, keep_entry)
+        keep, self._keep_in_group = self._keep_in_group, None
+        if keep is None:
+            return
+        # A key story is also listed in its section: stay on the section's row.
+        name, entry_id = keep
+        group = next((g for g in model.groups if g.name == name), None)
+        if group is None:
+            return
+        for row in range(group.header_row + 1, group.end_row):
+            if model.lead_id(row) == entry_id:
+                if row != self.entries.cursor:
+                    self.entries.move_to(row)
+                return
 
     @on(EntryList.Highlighted)
     def _on_entry_highlighted(self, message: EntryList.Highlighted) -> None:
@@ -90,6 +127,12 @@ class ReaderScreen(ReaderBase):
 
     @on(PollFinished)
     def _on_poll_finished(self, message: PollFinished) -> None:
+        # The refresh read the config again: the brief files a feed added
+        # from the CLI in its section from now on.
+        config = self.polling.config
+        if config is not self.config:
+            self.config = config
+            self.copying.config = config
         self._poll_done(message.report)
 
     @on(SendToTerminalClipboard)
@@ -125,9 +168,11 @@ class ReaderScreen(ReaderBase):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """False for actions that do not apply now (hidden); None while a refresh runs (dimmed)."""
         if action == "undo":
-            return self.marking.can_undo
+            return self.marking.can_undo or self._finish_is_last()
         if action == "edition" and parameters == (1,):
             return not (self.edition_offset == 0 and self.view == View.BRIEF)
+        if action == "expand_section":
+            return self.view == View.BRIEF and self._hidden_here() > 0
         if action == "deselect_all":
             return bool(self.selection)
         if action == "poll" and self.polling.running:
@@ -230,7 +275,10 @@ class ReaderScreen(ReaderBase):
             self.tell(said, "information", 3)
 
     def action_undo(self) -> None:
-        """Restore the flags changed by the last marking."""
+        """Take back the last marking, or finishing the brief when that came last."""
+        if self._finish_is_last():
+            self._unfinish()
+            return
         self.marking.undo()
 
     # -- selection ------------------------------------------------------------------
@@ -311,7 +359,7 @@ class ReaderScreen(ReaderBase):
         if not ids:
             self.notify("Nothing to copy: move to a story or select some with space.", timeout=3)
             return
-        self._copy_worker(ids, fmt)
+        self._copy_worker(ids, fmt, self._shown_brief())
 
     def action_copy_as(self) -> None:
         """Choose a format, then copy the selection (or the story under the cursor)."""
@@ -323,9 +371,13 @@ class ReaderScreen(ReaderBase):
 
         def chosen(fmt: str | None) -> None:
             if fmt:
-                self._copy_worker(ids, fmt)
+                self._copy_worker(ids, fmt, self._shown_brief())
 
         self.app.push_screen(ExportChooser(what), chosen)
+
+    def _shown_brief(self) -> Brief | None:
+        """The brief on screen, whose stories a copy keeps (None outside the Brief view)."""
+        return self.model.brief if self.model is not None else None
 
     def action_open_link(self) -> None:
         """Open the story's link in the browser (http/https only)."""
@@ -349,18 +401,80 @@ class ReaderScreen(ReaderBase):
         index = VIEWS.index(self.view) if self.view in VIEWS else -1
         self.show_view(VIEWS[(index + 1) % len(VIEWS)])
 
+    def _current_group(self) -> int:
+        """The group the sections list highlights (when focused) or the cursor is in."""
+        model = self.model
+        if model is None:
+            return -1
+        if self.focused is self.sections:
+            return self.sections.cursor if self.sections.cursor < len(model.groups) else -1
+        return model.group_index(self.entries.cursor) if self.entries.cursor >= 0 else -1
+
+    def _hidden_here(self) -> int:
+        """How many stories the current section keeps behind "N more" (0: none)."""
+        index = self._current_group()
+        model = self.model
+        return model.groups[index].hidden if model is not None and index >= 0 else 0
+
+    def action_expand_section(self) -> None:
+        """Show the "N more" stories of the current section, keeping the cursor where it is."""
+        model, index = self.model, self._current_group()
+        if model is None or index < 0 or not model.groups[index].hidden:
+            self.notify("This section shows all its stories.", timeout=2)
+            return
+        group = model.groups[index]
+        self.expanded = self.expanded | {group.name}
+        lead = model.lead_id(self.entries.cursor)
+        if lead is not None:
+            here = model.groups[model.group_index(self.entries.cursor)].name
+            self._keep_in_group = (here, lead)
+        self.tell(f"Showing {stories(group.hidden, 'more')} in “{group.name}”.", "information", 3)
+        self.load_view(keep_entry=lead)
+
     def action_edition(self, step: int) -> None:
         """Show the brief of the previous (-1) or next (1) day."""
+        self.expanded = frozenset()  # another edition has other sections
         self.edition_offset = min(0, self.edition_offset + step)
         self.show_view(View.BRIEF)
 
     def action_finish_brief(self) -> None:
-        """Finish the brief: the next edition starts with stories arriving from now."""
+        """Finish the brief: the next edition starts now; ``u`` takes it back, ``[`` shows it."""
         from briefterm.brief import finish_brief
 
-        finish_brief(self.store, now=self.clock())
+        self.expanded = frozenset()
+        finished = finish_brief(
+            self.store, now=self.clock(), hours=self.config.brief.first_edition_hours
+        )
+        # Undone by u while no marking came after it (see action_undo).
+        stack = self.marking.undo_stack
+        self._finish_undo = (finished, stack[-1] if stack else None)
         self.edition_offset = 0
-        self.notify("Brief finished. New stories will start the next edition.", timeout=3)
+        self.tell(
+            "Brief finished: a new edition starts now. [ shows the one you finished; u undoes.",
+            "information",
+            6,
+        )
+        self.show_view(View.BRIEF)
+
+    def _finish_is_last(self) -> bool:
+        """True when finishing the brief is the last thing ``u`` can take back."""
+        if self._finish_undo is None:
+            return False
+        stack = self.marking.undo_stack
+        return (stack[-1] if stack else None) is self._finish_undo[1]
+
+    def _unfinish(self) -> None:
+        from briefterm.brief import last_finish, unfinish_brief
+
+        finished, _top = self._finish_undo or (None, None)
+        self._finish_undo = None
+        if finished is None or last_finish(self.store) != finished:
+            # Finished again elsewhere (another reader, a script): leave that alone.
+            self.tell("The brief was finished again since; nothing was undone.", "warning", 4)
+            return
+        unfinish_brief(self.store)
+        self.edition_offset = 0
+        self.tell("Finishing undone: the edition is live again.", "information", 4)
         self.show_view(View.BRIEF)
 
     def action_search(self) -> None:

@@ -59,11 +59,14 @@ class RowText:
     title: str
     source: str
     time: float
+    undated: bool = False  # ``time`` is when it was first seen: the row says "seen 2 Dec"
 
 
 def row_text(entry: Entry) -> RowText:
     """Clean the fields a row shows (defence in depth: the store should be clean)."""
-    return RowText(row_headline(entry), clean_line(entry.outlet, max_length=120), entry.time)
+    return RowText(
+        row_headline(entry), clean_line(entry.outlet, max_length=120), entry.time, entry.undated
+    )
 
 
 def group_counts(unread: int, size: int, hidden: int) -> str:
@@ -309,14 +312,16 @@ class EntryList(CursorList):
             lead = model.clusters[model.values[row]].lead
             ranks = rank_width(group.size) if group.numbered else 0
             columns = brief_columns(width, ranks)
-            age = short_age(lead.time, self._now)
+            # An undated story sits in the edition of the day it was first
+            # seen: "seen" fits the age column and does not pass for "5m".
+            age = "seen" if lead.undated else short_age(lead.time, self._now)
             rank = row - group.header_row
             return painter.story_line(columns, text, line, rank, age, state)
         if kind == CLUSTER:
             text_row = row_text(model.clusters[model.values[row]].lead)
         else:
             text_row = self._text_of(row)
-        age = short_age(text_row.time, self._now) if text_row.time else ""
+        age = short_age(text_row.time, self._now, undated=text_row.undated) if text_row.time else ""
         return painter.line_row(line_columns(width), text_row.title, text_row.source, age, state)
 
     def _render_header(self, row: int, line: int, width: int) -> Strip:
