@@ -280,7 +280,7 @@ def test_demo_runs_in_a_real_terminal(tmux: Tmux, tmp_path: Path) -> None:
     tmux.keys("g", "Space", "Space", "y")
     tmux.wait_for(lambda s: "Copied 2 stories" in s, "the copy notification")
     pasted = tmux.run("show-buffer")
-    assert pasted.startswith("# Demo brief"), pasted
+    assert pasted.startswith("# 2 stories from the Demo brief, "), pasted
     assert pasted.count("- **") == 2 and "## " in pasted
     assert "\x1b" not in pasted
 
