@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import errno
+import sys
 import time
 import zlib
 from collections.abc import Iterator
@@ -32,12 +33,18 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from urllib.parse import urljoin, urlsplit
 
-import httpx
+# httpx imports its command-line tool (click, rich, pygments: ~40 ms) whenever
+# click happens to be installed; briefterm never uses it. A None entry makes
+# that import fail fast, and httpx then installs its "pip install httpx[cli]"
+# stub in its place.
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
-from briefterm import __version__
-from briefterm.config import MIB, PollConfig
-from briefterm.sanitize import clean_line
-from briefterm.urls import is_http_url
+import httpx  # noqa: E402
+
+from briefterm import __version__  # noqa: E402
+from briefterm.config import MIB, PollConfig  # noqa: E402
+from briefterm.sanitize import clean_line  # noqa: E402
+from briefterm.urls import is_http_url  # noqa: E402
 
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"

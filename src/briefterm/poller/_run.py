@@ -16,9 +16,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import ParamSpec, TypedDict, TypeVar, Unpack
-
-import httpx
+from typing import TYPE_CHECKING, ParamSpec, TypedDict, TypeVar, Unpack
 
 from briefterm.config import Config
 from briefterm.fetch import FetchResult, fetch, make_client
@@ -35,6 +33,9 @@ from briefterm.poller.schedule import (
 from briefterm.sanitize import clean_line
 from briefterm.store import Store, StoreError
 from briefterm.urls import host_and_port, safe_url
+
+if TYPE_CHECKING:
+    import httpx
 
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
