@@ -2,6 +2,15 @@
 
     .venv/bin/python bench/compare_newsboat.py [--feeds 200,1000] [--items 50]
         [--repeat 3] [--repeat-large 1] [--big-items 100] [--presses 40] [--quick]
+    .venv/bin/python bench/compare_newsboat.py --sets 50x20,200x50,1000x50 --poll-only \
+        --baseline /work/main/.venv/bin/python --repeat 5
+
+``--sets`` gives each feed set its own item count (``FEEDSxITEMS``).
+``--baseline PYTHON`` measures a second briefterm (another checkout's
+interpreter, e.g. main's, for before/after) in the same rounds: every poll
+measure runs round by round, briefterm, baseline, newsboat 1 thread, newsboat
+8 threads, so machine load hits all of them alike. ``--poll-only`` skips the
+cold starts and keypresses.
 
 Feeds come from ``bench/_compare_feeds.py`` (RSS 2.0, ~1.7 KB of HTML per
 item, dates, authors, categories) and are served from memory on 127.0.0.1 by
@@ -74,6 +83,7 @@ class Row:
     label: str
     unit: str
     briefterm: list[float] = field(default_factory=list)
+    baseline: list[float] = field(default_factory=list)
     newsboat_1: list[float] = field(default_factory=list)
     newsboat_8: list[float] = field(default_factory=list)
 
@@ -82,13 +92,19 @@ class Row:
             "label": self.label,
             "unit": self.unit,
             "briefterm": self.briefterm,
+            "baseline": self.baseline,
             "newsboat_threads_1": self.newsboat_1,
             "newsboat_threads_8": self.newsboat_8,
             "median": {k: med(v) for k, v in self.columns().items()},
         }
 
     def columns(self) -> dict[str, list[float]]:
-        return {"briefterm": self.briefterm, "nb1": self.newsboat_1, "nb8": self.newsboat_8}
+        return {
+            "briefterm": self.briefterm,
+            "base": self.baseline,
+            "nb1": self.newsboat_1,
+            "nb8": self.newsboat_8,
+        }
 
 
 def med(values: list[float]) -> float | None:
@@ -120,18 +136,27 @@ class Report:
         def ratio(a: float | None, b: float | None) -> str:
             return f"{a / b:.2f}×" if a is not None and b else "—"
 
+        based = any(r.baseline for r in self.rows)
         head = (
-            "| measure | briefterm | newsboat (1 thread) | newsboat (8 threads) "
-            "| ratio vs 1 | ratio vs 8 |"
+            "| measure | briefterm "
+            + ("| baseline " if based else "")
+            + "| newsboat (1 thread) | newsboat (8 threads) | ratio vs 1 | ratio vs 8 |"
+            + (" baseline vs best |" if based else "")
         )
-        lines = [head, "|---|---:|---:|---:|---:|---:|"]
+        lines = [head, "|---|---:|" + ("---:|" if based else "") + "---:|---:|---:|---:|"]
+        if based:
+            lines[-1] += "---:|"
         for r in self.rows:
             b, n1, n8 = med(r.briefterm), med(r.newsboat_1), med(r.newsboat_8)
-            n = max(len(r.briefterm), len(r.newsboat_1), len(r.newsboat_8))
+            n = max(len(r.briefterm), len(r.baseline), len(r.newsboat_1), len(r.newsboat_8))
             label = f"{r.label} (n={n})" if n > 1 else r.label
+            b0 = med(r.baseline)
+            best = min((v for v in (n1, n8) if v is not None), default=None)
             lines.append(
-                f"| {label} | {fmt(b, r.unit)} | {fmt(n1, r.unit)} | {fmt(n8, r.unit)} "
-                f"| {ratio(b, n1)} | {ratio(b, n8)} |"
+                f"| {label} | {fmt(b, r.unit)} "
+                + (f"| {fmt(b0, r.unit)} " if based else "")
+                + f"| {fmt(n1, r.unit)} | {fmt(n8, r.unit)} | {ratio(b, n1)} | {ratio(b, n8)} |"
+                + (f" {ratio(b0, best)} |" if based else "")
             )
         return "\n".join(lines)
 
@@ -142,7 +167,8 @@ class Report:
 class Briefterm:
     """A briefterm profile: config listing the feeds, private XDG directories."""
 
-    def __init__(self, root: Path, urls: list[str], concurrency: int) -> None:
+    def __init__(self, root: Path, urls: list[str], concurrency: int, python: str = PY) -> None:
+        self.python = python
         self.root = root
         root.mkdir(parents=True, exist_ok=True)
         self.config_file = root / "config.toml"
@@ -182,7 +208,7 @@ class Briefterm:
 
     def poll(self) -> RunResult:
         result = run_measured(
-            [PY, "-m", "briefterm", "--config", str(self.config_file), "poll", "--all"],
+            [self.python, "-m", "briefterm", "--config", str(self.config_file), "poll", "--all"],
             env=self.env(),
             timeout=1800,
         )
@@ -242,48 +268,60 @@ def first_polls(
     repeat: int,
     bt: Briefterm,
     nbs: dict[int, Newsboat],
+    base: Briefterm | None = None,
 ) -> None:
-    """First poll into empty caches, then re-polls where every feed answers 304."""
+    """First polls into empty caches, then re-polls where every feed answers 304.
+
+    Round by round: briefterm, the baseline, newsboat with 1 and 8 threads,
+    so each measure's samples come from the same stretches of machine load.
+    """
     first = report.row(f"first poll, {feeds} feeds × {items}", "s")
     first_rss = report.row(f"peak memory, first poll of {feeds} feeds", "MB")
     repoll = report.row(f"re-poll, {feeds} feeds all 304", "s")
+    nb_first = {
+        1: (first.newsboat_1, first_rss.newsboat_1),
+        8: (first.newsboat_8, first_rss.newsboat_8),
+    }
+    bts = [("briefterm", bt, first.briefterm, first_rss.briefterm, repoll.briefterm)]
+    if base is not None:
+        bts.append(("baseline", base, first.baseline, first_rss.baseline, repoll.baseline))
     for n in range(repeat):
-        bt.reset_cache()
-        server.reset_counters()
-        r = bt.poll()
-        first.briefterm.append(r.wall)
-        first_rss.briefterm.append(r.max_rss_mb)
-        step(f"briefterm first poll {n + 1}/{repeat}: {r.wall:.2f} s, {r.max_rss_mb:.0f} MB")
-    if bt.entry_count() != feeds * items:
-        raise RuntimeError(f"briefterm stored {bt.entry_count()} entries, not {feeds * items}")
-    for threads, nb in nbs.items():
-        col = first.newsboat_1 if threads == 1 else first.newsboat_8
-        rss = first_rss.newsboat_1 if threads == 1 else first_rss.newsboat_8
-        for n in range(repeat):
+        for who, b, wall, rss, _ in bts:
+            b.reset_cache()
+            server.reset_counters()
+            r = b.poll()
+            wall.append(r.wall)
+            rss.append(r.max_rss_mb)
+            step(f"{who} first poll {n + 1}/{repeat}: {r.wall:.2f} s, {r.max_rss_mb:.0f} MB")
+        for threads, nb in nbs.items():
             nb.reset_cache()
             r = nb.run("reload", timeout=1800)
-            col.append(r.wall)
-            rss.append(r.max_rss_mb)
+            nb_first[threads][0].append(r.wall)
+            nb_first[threads][1].append(r.max_rss_mb)
             step(f"newsboat ({threads}) first reload {n + 1}/{repeat}: {r.wall:.2f} s")
+    for who, b, *_ in bts:
+        if b.entry_count() != feeds * items:
+            raise RuntimeError(f"{who} stored {b.entry_count()} entries, not {feeds * items}")
+    for nb in nbs.values():
         held = nb.article_count()
         if held != feeds * items:
             raise RuntimeError(f"newsboat holds {held} articles, not {feeds * items}")
-    for n in range(repeat):
-        server.reset_counters()
-        r = bt.poll()
-        check_all_304(server, feeds, "briefterm")
-        repoll.briefterm.append(r.wall)
-        step(f"briefterm re-poll (304) {n + 1}/{repeat}: {r.wall:.2f} s")
-    for threads, nb in nbs.items():
-        if threads == 1 and feeds > 500:
-            continue  # threads hardly matter when nothing is downloaded; saves minutes
         nb.store_validators(server.validators())  # see Newsboat.store_validators
-        col = repoll.newsboat_1 if threads == 1 else repoll.newsboat_8
-        for n in range(repeat):
+    for n in range(repeat):
+        for who, b, _, _, col in bts:
+            server.reset_counters()
+            r = b.poll()
+            check_all_304(server, feeds, who)
+            col.append(r.wall)
+            step(f"{who} re-poll (304) {n + 1}/{repeat}: {r.wall:.2f} s")
+        for threads, nb in nbs.items():
+            if threads == 1 and feeds > 500:
+                continue  # threads hardly matter when nothing is downloaded; saves minutes
+            cell = repoll.newsboat_1 if threads == 1 else repoll.newsboat_8
             server.reset_counters()
             r = nb.run("reload", timeout=1800)
             check_all_304(server, feeds, f"newsboat ({threads})")
-            col.append(r.wall)
+            cell.append(r.wall)
             step(f"newsboat ({threads}) re-poll (304) {n + 1}/{repeat}: {r.wall:.2f} s")
 
 
@@ -464,12 +502,33 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--presses", type=int, default=40, help="keypresses per view")
     parser.add_argument("--quick", action="store_true", help="a small run (about a minute)")
+    parser.add_argument(
+        "--sets",
+        default="",
+        help="feed sets with their own item counts, e.g. 50x20,200x50 (overrides --feeds/--items)",
+    )
+    parser.add_argument(
+        "--baseline",
+        default="",
+        metavar="PYTHON",
+        help="also measure the briefterm this interpreter imports (before/after), interleaved",
+    )
+    parser.add_argument(
+        "--poll-only", action="store_true", help="only the polls: no cold starts or keypresses"
+    )
     parser.add_argument("--out", type=Path, default=HERE / "results")
     args = parser.parse_args(argv)
     if args.quick:
         args.feeds, args.items, args.repeat, args.repeat_large = "50,200", 20, 1, 1
         args.big_items, args.presses = 0, 20
-    args.feed_counts = [int(x) for x in args.feeds.split(",") if x.strip()]
+    if args.sets:
+        pairs = [x.lower().split("x") for x in args.sets.split(",") if x.strip()]
+        args.set_items = {int(f): int(i) for f, i in pairs}
+        args.feed_counts = list(args.set_items)
+        args.items = max(args.set_items.values())
+    else:
+        args.feed_counts = [int(x) for x in args.feeds.split(",") if x.strip()]
+        args.set_items = dict.fromkeys(args.feed_counts, args.items)
     return args
 
 
@@ -495,14 +554,20 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for feeds in args.feed_counts:
             repeat = args.repeat if feeds <= 500 else args.repeat_large
-            print(f"\n== {feeds} feeds × {args.items} items", flush=True)
-            urls = server.set_feeds(feeds, args.items)
+            items = args.set_items[feeds]
+            print(f"\n== {feeds} feeds × {items} items", flush=True)
+            urls = server.set_feeds(feeds, items)
             bt = Briefterm(work / f"bt-{feeds}", urls, concurrency=16)
+            base = None
+            if args.baseline:
+                base = Briefterm(work / f"base-{feeds}", urls, 16, python=args.baseline)
             nbs = {t: Newsboat(work / f"nb{t}-{feeds}", urls, threads=t) for t in (1, 8)}
             profiles[feeds] = (bt, nbs)
-            first_polls(report, server, feeds, args.items, repeat, bt, nbs)
-            entries = feeds * args.items
-            big_follows = args.big_items > args.items and feeds == max(args.feed_counts)
+            first_polls(report, server, feeds, items, repeat, bt, nbs, base)
+            if args.poll_only:
+                continue
+            entries = feeds * items
+            big_follows = args.big_items > items and feeds == max(args.feed_counts)
             if not big_follows or entries == 10_000:
                 # Cold starts are measured on 10,000 entries and on the big cache:
                 # at 1,000 feeds each newsboat start takes about 40 s.
@@ -511,7 +576,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
             if feeds == args.feed_counts[0] or entries == 10_000:
                 keypresses(report, entries, bt, nbs[8], args.presses)
-        if args.big_items > args.items and args.feed_counts:
+        if args.big_items > args.items and args.feed_counts and not args.poll_only:
             feeds = max(args.feed_counts)
             bt, nb = profiles[feeds][0], profiles[feeds][1][8]
             print(f"\n== growing to {feeds} feeds × {args.big_items} items", flush=True)

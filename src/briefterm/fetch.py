@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import errno
+import sys
 import time
 import zlib
 from collections.abc import Iterator
@@ -32,12 +33,18 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from urllib.parse import urljoin, urlsplit
 
-import httpx
+# httpx imports its command-line tool (click, rich, pygments: ~40 ms) whenever
+# click happens to be installed; briefterm never uses it. A None entry makes
+# that import fail fast, and httpx then installs its "pip install httpx[cli]"
+# stub in its place.
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
-from briefterm import __version__
-from briefterm.config import MIB, PollConfig
-from briefterm.sanitize import clean_line
-from briefterm.urls import is_http_url
+import httpx  # noqa: E402
+
+from briefterm import __version__  # noqa: E402
+from briefterm.config import MIB, PollConfig  # noqa: E402
+from briefterm.sanitize import clean_line  # noqa: E402
+from briefterm.urls import is_http_url  # noqa: E402
 
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
@@ -110,18 +117,53 @@ async def _hide_location(response: httpx.Response) -> None:
         response.headers[_LOCATION] = response.headers.pop("location")
 
 
+class _LazyTLSTransport(httpx.AsyncBaseTransport):
+    """Plain-HTTP connections at once, the verifying TLS transport on first use.
+
+    httpx builds its SSL context (loading certifi's bundle: ~60 ms and ~5 MB
+    here) when the client is made, even for a poll of http:// feeds only.
+    This routes by scheme instead: ``http`` goes to a transport that never
+    speaks TLS, so it gets an unverified context that is never used (and costs
+    nothing to make); ``https`` goes to a default, verifying transport built
+    the first time an https URL is fetched, which also covers an http feed
+    that redirects to https. Each transport keeps its own keep-alive pool.
+    """
+
+    def __init__(self, limits: httpx.Limits) -> None:
+        self._limits = limits
+        self._http = httpx.AsyncHTTPTransport(verify=False, limits=limits)
+        self._https: httpx.AsyncHTTPTransport | None = None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Send ``request`` on the transport for its scheme."""
+        if request.url.scheme == "http":
+            return await self._http.handle_async_request(request)
+        if self._https is None:
+            self._https = httpx.AsyncHTTPTransport(limits=self._limits)
+        return await self._https.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        """Close both transports' connections."""
+        await self._http.aclose()
+        if self._https is not None:
+            await self._https.aclose()
+
+
 def make_client(limits: PollConfig = _DEFAULT_LIMITS) -> httpx.AsyncClient:
     """An ``httpx.AsyncClient`` configured for :func:`fetch` (redirects off).
 
-    One client is shared by a whole poll so connections are reused.
+    One client is shared by a whole poll so connections are reused (HTTP/1.1
+    keep-alive, per host); TLS is set up only once an https URL is fetched.
     """
     pool = max(1, limits.concurrency)
+    pool_limits = httpx.Limits(max_connections=pool, max_keepalive_connections=pool)
     return httpx.AsyncClient(
         follow_redirects=False,
         event_hooks={"response": [_hide_location]},
         headers=default_headers(limits.user_agent),
         timeout=httpx.Timeout(limits.timeout, connect=min(limits.connect_timeout, limits.timeout)),
-        limits=httpx.Limits(max_connections=pool, max_keepalive_connections=pool),
+        limits=pool_limits,
+        transport=_LazyTLSTransport(pool_limits),
     )
 
 

@@ -301,3 +301,16 @@ async def test_redirect_to_a_malformed_url_is_an_error(server: LoopbackServer) -
 def test_retry_after_with_non_ascii_or_huge_digits() -> None:
     assert parse_retry_after("²", cap=100) is None
     assert parse_retry_after("9" * 5000, cap=100) == 100.0
+
+
+async def test_https_after_plain_http_still_speaks_tls(server: LoopbackServer) -> None:
+    # TLS is set up only when the first https URL is fetched: an http feed
+    # redirecting to https must then get a real (verifying) TLS client, which
+    # fails here against a plain-HTTP port instead of reading it in clear.
+    plain = server.route("/plain.xml", Reply(body=b"<rss/>"))
+    secure = server.url("/plain.xml").replace("http://", "https://")
+    moved = server.route("/moved.xml", redirect(secure))
+    async with make_client() as client:
+        assert (await fetch(client, plain)).ok
+        result = await fetch(client, moved)
+    assert result.error is not None and "TLS" in result.error

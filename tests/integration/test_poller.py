@@ -25,6 +25,7 @@ from briefterm.poller import (
     poll,
     poll_async,
 )
+from briefterm.poller._parsers import worker_count
 from briefterm.store import EntryFilter, Store
 from tests.support.loopback import (
     LoopbackServer,
@@ -447,14 +448,36 @@ def test_per_host_cap_is_respected(server: LoopbackServer, store: Store) -> None
     assert report.ok == 8 and peak == 2
 
 
-async def test_many_feeds_parse_in_worker_processes(server: LoopbackServer, store: Store) -> None:
-    count = PROCESS_POOL_AFTER + 6
+async def test_many_feeds_parse_in_one_worker_process(server: LoopbackServer, store: Store) -> None:
+    count = PROCESS_POOL_AFTER + 2
     urls = []
     for i in range(count):
         body = rss([(f"{i}-{j}", f"Story {j} of feed {i}") for j in range(5)], title=f"Feed {i}")
-        urls.append(server.route(f"/f{i}", Reply(body=body)))
+        urls.append(server.route(f"/f{i}", Reply(body=body, headers={"ETag": f'"v{i}"'})))
     report = await poll_async(store, config_for(*urls), now=NOW)
     assert report.ok == count and report.new == count * 5
-    assert report.parsed_in_processes == count - PROCESS_POOL_AFTER
+    assert report.parsed_in_processes == count  # every body went to the worker
     assert {f.title for f in store.feeds()} == {f"Feed {i}" for i in range(count)}
     assert len(store.entry_ids(EntryFilter(unread=True))) == count * 5
+
+    # Every feed now has an ETag, so the re-poll expects 304s (this server
+    # ignores If-None-Match and sends the body again): no process is started.
+    report = await poll_async(store, config_for(*urls), now=NOW, force=True)
+    assert report.ok + report.not_modified == count and report.parsed_in_processes == 0
+
+
+async def test_a_small_poll_parses_in_this_process(server: LoopbackServer, store: Store) -> None:
+    urls = [server.route(f"/s{i}", Reply(body=THREE)) for i in range(3)]
+    report = await poll_async(store, config_for(*urls), now=NOW)
+    assert report.ok == 3 and report.parsed_in_processes == 0
+
+
+def test_worker_count_is_zero_off_the_main_thread_or_below_the_break_even() -> None:
+    assert worker_count(PROCESS_POOL_AFTER) == 0
+    assert worker_count(PROCESS_POOL_AFTER + 1, use_processes=False) == 0
+    assert worker_count(PROCESS_POOL_AFTER + 1) == 1
+    seen: list[int] = []
+    thread = threading.Thread(target=lambda: seen.append(worker_count(10**6)))
+    thread.start()
+    thread.join()
+    assert seen == [0]

@@ -93,6 +93,26 @@ def _cap(
     return shown, hidden + overflow
 
 
+CLUSTER_CHUNK = 5000
+"""Most entries clustered together; the edition's own cap, so a brief is one chunk."""
+
+
+def _time_chunks(entries: Sequence[Entry]) -> list[Sequence[Entry]]:
+    """``entries`` in runs of at most :data:`CLUSTER_CHUNK`, consecutive in time.
+
+    Clustering costs more than linearly in the entries given, and an export
+    of 100,000 unread entries took 67 s and 907 MB in one piece. Reports of
+    one story are close in time (clusters only join entries within
+    ``cluster_window_hours``), so clustering each run of neighbours in time
+    keeps nearly every story whole at a cost linear in the runs; only a story
+    straddling a cut is split.
+    """
+    if len(entries) <= CLUSTER_CHUNK:
+        return [entries] if entries else []
+    ordered = sorted(entries, key=lambda e: (e.time, e.id))
+    return [ordered[i : i + CLUSTER_CHUNK] for i in range(0, len(ordered), CLUSTER_CHUNK)]
+
+
 def assemble(
     entries: Sequence[Entry],
     config: Config,
@@ -119,9 +139,9 @@ def assemble(
     rules = rules or SectionRules.from_config(config)
     priorities = _priorities(config)
     formed = list(clusters or [])
-    if entries:
+    for chunk in _time_chunks(entries):
         formed += cluster_entries(
-            entries,
+            chunk,
             window_hours=config.brief.cluster_window_hours,
             threshold=config.brief.title_similarity,
             priorities=priorities,

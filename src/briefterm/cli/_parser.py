@@ -72,6 +72,9 @@ def _add_reader_commands(commands: _Commands) -> None:
     p.add_argument(
         "--feed", action="append", metavar="URL", help="fetch only this feed (repeatable)"
     )
+    p.add_argument(
+        "-v", "--verbose", action="store_true", help="a table of every feed that changed"
+    )
     p = commands.add("sync", "with [sync]: push local marks, pull feeds, entries, read/starred")
     p.add_argument("--full", action="store_true", help="list every id, whatever the counters say")
 

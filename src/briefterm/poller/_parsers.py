@@ -1,23 +1,22 @@
-"""Parse feed bodies off the event loop: a helper thread, then a process pool."""
+"""Parse feed bodies off the event loop: a helper thread, or one forked worker."""
 
 from __future__ import annotations
 
 import asyncio
-import functools
 import multiprocessing
-import os
+import threading
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from multiprocessing.context import BaseContext
 
 from briefterm.models import ParsedFeed
 from briefterm.sanitize import clean_line
 
-# Parsing in worker processes pays a fixed price (starting the pool, pickling
-# bytes in and ParsedFeed objects out); for a handful of changed feeds the
-# in-process path is faster. Beyond this many bodies in one poll the pool is
-# started. Measured with bench/bench_poll.py: see Parsers.
-PROCESS_POOL_AFTER = 6
+# A poll expected to download more bodies than this parses them in one forked
+# worker process; smaller polls parse in a helper thread. Break-even measured
+# with CLI polls as child processes on 2 cores: at 10 feeds × 20 the thread won
+# (2.04 vs 2.19 s, loaded machine), at 25-50 they tied, at 100 the worker won
+# by 12 %; peak memory was the same either way.
+PROCESS_POOL_AFTER = 32
 
 ParseOutcome = tuple[ParsedFeed | None, str]
 """``(ParsedFeed, "")`` or ``(None, error message)``."""
@@ -40,98 +39,90 @@ def _parse_job(data: bytes, url: str, content_type: str | None) -> ParseOutcome:
         return None, f"the feed could not be parsed ({type(exc).__name__})"
 
 
-def _warm_worker(_: int) -> int:
+def _warm_worker() -> bool:
     from briefterm import parse  # noqa: F401  (import cost paid before the first job)
 
-    return os.getpid()
+    return True
 
 
-@functools.cache
-def _mp_context() -> BaseContext:
-    """The start method for parser processes, chosen once per process.
+def worker_count(expected_bodies: int, use_processes: bool = True) -> int:
+    """0 (parse in a thread) or 1 (one forked worker) for a poll of this size.
 
-    Not "fork": the poller runs beside threads (the loopback/Textual worker,
-    the SQLite writer, asyncio's executor) and forking a threaded process can
-    copy a held lock into the child. "forkserver" forks from a clean
-    single-threaded server that has already imported the parser, so each
-    worker starts in milliseconds instead of re-importing feedparser and lxml
-    as "spawn" would. The preload list is process-wide state of
-    ``multiprocessing``, so it is set here, the first time a pool is needed,
-    and never again (two polls racing to the first call would set the same
-    list, which is harmless).
+    A worker only pays off when there is enough parsing to overlap with the
+    main process's HTTP and store work. It is forked, so it starts in a few
+    milliseconds and shares this process's pages instead of importing
+    everything again; forking is only safe from the main thread before the
+    poll starts its own threads (the reader polls from a worker thread, and a
+    lock held by another thread at fork time would be copied held).
     """
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["briefterm.parse"])
-        return ctx
-    return multiprocessing.get_context("spawn")
+    if not use_processes or expected_bodies <= PROCESS_POOL_AFTER:
+        return 0
+    if threading.current_thread() is not threading.main_thread():
+        return 0
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    return 1
 
 
 class Parsers:
-    """Runs ``parse_feed`` off the event loop, in processes when it pays off.
+    """Runs ``parse_feed`` off the event loop, in one worker process when it pays off.
 
-    Parsing and sanitizing are pure-Python CPU work, so threads cannot use a
-    second core. The first :data:`PROCESS_POOL_AFTER` bodies of a poll are
-    parsed in one helper thread (cheap, keeps the loop serving sockets); the
-    next one starts a ``ProcessPoolExecutor`` with ``os.cpu_count()`` workers
-    and everything after goes there. A re-poll where everything answers 304
-    never starts a process. If a worker dies, the rest falls back to the thread.
+    Parsing and sanitizing are pure-Python CPU work, so a thread cannot use
+    the second core; a process can. With ``workers=0`` every body is parsed
+    in one helper thread (cheap, keeps the loop serving sockets). With
+    ``workers=1`` a single worker is forked at once, before the poll has any
+    threads of its own, and every body goes to it; this process then never
+    imports the parser (lxml and friends), which keeps the tree's memory near
+    the in-process figure: the child shares the parent's pages. No
+    forkserver, no resource tracker, no second worker: on 2 cores the main
+    process (HTTP and the store) is the bottleneck, and each extra process
+    measured about 16 MB. If the worker dies, the rest falls back to the
+    thread.
 
-    Measured on 2 cores (``bench/bench_poll.py --concurrency 4 --parse
-    auto,inprocess``, 50 items of ~1.7 KB HTML per feed): first poll of 200
-    feeds 1.56 s with the pool vs 1.86 s in-process; 1,000 feeds 7.6 s vs
-    10.0 s. parse_feed is ~5 ms/feed and the store's upsert ~7 ms/feed, which
-    needs this process's GIL, so moving parsing out lets both cores work.
-    "fork" hung in the benchmark (threads + fork), hence forkserver.
+    Measured on 2 cores with ``bench/bench_poll.py --parse thread,worker``
+    (first poll, 50 items of ~1.7 KB HTML per feed): see bench/README.md.
     """
 
-    def __init__(self, pool_after: int | None = None, use_processes: bool = True) -> None:
-        self._pool_after = PROCESS_POOL_AFTER if pool_after is None else pool_after
-        self._use_processes = use_processes
-        self._count = 0
+    def __init__(self, workers: int = 0) -> None:
         self._thread: ThreadPoolExecutor | None = None
         self._pool: ProcessPoolExecutor | None = None
-        self._pool_ready: asyncio.Future[ProcessPoolExecutor | None] | None = None
         self.in_processes = 0
-        """Bodies parsed in worker processes so far."""
+        """Bodies parsed in the worker process so far."""
+        if workers > 0:
+            self._pool = self._start_pool()
+
+    @staticmethod
+    def _start_pool() -> ProcessPoolExecutor | None:
+        try:
+            pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+            # With "fork" the worker is forked on the first submit, from this
+            # thread, before the executor's own threads start; do it now.
+            pool.submit(_warm_worker)
+        except Exception:
+            return None  # e.g. no /dev/shm or a sandbox: parse in a thread
+        return pool
 
     def _thread_executor(self) -> Executor:
         if self._thread is None:
             self._thread = ThreadPoolExecutor(1, thread_name_prefix="briefterm-parse")
         return self._thread
 
-    def _start_pool(self) -> ProcessPoolExecutor | None:
-        workers = max(1, os.cpu_count() or 1)
-        try:
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context())
-            # Start every worker now (in this helper thread, not on the loop).
-            list(pool.map(_warm_worker, range(workers)))
-        except Exception:
-            return None  # e.g. no /dev/shm or a sandbox: parse in-process
-        self._pool = pool
-        return pool
-
     async def parse(self, data: bytes, url: str, content_type: str | None) -> ParseOutcome:
         """``(ParsedFeed, "")`` or ``(None, error message)``."""
         loop = asyncio.get_running_loop()
-        self._count += 1
-        if self._use_processes and self._count > self._pool_after:
-            if self._pool_ready is None:
-                self._pool_ready = asyncio.ensure_future(asyncio.to_thread(self._start_pool))
-            pool = await self._pool_ready
-            if pool is not None:
-                try:
-                    result = await loop.run_in_executor(pool, _parse_job, data, url, content_type)
-                    self.in_processes += 1
-                    return result
-                except BrokenProcessPool:
-                    self._use_processes = False
+        if self._pool is not None:
+            try:
+                result = await loop.run_in_executor(self._pool, _parse_job, data, url, content_type)
+                self.in_processes += 1
+                return result
+            except BrokenProcessPool:
+                self._pool = None
         return await loop.run_in_executor(
             self._thread_executor(), _parse_job, data, url, content_type
         )
 
     def close(self) -> None:
-        """Stop the helper thread and worker processes."""
+        """Stop the helper thread and the worker process."""
         if self._thread is not None:
             self._thread.shutdown(wait=True)
         if self._pool is not None:

@@ -16,14 +16,12 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import ParamSpec, TypedDict, TypeVar, Unpack
-
-import httpx
+from typing import TYPE_CHECKING, ParamSpec, TypedDict, TypeVar, Unpack
 
 from briefterm.config import Config
 from briefterm.fetch import FetchResult, fetch, make_client
 from briefterm.models import ParsedFeed
-from briefterm.poller._parsers import Parsers
+from briefterm.poller._parsers import Parsers, worker_count
 from briefterm.poller.report import FeedResult, PollReport
 from briefterm.poller.schedule import (
     DueFeed,
@@ -35,6 +33,9 @@ from briefterm.poller.schedule import (
 from briefterm.sanitize import clean_line
 from briefterm.store import Store, StoreError, describe_store_error
 from briefterm.urls import host_and_port, safe_url
+
+if TYPE_CHECKING:
+    import httpx
 
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
@@ -283,7 +284,9 @@ async def poll_async(
     ``feeds`` restricts the poll to these URLs; ``force`` ignores ``next_due``;
     ``progress`` is called (on the polling thread) after each fetched feed;
     ``now`` fixes the clock for scheduling (tests). ``use_processes=False``
-    keeps parsing in-process (for measurements). Setting ``cancel`` (from any
+    keeps parsing in-process; otherwise a poll expected to download more than
+    :data:`~briefterm.poller.PROCESS_POOL_AFTER` bodies parses them in one
+    forked worker (see :class:`~briefterm.poller._parsers.Parsers`). Setting ``cancel`` (from any
     thread) stops the poll within a tenth of a second: feeds already stored
     stay stored, the rest are left for the next poll, and the report holds
     only the skipped feeds. Per-feed failures are in the report, never
@@ -292,7 +295,9 @@ async def poll_async(
     started = time.monotonic()
     now = time.time() if now is None else now
     due, skipped = select_feeds(store, config, feeds=feeds, force=force, now=now)
-    parsers = Parsers(use_processes=use_processes)
+    # A feed without validators answers with a body; one with them is likely a 304.
+    bodies = sum(1 for job in due if not (job.state.etag or job.state.last_modified))
+    parsers = Parsers(worker_count(bodies, use_processes))
     work = asyncio.ensure_future(_run(store, config, now, progress, parsers, due))
     watcher = asyncio.ensure_future(_cancel_when_set(cancel, work)) if cancel else None
     try:

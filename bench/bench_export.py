@@ -1,0 +1,84 @@
+"""Time ``briefterm export --unread`` and ``list --json`` over N unread entries (not a test).
+
+    .venv/bin/python bench/bench_export.py --entries 100000
+
+Builds a private profile (XDG directories in a temporary folder) holding
+``--entries`` generated unread entries (``bench_brief.populate``), then runs
+each command as a child process, output to /dev/null, and prints its wall
+time and peak RSS (``ru_maxrss`` of the child). Medians of ``--runs``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+COMMANDS = {
+    "export --unread (md)": ["export", "--unread", "--format", "md"],
+    "export --unread (json)": ["export", "--unread", "--format", "json"],
+    "list --json": ["list", "--json"],
+}
+
+
+def _run(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one child run."""
+    with tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        child = subprocess.Popen(
+            [sys.executable, "-m", "briefterm", *argv],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode:
+            err.seek(0)
+            raise SystemExit(f"{argv} failed: {err.read().decode(errors='replace')[-500:]}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entries", type=int, default=100_000)
+    parser.add_argument("--feeds", type=int, default=100)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        env = dict(os.environ)
+        for name in ("DATA", "CONFIG", "CACHE", "STATE"):
+            env[f"XDG_{name}_HOME"] = str(root / name.lower())
+            os.environ[f"XDG_{name}_HOME"] = env[f"XDG_{name}_HOME"]
+        from bench_brief import populate
+
+        from briefterm import paths
+        from briefterm.store import Store
+
+        started = time.perf_counter()
+        db = paths.database_path()
+        db.parent.mkdir(parents=True, exist_ok=True)
+        with Store(db) as store:
+            populate(store, args.entries, args.feeds, time.time())
+        print(f"{args.entries} unread entries cached in {time.perf_counter() - started:.1f} s")
+        results: dict[str, list[tuple[float, float]]] = {name: [] for name in COMMANDS}
+        for _ in range(args.runs):  # interleaved, round by round
+            for name, argv in COMMANDS.items():
+                results[name].append(_run(argv, env))
+        for name, runs in results.items():
+            wall = statistics.median(r[0] for r in runs)
+            peak = statistics.median(r[1] for r in runs)
+            print(f"  {name:24} {wall:7.2f} s  peak RSS {peak:6.0f} MB  (median of {len(runs)})")
+
+
+if __name__ == "__main__":
+    main()
