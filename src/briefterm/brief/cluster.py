@@ -132,9 +132,13 @@ class _Story:
         counts.update(zip(toks, [c + 1 for c in map(counts.get, toks, repeat(0))], strict=True))
         self.members.append(index)
         self.feeds[feed] = index
-        self.figures = self.figures | features.figures
-        self.places = self.places | features.places
-        self.models = self.models | features.models
+        # Most reports name no figure, place or model: no new set for them.
+        if features.figures:
+            self.figures = self.figures | features.figures
+        if features.places:
+            self.places = self.places | features.places
+        if features.models:
+            self.models = self.models | features.models
 
     def core_coverage(self, f: Features, centroid: dict[str, float]) -> float:
         """Share of the story's core weight that ``f`` has (1.0 while there is no core).
