@@ -20,6 +20,7 @@ from typing import ParamSpec, TypedDict, TypeVar, Unpack
 
 import httpx
 
+from briefterm.brief.features import store_features
 from briefterm.config import Config
 from briefterm.fetch import FetchResult, fetch, make_client
 from briefterm.models import ParsedFeed
@@ -186,6 +187,7 @@ class _Poll:
             now=self.now,
             feed_fields=fields,
         )
+        await self.write(store_features, self.store, job.state.id)
         return FeedResult(
             job.feed.url,
             name,

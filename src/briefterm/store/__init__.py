@@ -10,6 +10,7 @@ outside this package.
 from briefterm.errors import StoreError
 from briefterm.store._base import StoreBase
 from briefterm.store._entries import EntriesMixin, EntryFilter, TimeWindow, UpsertResult
+from briefterm.store._features import FeaturesMixin
 from briefterm.store._feeds import FeedsMixin
 from briefterm.store._search import SearchMixin
 from briefterm.store._state import StateMixin
@@ -18,7 +19,7 @@ from briefterm.store._sync import SyncMixin
 __all__ = ["EntryFilter", "Store", "StoreError", "TimeWindow", "UpsertResult"]
 
 
-class Store(SyncMixin, FeedsMixin, EntriesMixin, StateMixin, SearchMixin, StoreBase):
+class Store(SyncMixin, FeaturesMixin, FeedsMixin, EntriesMixin, StateMixin, SearchMixin, StoreBase):
     """The SQLite cache. ``Store(":memory:")`` works for tests.
 
     One ``Store`` may be used from several threads (Textual workers): a lock
