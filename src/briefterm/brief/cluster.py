@@ -425,6 +425,7 @@ def cluster_entries(
             run.prune(now - window)
     for i in deferred:
         run.place(i, threshold, defer=False)
+
     # Lead: highest priority, then earliest, then lowest id.
     def lead_key(i: int) -> tuple[int, float, int]:
         e = entries[i]
