@@ -38,6 +38,7 @@ import csv
 import gzip
 import hashlib
 import json
+import math
 import re
 import statistics
 import sys
@@ -125,19 +126,26 @@ def _labelled_fixture(name: str, path: Path) -> Labelled:
 _ESCAPE = re.compile(r"\\(.)")
 
 
-def load_dev(path: Path = DEV) -> Labelled:
+def load_dev(path: Path = DEV, salt: str = "") -> Labelled:
     """The UCI News Aggregator CSV as entries: one publisher is one feed.
 
     The CSV's timestamps are crawl times that a whole story shares (every
     headline of a story id has the same one, to the second), and its row ids
     run story by story: both would tell a clusterer the answer. So every
     entry gets the same time, and ids are renumbered in an order that has
-    nothing to do with the stories (a hash of the URL).
+    nothing to do with the stories (a hash of the URL, with ``salt``: another
+    salt is another ordering of the same input).
     """
     rows = []
     with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    rows.sort(key=lambda r: hashlib.sha1(r["URL"].encode() + r["ID"].encode()).digest())
+    rows.sort(
+        key=lambda r: (
+            hashlib.sha1((salt + r["URL"] + r["ID"]).encode()).digest()
+            if salt
+            else hashlib.sha1(r["URL"].encode() + r["ID"].encode()).digest()
+        )
+    )
     when = statistics.median(int(r["TIMESTAMP"]) / 1000.0 for r in rows) if rows else 0.0
     entries = []
     labels: dict[int, str] = {}
@@ -165,6 +173,23 @@ def load_dev(path: Path = DEV) -> Labelled:
         labels[eid] = row["STORY"]
         publishers[eid] = publisher
     return Labelled(path.name, entries, labels, publishers)
+
+
+def fold_of(story: str, folds: int) -> int:
+    """The fold (0 … folds-1) of a story id: a hash, so folds do not follow the file's order."""
+    return int.from_bytes(hashlib.sha1(story.encode()).digest()[:4], "big") % folds
+
+
+def subset(data: Labelled, keep: Callable[[str], bool], name: str) -> Labelled:
+    """The entries of ``data`` whose story label passes ``keep``."""
+    entries = [e for e in data.entries if keep(data.labels[e.id])]
+    ids = {e.id for e in entries}
+    return Labelled(
+        name,
+        entries,
+        {i: s for i, s in data.labels.items() if i in ids},
+        {i: p for i, p in data.publishers.items() if i in ids},
+    )
 
 
 def _pairs(counts: Counter[str]) -> int:
@@ -336,12 +361,47 @@ def _report(data: Labelled, threshold: float, window: float, verbose: bool) -> t
     return row.scores.precision, row.scores.recall
 
 
+def _robustness(path: Path, threshold: float, window: float, folds: int, orderings: int) -> None:
+    """briefterm against the best baseline on folds of the dev stories, in several orderings.
+
+    Every entry of the dev set has the same time, so the order in which the
+    online pass takes them is the order of their ids: each ordering
+    renumbers the entries (another hash salt). The folds split the STORY ids
+    by a hash: each fold is a set of whole stories, as the held-out set is.
+    """
+    print(
+        f"\nrobustness: {folds} folds of the dev stories × {orderings} orderings "
+        f"(recall at P ≥ {TARGET_PRECISION}; × = over the fold's best baseline)"
+    )
+    print(f"{'part':<10} {'entries':>7} {'baseline':>9}  briefterm P/R per ordering")
+    worst = math.inf
+    salts = [""] + [f"order{k}" for k in range(1, orderings)]
+    datas = [load_dev(path, salt) for salt in salts]
+    parts: list[tuple[str, Callable[[str], bool]]] = [("all", lambda _s: True)]
+    parts += [(f"fold {k + 1}", lambda s, k=k: fold_of(s, folds) == k) for k in range(folds)]
+    for name, keep in parts:
+        sets = [subset(d, keep, name) for d in datas]
+        _rows, best, _best_name = _baseline_rows(sets[0])
+        cells = []
+        for data in sets:
+            row, _ = _briefterm_row(data, threshold, window)
+            s = row.scores
+            own = s.recall if s.precision >= TARGET_PRECISION else 0.0
+            ratio = own / best if best else math.inf
+            worst = min(worst, ratio)
+            cells.append(f"{s.precision:.3f}/{s.recall:.3f} {ratio:.1f}×")
+        print(f"{name:<10} {len(sets[0].entries):>7} {best:>9.3f}  " + "  ".join(cells))
+    print(f"{'':<10} worst ratio over folds and orderings: {worst:.1f}×")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Print the quality table for the dev set and both fixtures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     parser.add_argument("--window", type=float, default=48.0)
     parser.add_argument("--dev", type=Path, default=DEV)
+    parser.add_argument("--folds", type=int, default=3, help="folds of the dev stories")
+    parser.add_argument("--orderings", type=int, default=3, help="orderings of the dev input")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
     print(
@@ -358,6 +418,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     sets.append(lambda: _labelled_fixture("stories", FIXTURE))
     for make in sets:
         _report(make(), args.threshold, args.window, args.verbose)
+    if args.dev.exists() and args.folds > 0:
+        _robustness(args.dev, args.threshold, args.window, args.folds, max(1, args.orderings))
 
 
 if __name__ == "__main__":

@@ -2,8 +2,12 @@
 
 Usage (wordfreq is a build-time tool, not a dependency of briefterm)::
 
-    python -m pip install wordfreq   # in any scratch environment
-    PYTHONPATH=src python scripts/build_word_prior.py
+    python -m venv /tmp/wf && /tmp/wf/bin/pip install 'wordfreq==3.1.1'
+    /tmp/wf/bin/python scripts/build_word_prior.py
+
+(briefterm need not be installed there: the tokenizer is loaded from its
+file, which uses the standard library only. With wordfreq 3.1.1 the output
+is byte for byte the committed file.)
 
 The prior says how common a comparison token is in general English and
 Chinese text, so that a word shared by two headlines weighs by how much it
@@ -24,17 +28,24 @@ CC BY-SA 4.0; the file written here is a derived work under the same licence
 from __future__ import annotations
 
 import gzip
+import importlib.util
 import math
 from collections import defaultdict
 from pathlib import Path
 
 import wordfreq
 
-from briefterm.brief._tokens import tokens
+SRC = Path(__file__).resolve().parent.parent / "src" / "briefterm" / "brief"
+# The tokenizer alone, without importing briefterm (and its dependencies).
+_spec = importlib.util.spec_from_file_location("_briefterm_tokens", SRC / "_tokens.py")
+assert _spec is not None and _spec.loader is not None
+_tokens_module = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_tokens_module)
+tokens = _tokens_module.tokens
 
 MIN_ZIPF = 3.0
 LANGUAGES = ("en", "zh")
-OUT = Path(__file__).resolve().parent.parent / "src" / "briefterm" / "brief" / "data"
+OUT = SRC / "data"
 
 
 def main() -> None:

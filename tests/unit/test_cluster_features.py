@@ -108,4 +108,4 @@ def test_features_survive_pickling_and_their_text_form() -> None:
     empty = features_for("")
     assert decode(encode(empty)) == empty
     with pytest.raises(ValueError):
-        decode("not features")
+        decode(b"not features")

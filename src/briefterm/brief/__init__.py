@@ -28,6 +28,7 @@ from briefterm.brief.editions import (
     unfinish_brief,
     window_for,
 )
+from briefterm.brief.features import stored_features
 from briefterm.brief.outlets import other_outlets, outlet_count, outlet_key, site_key
 from briefterm.brief.rank import assemble, cluster_score
 from briefterm.brief.sections import OTHER, SectionRules, resolve_section_name
@@ -115,6 +116,7 @@ def build_brief(
         start=window.start,
         end=window.end,
         section=section,
+        features=stored_features(store, entries),
     )
 
 

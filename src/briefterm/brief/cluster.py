@@ -57,7 +57,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import islice, repeat
-from operator import add, mul
+from operator import add, itemgetter, mul
 
 from briefterm.brief._signals import models_conflict
 from briefterm.brief.features import Features, entry_features
@@ -132,9 +132,13 @@ class _Story:
         counts.update(zip(toks, [c + 1 for c in map(counts.get, toks, repeat(0))], strict=True))
         self.members.append(index)
         self.feeds[feed] = index
-        self.figures = self.figures | features.figures
-        self.places = self.places | features.places
-        self.models = self.models | features.models
+        # Most reports name no figure, place or model: no new set for them.
+        if features.figures:
+            self.figures = self.figures | features.figures
+        if features.places:
+            self.places = self.places | features.places
+        if features.models:
+            self.models = self.models | features.models
 
     def core_coverage(self, f: Features, centroid: dict[str, float]) -> float:
         """Share of the story's core weight that ``f`` has (1.0 while there is no core).
@@ -358,7 +362,7 @@ class _Pass:
         """Post story ``s`` under ``f``'s heaviest tokens, as the most recently joined."""
         postings = self.postings
         if len(self.stories[s].members) == 1:
-            for t in f.tokens[:INDEX_TOKENS]:
+            for t in islice(f.tokens, INDEX_TOKENS):
                 postings[t][s] = None
         else:
             for t in f.tokens[:INDEX_TOKENS]:
@@ -421,15 +425,24 @@ def cluster_entries(
             run.prune(now - window)
     for i in deferred:
         run.place(i, threshold, defer=False)
+
     # Lead: highest priority, then earliest, then lowest id.
-    lead_keys = [(-priorities.get(e.feed_url, 0), times[i], e.id) for i, e in enumerate(entries)]
+    def lead_key(i: int) -> tuple[int, float, int]:
+        e = entries[i]
+        return (-priorities.get(e.feed_url, 0), times[i], e.id)
+
+    # Most stories have one report: no sorting and no list of others for them.
     made = []
+    lasts = run.lasts
     for s, story in enumerate(run.stories):
         members = story.members
         if len(members) > 1:
-            members = sorted(members, key=lead_keys.__getitem__)
-        lead = entries[members[0]]
-        made.append((-run.lasts[s], lead.id, lead, [entries[i] for i in members[1:]]))
+            members = sorted(members, key=lead_key)
+            lead = entries[members[0]]
+            made.append((-lasts[s], lead.id, lead, list(map(entries.__getitem__, members[1:]))))
+        else:
+            lead = entries[members[0]]
+            made.append((-lasts[s], lead.id, lead, []))
     # Newest story first.
-    made.sort(key=lambda m: (m[0], m[1]))
+    made.sort(key=itemgetter(0, 1))
     return [Cluster(lead=lead, others=others) for _, _, lead, others in made]

@@ -2,8 +2,9 @@
 
 Computed once per entry text and reusable: :func:`entry_features` caches by
 text within a process, :class:`Features` pickles, and :func:`encode` /
-:func:`decode` turn it into a short string for a cache column, so a poller
-can compute it when it stores an entry and the reader need not at start.
+:func:`decode` turn it into a short binary blob (about 150 bytes for a
+headline): the poller stores it with the entry (:func:`store_features`) and
+a brief loads it (:func:`stored_features`) instead of computing it at start.
 
 Weights: a title token weighs its :func:`~briefterm.brief._prior.specificity`
 (how rare it is in the language); a token only in the opening of the summary
@@ -17,16 +18,23 @@ from __future__ import annotations
 
 import math
 import re
+import struct
+from collections.abc import Sequence
+from contextlib import suppress
 from functools import lru_cache
 from operator import itemgetter
 from sys import intern
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from briefterm.brief._prior import UNLISTED_WEIGHT, specificity
 from briefterm.brief._signals import PLACES, is_figure, models
 from briefterm.brief._tokens import tokens
+from briefterm.errors import StoreError
 from briefterm.models import Entry
 from briefterm.urls import canonical_url
+
+if TYPE_CHECKING:
+    from briefterm.store import Store
 
 SUMMARY_LEAD = 200
 """Characters of the summary that count towards similarity."""
@@ -143,42 +151,116 @@ def article_key(link: str) -> str:
     return key
 
 
-_FIELD = "\x1f"
-_ITEM = "\x1e"
+FORMAT_VERSION = 1
+"""Version of what :func:`encode` writes *and* of how features are made.
+
+Bump it when tokens, weights or signals change (``_tokens.py``,
+``_prior.py``, ``_signals.py``, this module): stored features of another
+version are recomputed (:func:`stored_features`).
+"""
+
+# version, then counts of tokens, figures, places and models; then one
+# float64 weight per token; then the strings, UTF-8, NUL-separated: tokens,
+# figures, places, model names, model codes, and the article key last (it
+# takes whatever remains, so even a NUL in it cannot shift the rest).
+_HEAD = struct.Struct("<B4H")
+_LIMIT = 0xFFFF
 
 
-def encode(features: Features) -> str:
-    """A compact text form of ``features`` (weights to 4 digits), for storage."""
-    return "\n".join(
+def encode(features: Features) -> bytes:
+    """A compact binary form of ``features``, for the store.
+
+    Weights stay doubles: features read back are the very ones computed, so
+    stored and fresh features make the same clusters.
+    """
+    figures, places = sorted(features.figures), sorted(features.places)
+    models = sorted(features.models)
+    if max(len(features.tokens), len(figures), len(places), len(models)) > _LIMIT:
+        raise ValueError("too many tokens to encode")
+    n = len(features.tokens)
+    strings = [
+        *features.tokens,
+        *figures,
+        *places,
+        *(name for name, _ in models),
+        *(code for _, code in models),
+        features.article,
+    ]
+    return b"".join(
         (
-            _ITEM.join(features.tokens),
-            _ITEM.join(f"{w:.4g}" for w in features.weights),
-            _ITEM.join(sorted(features.figures)),
-            _ITEM.join(sorted(features.places)),
-            _ITEM.join(f"{n}{_FIELD}{c}" for n, c in sorted(features.models)),
-            features.article,
+            _HEAD.pack(FORMAT_VERSION, n, len(figures), len(places), len(models)),
+            struct.pack(f"<{n}d", *features.weights),
+            "\0".join(strings).encode("utf-8"),
         )
     )
 
 
-def _items(part: str) -> list[str]:
-    return part.split(_ITEM) if part else []
-
-
-def decode(text: str) -> Features:
+def decode(blob: bytes) -> Features:
     """The :class:`Features` that :func:`encode` wrote; ValueError when malformed."""
-    token_part, weight_part, figure_part, place_part, model_part, article = text.split("\n")
-    tokens = tuple(map(intern, _items(token_part)))
-    weights = tuple(map(float, _items(weight_part)))
-    if len(tokens) != len(weights):
-        raise ValueError("tokens and weights differ in number")
-    model_pairs = [item.split(_FIELD) for item in _items(model_part)]
+    try:
+        version, n, n_fig, n_place, n_model = _HEAD.unpack_from(blob)
+        if version != FORMAT_VERSION:
+            raise ValueError(f"features of format {version}, not {FORMAT_VERSION}")
+        weights = struct.unpack_from(f"<{n}d", blob, _HEAD.size)
+        head = n + n_fig + n_place + 2 * n_model
+        parts = blob[_HEAD.size + 8 * n :].decode("utf-8").split("\0", head)
+    except (struct.error, UnicodeDecodeError, TypeError) as exc:
+        raise ValueError(f"malformed features: {exc}") from None
+    if len(parts) != head + 1:
+        raise ValueError("malformed features: strings missing")
+    fig_end = n + n_fig
+    place_end = fig_end + n_place
+    names = parts[place_end : place_end + n_model]
+    codes = parts[place_end + n_model : head]
     return Features(
-        tokens=tokens,
+        tokens=tuple(map(intern, parts[:n])),
         weights=weights,
         norm=math.sqrt(sum([w * w for w in weights])),
-        figures=frozenset(_items(figure_part)),
-        places=frozenset(_items(place_part)),
-        models=frozenset((n, c) for n, c in model_pairs),
-        article=article,
+        figures=frozenset(parts[n:fig_end]),
+        places=frozenset(parts[fig_end:place_end]),
+        models=frozenset(zip(names, codes, strict=True)),
+        article=parts[head],
     )
+
+
+def store_features(store: Store, feed_id: int) -> int:
+    """Compute and store the features of ``feed_id``'s entries that lack them; how many.
+
+    The poller's one call after it stored a feed's entries: a new or
+    rewritten entry (the store drops the features of a changed one) gets
+    its features once, so that no brief needs to compute them at start.
+    """
+    ids = store.entries_without_features(feed_id, FORMAT_VERSION)
+    if not ids:
+        return 0
+    entries = store.entries_by_ids(ids)
+    return store.save_feature_blobs(
+        (e.id, FORMAT_VERSION, encode(entry_features(e))) for e in entries
+    )
+
+
+def stored_features(store: Store, entries: Sequence[Entry]) -> dict[int, Features]:
+    """Features of ``entries`` (entry id → features), from the store where it has them.
+
+    Missing ones, and ones of an older :data:`FORMAT_VERSION` or unreadable,
+    are computed and saved for next time (not through a read-only store: the
+    reader's connection may only read, and the poller stores them anyway).
+    """
+    blobs = store.feature_blobs([e.id for e in entries], FORMAT_VERSION)
+    out: dict[int, Features] = {}
+    fresh: list[tuple[int, int, bytes]] = []
+    for entry in entries:
+        blob = blobs.get(entry.id)
+        if blob is not None:
+            try:
+                out[entry.id] = decode(blob)
+                continue
+            except ValueError:
+                pass  # a damaged row: computed again and replaced below
+        features = out[entry.id] = entry_features(entry)
+        fresh.append((entry.id, FORMAT_VERSION, encode(features)))
+    if fresh and not store.read_only:
+        # A busy or damaged cache: the features are made again next time.
+        with suppress(StoreError):
+            store.save_feature_blobs(fresh)
+    return out

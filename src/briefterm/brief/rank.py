@@ -25,9 +25,10 @@ section carries the full item. A section's ``limit`` keeps the rest in
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from briefterm.brief.cluster import cluster_entries
+from briefterm.brief.features import Features
 from briefterm.brief.sections import SectionRules
 from briefterm.config.types import Config
 from briefterm.models import Brief, Cluster, Entry, Section
@@ -127,6 +128,7 @@ def assemble(
     clusters: Sequence[Cluster] | None = None,
     key_stories: int | None = None,
     excerpt: bool = False,
+    features: Mapping[int, Features] | None = None,
 ) -> Brief:
     """Sections, clusters, ranking and key stories over ``entries``.
 
@@ -135,6 +137,8 @@ def assemble(
     stories already formed (a selection keeps the reader's); ``entries`` are
     clustered among themselves and added to them. ``key_stories`` overrides
     ``brief.key_stories``; ``excerpt`` marks a selection (see :class:`Brief`).
+    ``features`` are the entries' stored cluster features (entry id →
+    features, :func:`~briefterm.brief.features.stored_features`).
     """
     rules = rules or SectionRules.from_config(config)
     priorities = _priorities(config)
@@ -145,6 +149,7 @@ def assemble(
             window_hours=config.brief.cluster_window_hours,
             threshold=config.brief.title_similarity,
             priorities=priorities,
+            features=features,
         )
     for cluster in formed:
         _dated_lead(cluster)

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, ParamSpec, TypedDict, TypeVar, Unpack
 
+from briefterm.brief.features import store_features
 from briefterm.config import Config
 from briefterm.fetch import FetchResult, fetch, make_client
 from briefterm.models import ParsedFeed
@@ -192,6 +193,7 @@ class _Poll:
             now=self.now,
             feed_fields=fields,
         )
+        await self.write(store_features, self.store, job.state.id)
         return FeedResult(
             job.feed.url,
             name,

@@ -3,7 +3,8 @@
 ``Store`` is assembled from one mixin per kind of row, the way lemon24/reader
 assembles its storage: :mod:`._base` (connection, transactions, metadata),
 :mod:`._feeds`, :mod:`._entries`, :mod:`._state` (read/starred flags) and
-:mod:`._search`, :mod:`._fulltext` (the full-text cache); :mod:`._schema`
+:mod:`._search`, :mod:`._fulltext` (the full-text cache), :mod:`._features` (stored
+cluster features), :mod:`._sync`; :mod:`._schema`
 holds the DDL and migrations. No SQL lives outside this package.
 """
 
@@ -11,6 +12,7 @@ from briefterm.errors import StoreError
 from briefterm.store._base import StoreBase
 from briefterm.store._entries import EntriesMixin, EntryFilter, TimeWindow, UpsertResult
 from briefterm.store._errors import describe as describe_store_error
+from briefterm.store._features import FeaturesMixin
 from briefterm.store._feeds import FeedsMixin
 from briefterm.store._fulltext import CachedFullText, FullTextMixin
 from briefterm.store._search import SearchMixin
@@ -28,7 +30,16 @@ __all__ = [
 ]
 
 
-class Store(SyncMixin, FeedsMixin, EntriesMixin, StateMixin, SearchMixin, FullTextMixin, StoreBase):
+class Store(
+    SyncMixin,
+    FeaturesMixin,
+    FeedsMixin,
+    EntriesMixin,
+    StateMixin,
+    SearchMixin,
+    FullTextMixin,
+    StoreBase,
+):
     """The SQLite cache. ``Store(":memory:")`` works for tests.
 
     One ``Store`` may be used from several threads (Textual workers): a lock

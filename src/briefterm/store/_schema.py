@@ -201,11 +201,35 @@ def _v4_full_text(db: sqlite3.Connection) -> None:
     )
 
 
+def _v5_entry_features(db: sqlite3.Connection) -> None:
+    # Cluster features of an entry (brief/features.py: weighted tokens and
+    # signals) computed once, at poll time or at the first brief that needs
+    # them. ``version`` is the features format's: a newer briefterm
+    # recomputes older rows. A change of the text they come from makes them
+    # stale: the trigger drops them, so no writer of entries needs to know.
+    _run_script(
+        db,
+        """
+        CREATE TABLE entry_features (
+            entry_id INTEGER PRIMARY KEY REFERENCES entries(id) ON DELETE CASCADE,
+            version  INTEGER NOT NULL,
+            blob     BLOB NOT NULL
+        );
+
+        CREATE TRIGGER entry_features_stale AFTER UPDATE OF title, summary, link ON entries
+        BEGIN
+            DELETE FROM entry_features WHERE entry_id = NEW.id;
+        END;
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_initial,
     _v2_publication_time,
     _v3_sync,
     _v4_full_text,
+    _v5_entry_features,
 ]
 """``MIGRATIONS[i]`` takes the schema from version i to i + 1."""
 
