@@ -21,6 +21,24 @@ from briefterm.fetch import FetchResult, fetch, make_client
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
+class RateLimited(BrieftermError):
+    """The feed answered 429/503 at ``add``: a temporary refusal, so subscribe anyway.
+
+    ``retry_after`` is the server's Retry-After in seconds (capped by
+    ``poll.max_retry_after``), or None when it sent none.
+    """
+
+    def __init__(self, url: str, error: str, status: int | None, retry_after: float | None):
+        super().__init__(f"{url} is rate-limiting briefterm right now ({error})")
+        self.url = url
+        self.error = error
+        self.status = status
+        self.retry_after = retry_after
+
+
+_TEMPORARY = frozenset({429, 503})
+
+
 class FoundFeed(NamedTuple):
     """A readable feed: its URL, its own title, and the page's feeds tried before it."""
 
@@ -72,11 +90,18 @@ def _first_readable(page: str, links: list[str], limits: PollConfig) -> FoundFee
 def find_feed(url: str, limits: PollConfig) -> FoundFeed:
     """The feed for ``url`` (itself, or the first readable feed an HTML page links to).
 
-    ``limits`` bound the downloads as they bound a poll.
+    ``limits`` bound the downloads as they bound a poll. A feed that answers
+    429 or 503 raises :class:`RateLimited` (the caller may subscribe anyway);
+    any other failure raises :class:`BrieftermError`.
     """
     result = _fetch_once(url, limits)
     if result.error:
-        raise BrieftermError(f"cannot subscribe to {url}: {result.error}")
+        if result.status in _TEMPORARY:
+            raise RateLimited(url, result.error, result.status, result.retry_after)
+        raise BrieftermError(
+            f"cannot subscribe to {url}: {result.error}; if it is only down for now, "
+            "`briefterm add --no-poll` subscribes without fetching it"
+        )
     if not parse.looks_like_feed(result.body) and looks_like_html(result.body, result.content_type):
         links = parse.discover_feed_links(result.body, result.final_url or url)
         if not links:

@@ -20,7 +20,7 @@ from briefterm.config import (
 from briefterm.errors import BrieftermError, UsageError
 from briefterm.models import FeedState
 from briefterm.sanitize import clean_line
-from briefterm.subscribe import find_feed
+from briefterm.subscribe import RateLimited, find_feed
 from briefterm.timefmt import age_label, due_label, iso_utc
 from briefterm.urls import is_http_url
 
@@ -64,7 +64,14 @@ def cmd_add(args: argparse.Namespace) -> int:
         return sync_add(args, config)
     if config.feed(url):
         return _update_existing(args, url)
-    found = find_feed(url, config.poll)
+    if args.no_poll:
+        # Subscribe without a single request: the feed may be down right now,
+        # and the user asked for no network.
+        return _subscribe_unfetched(args, url)
+    try:
+        found = find_feed(url, config.poll)
+    except RateLimited as limited:
+        return _subscribe_unfetched(args, url, limited)
     for skipped, why in found.skipped:
         out(f"skipped {clean_line(skipped, max_length=300)}: {clean_line(why, max_length=300)}")
     if found.url != url:
@@ -79,6 +86,39 @@ def cmd_add(args: argparse.Namespace) -> int:
         out(f"subscribed: {clean_line(label)} ({found.url})")
         if not args.no_poll:
             poll_one(store, load(args), found.url)  # reloaded: now with the new feed
+    return 0
+
+
+def _subscribe_unfetched(
+    args: argparse.Namespace, url: str, limited: RateLimited | None = None
+) -> int:
+    """Subscribe ``url`` as given, unread; with ``limited``, schedule it after Retry-After."""
+    name = clean_line(args.name)
+    add_subscription(
+        config_file(args), FeedConfig(url=url, name=name, section=clean_line(args.section))
+    )
+    with open_store() as store:
+        feed_id = store.ensure_feed(url, name)
+        label = clean_line(name or url)
+        if limited is None:
+            out(f"subscribed: {label} (not fetched; `briefterm poll` fetches it)")
+            return 0
+        now = time.time()
+        next_due = now + limited.retry_after if limited.retry_after is not None else None
+        store.update_feed(
+            feed_id,
+            last_attempt=now,
+            last_status=limited.status,
+            last_error=limited.error,
+            error_count=1,
+            next_due=next_due,
+        )
+    when = (
+        f"it will be tried {due_label(next_due, now)}, as the server asked"
+        if next_due is not None
+        else "it will be tried at the next poll"
+    )
+    out(f"subscribed: {label}; the server is rate-limiting ({clean_line(limited.error)}), {when}")
     return 0
 
 
