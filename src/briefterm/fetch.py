@@ -28,7 +28,7 @@ import errno
 import time
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http import HTTPStatus
 from urllib.parse import urljoin, urlsplit
 
@@ -50,6 +50,10 @@ DEFAULT_USER_AGENT = f"briefterm/{__version__} (+https://pypi.org/project/brieft
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _PERMANENT = frozenset({301, 308})
 _DECODE_STEP = 256 * 1024  # most bytes zlib may produce per call
+MAX_VALIDATOR = 1024
+"""Longest ETag / Last-Modified stored and sent back; real ones are under 100 bytes."""
+MAX_STORED_URL = 4096
+_REFUSED_VALIDATORS = frozenset({400, 431})  # 431: request header fields too large
 _DEFAULT_LIMITS = PollConfig()
 
 
@@ -165,6 +169,40 @@ def parse_retry_after(value: str | None, cap: float, now: float | None = None) -
     except (OverflowError, OSError, ValueError):
         return None
     return float(min(max(delay, 0.0), cap))
+
+
+def sane_validator(value: str | None) -> str | None:
+    """``value`` (an ETag or Last-Modified) if it is worth storing and sending back, else None.
+
+    A server's header is untrusted: a 20 KB ETag stored and re-sent makes a
+    server with an 8 KB header limit answer 431 on every later poll, and a
+    CR/LF or non-ASCII byte cannot go back into a request at all. Anything
+    longer than :data:`MAX_VALIDATOR` or outside printable ASCII is dropped
+    (the feed is then fetched unconditionally, which is always correct).
+    """
+    if not value:
+        return None
+    value = value.strip()
+    if not value or len(value) > MAX_VALIDATOR:
+        return None
+    if not all(" " <= ch <= "~" for ch in value):
+        return None
+    return value
+
+
+def validator_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
+    """The conditional-GET headers for stored validators (insane ones left out)."""
+    headers: dict[str, str] = {}
+    if etag := sane_validator(etag):
+        headers["If-None-Match"] = etag
+    if last_modified := sane_validator(last_modified):
+        headers["If-Modified-Since"] = last_modified
+    return headers
+
+
+def validators_refused(result: FetchResult, sent: dict[str, str]) -> bool:
+    """True when a failed fetch's 400/431 may be the server refusing the validators sent."""
+    return bool(sent) and result.error is not None and result.status in _REFUSED_VALIDATORS
 
 
 def _status_error(status: int, reason: str) -> str:
@@ -372,9 +410,10 @@ async def _fetch(
                 and (status == 304 or 200 <= status < 300)
             ):
                 # Only a move that leads somewhere working is worth remembering.
-                result.permanent_redirect_url = url
-            result.etag = response.headers.get("etag")
-            result.last_modified = response.headers.get("last-modified")
+                if len(url) <= MAX_STORED_URL:
+                    result.permanent_redirect_url = url
+            result.etag = sane_validator(response.headers.get("etag"))
+            result.last_modified = sane_validator(response.headers.get("last-modified"))
             if status == 304:
                 result.not_modified = True
                 return
@@ -405,18 +444,28 @@ async def fetch(
 
     ``client`` should come from :func:`make_client` (redirects must be off:
     they are followed here). ``etag`` and ``last_modified`` come from the
-    previous successful fetch and make the request conditional.
+    previous successful fetch and make the request conditional; overlong or
+    malformed ones are not sent (:func:`sane_validator`). When the server
+    answers 400/431 to a conditional request, it is asked once more without
+    them, and validators equal to the refused ones are not returned (so the
+    caller forgets them).
     """
     started = time.monotonic()
     result = FetchResult(url=url, final_url=url)
-    headers: dict[str, str] = {}
-    if etag:
-        headers["If-None-Match"] = etag
-    if last_modified:
-        headers["If-Modified-Since"] = last_modified
+    headers = validator_headers(etag, last_modified)
     try:
         async with asyncio.timeout(limits.timeout):
-            await _fetch(client, result, headers, limits)
+            try:
+                await _fetch(client, result, headers, limits)
+            except _FetchError as exc:
+                if not validators_refused(replace(result, error=str(exc)), headers):
+                    raise
+                result = FetchResult(url=url, final_url=url)
+                await _fetch(client, result, {}, limits)
+                if result.etag == headers.get("If-None-Match"):
+                    result.etag = None
+                if result.last_modified == headers.get("If-Modified-Since"):
+                    result.last_modified = None
     except _FetchError as exc:
         result.error = str(exc)
     except TimeoutError:

@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import multiprocessing
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from briefterm import paths
 from briefterm.cli import main
-from briefterm.config import FeedConfig, add_subscription, load_config
+from briefterm.config import Config, FeedConfig, add_subscription, load_config
 from briefterm.config._load import parse_subscriptions
+from briefterm.fetch import sane_validator
 from briefterm.paths import subscriptions_path
+from briefterm.poller import poll
 from briefterm.store import Store
-from tests.support.loopback import LoopbackServer, Reply
+from tests.support.loopback import LoopbackServer, Reply, Request
 
 # -- concurrent `add` -----------------------------------------------------------------
 
@@ -90,3 +93,75 @@ def test_add_of_a_404_refuses_and_suggests_no_poll(capsys: pytest.CaptureFixture
     assert code == 1
     assert "404" in err and "--no-poll" in err and err.count("\n") == 1
     assert load_config().feeds == ()
+
+
+# -- validators the server cannot take back ----------------------------------------------
+
+RSS = (
+    b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+    b"<item><guid>1</guid><title>One</title><link>https://example.com/1</link></item>"
+    b"</channel></rss>"
+)
+
+
+def _header_limited(etag: str) -> Callable[[Request], Reply]:
+    """A server that sends ``etag`` and answers 431 to request headers over 8 KB."""
+
+    def reply(request: Request) -> Reply:
+        if sum(len(k) + len(v) for k, v in request.headers.items()) > 8 * 1024:
+            return Reply(status=431)
+        return Reply(body=RSS, headers={"ETag": etag})
+
+    return reply
+
+
+def test_a_huge_etag_is_neither_stored_nor_sent(store: Store) -> None:
+    with LoopbackServer() as server:
+        url = server.route("/f.xml", _header_limited('"' + "x" * 20_000 + '"'))
+        config = Config(feeds=(FeedConfig(url=url),))
+        for _ in range(2):
+            report = poll(store, config, force=True)
+            assert report.errors == 0, report.failed
+        assert "if-none-match" not in server.requests_for("/f.xml")[-1].headers
+    state = store.get_feed(url)
+    assert state is not None and state.etag is None
+
+
+def test_a_stored_huge_etag_is_not_resent(store: Store) -> None:
+    with LoopbackServer() as server:
+        url = server.route("/f.xml", _header_limited('"small"'))
+        store.update_feed(store.ensure_feed(url), etag='"' + "y" * 20_000 + '"')
+        report = poll(store, Config(feeds=(FeedConfig(url=url),)), force=True)
+        assert report.errors == 0, report.failed
+        assert server.hits("/f.xml") == 1
+    state = store.get_feed(url)
+    assert state is not None and state.etag == '"small"'
+
+
+def test_validators_the_server_refuses_are_dropped_and_forgotten(store: Store) -> None:
+    def reply(request: Request) -> Reply:
+        if "if-none-match" in request.headers or "if-modified-since" in request.headers:
+            return Reply(status=400)
+        return Reply(
+            body=RSS, headers={"ETag": '"v1"', "Last-Modified": "Wed, 02 Dec 2026 06:00:00 GMT"}
+        )
+
+    with LoopbackServer() as server:
+        url = server.route("/f.xml", reply)
+        feed_id = store.ensure_feed(url)
+        store.update_feed(feed_id, etag='"v1"', last_modified="Wed, 02 Dec 2026 06:00:00 GMT")
+        report = poll(store, Config(feeds=(FeedConfig(url=url),)), force=True)
+        assert report.errors == 0, report.failed
+        assert server.hits("/f.xml") == 2  # the conditional one, then once without
+    state = store.get_feed(url)
+    assert state is not None and state.etag is None and state.last_modified is None
+
+
+@pytest.mark.parametrize("value", ['"a\\r\\nX-Evil: 1"', "caf\u00e9", " ", "x" * 1025])
+def test_sane_validator_refuses_what_cannot_go_back(value: str) -> None:
+    assert sane_validator(value.replace("\\r\\n", "\r\n")) is None
+
+
+def test_sane_validator_keeps_real_ones() -> None:
+    assert sane_validator(' W/"abc-123" ') == 'W/"abc-123"'
+    assert sane_validator("Wed, 02 Dec 2026 06:00:00 GMT") == "Wed, 02 Dec 2026 06:00:00 GMT"
