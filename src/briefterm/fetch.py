@@ -408,10 +408,10 @@ async def _fetch(
                 hops
                 and all(h in _PERMANENT for h in hops)
                 and (status == 304 or 200 <= status < 300)
+                and len(url) <= MAX_STORED_URL
             ):
                 # Only a move that leads somewhere working is worth remembering.
-                if len(url) <= MAX_STORED_URL:
-                    result.permanent_redirect_url = url
+                result.permanent_redirect_url = url
             result.etag = sane_validator(response.headers.get("etag"))
             result.last_modified = sane_validator(response.headers.get("last-modified"))
             if status == 304:
