@@ -357,4 +357,6 @@ def config_warnings(config: Config) -> list[str]:
                 f'sections[{number}] ("{section.name}") has no rules and no feed names it, '
                 "so it stays empty"
             )
-    return warnings
+    from briefterm.links import browser_shell_warnings  # links needs no config: no cycle
+
+    return warnings + browser_shell_warnings(config.browser)
