@@ -18,6 +18,7 @@ from briefterm.cli import main
 from briefterm.config import Config, FeedConfig, add_subscription, load_config
 from briefterm.config._load import parse_subscriptions
 from briefterm.fetch import sane_validator
+from briefterm.models import FeedState
 from briefterm.paths import subscriptions_path
 from briefterm.poller import poll
 from briefterm.store import Store
@@ -165,3 +166,52 @@ def test_sane_validator_refuses_what_cannot_go_back(value: str) -> None:
 def test_sane_validator_keeps_real_ones() -> None:
     assert sane_validator(' W/"abc-123" ') == 'W/"abc-123"'
     assert sane_validator("Wed, 02 Dec 2026 06:00:00 GMT") == "Wed, 02 Dec 2026 06:00:00 GMT"
+
+
+# -- import-opml at scale and over hostile files ------------------------------------------
+
+
+def _opml(count: int, start: int = 0) -> str:
+    outlines = "".join(
+        f'<outline text="Feed {i}" xmlUrl="https://f{i}.example/rss"/>'
+        for i in range(start, start + count)
+    )
+    return f'<?xml version="1.0"?><opml version="2.0"><body>{outlines}</body></opml>'
+
+
+def test_import_opml_does_no_per_feed_scan(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 5,000 feeds took 270 s: a lookup over every subscription and a scan of
+    # every feed row for each feed imported. Count the scans, not the seconds.
+    (tmp_path / "old.opml").write_text(_opml(50))
+    (tmp_path / "new.opml").write_text(_opml(300))
+    assert _run(capsys, "import-opml", str(tmp_path / "old.opml"))[0] == 0
+    scans = {"config": 0, "store": 0}
+    real_feed, real_feeds = Config.feed, Store.feeds
+
+    def counted_feed(self: Config, url: str) -> FeedConfig | None:
+        scans["config"] += 1
+        return real_feed(self, url)
+
+    def counted_feeds(self: Store, with_counts: bool = True) -> list[FeedState]:
+        scans["store"] += 1
+        return real_feeds(self, with_counts)
+
+    monkeypatch.setattr(Config, "feed", counted_feed)
+    monkeypatch.setattr(Store, "feeds", counted_feeds)
+    code, out, err = _run(capsys, "import-opml", str(tmp_path / "new.opml"))
+    assert code == 0, err
+    assert "250 feeds added, 50 skipped" in out
+    assert scans["config"] <= 2 and scans["store"] <= 2, scans
+    with Store(paths.database_path()) as store:
+        titles = {state.url: state.title for state in real_feeds(store, False)}
+    assert len(titles) == 300 and titles["https://f299.example/rss"] == "Feed 299"
+
+
+def test_import_opml_from_an_endless_file_is_one_sentence(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = _run(capsys, "import-opml", "/dev/zero")
+    assert code == 1 and out == ""
+    assert err == "briefterm: the OPML file is larger than 32 MiB\n"

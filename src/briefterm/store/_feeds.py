@@ -80,6 +80,20 @@ class FeedsMixin(StoreBase):
         with self.write() as db:
             db.executemany("INSERT OR IGNORE INTO feeds (url) VALUES (?)", [(u,) for u in urls])
 
+    def set_missing_titles(self, titles: Mapping[str, str]) -> None:
+        """Give feeds (by URL) these titles where they have none yet; one transaction.
+
+        ``import-opml`` names thousands of feeds at once: one statement per
+        feed inside one write, not a scan of every feed row per feed.
+        """
+        pairs = [(title, url) for url, title in titles.items() if title]
+        if pairs:
+            with self.write() as db:
+                db.executemany(
+                    "UPDATE feeds SET title = ? WHERE url = ? AND (title IS NULL OR title = '')",
+                    pairs,
+                )
+
     def remove_feed(self, url: str) -> bool:
         """Delete a feed and its entries; True if it existed."""
         with self.write() as db:
