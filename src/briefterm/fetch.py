@@ -14,6 +14,11 @@
 * redirects followed by hand: at most ``max_redirects``, http(s) targets only,
   loops detected, and a permanent move reported only when every hop was a
   301/308 (a 302 anywhere means "ask the old URL again next time");
+* a redirect from a feed on a public host into a private or local address
+  (loopback, link-local 169.254/16 where cloud metadata lives, RFC 1918,
+  fc00::/7, 0.0.0.0) is refused unless ``allow_private_redirects``: a feed
+  must not make the reader probe the user's own network
+  (:func:`private_redirect_refused`);
 * conditional GET (If-None-Match / If-Modified-Since) so unchanged feeds cost
   one small 304.
 
@@ -25,6 +30,8 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import errno
+import ipaddress
+import socket
 import time
 import zlib
 from collections.abc import Iterator
@@ -203,6 +210,57 @@ def validator_headers(etag: str | None, last_modified: str | None) -> dict[str, 
 def validators_refused(result: FetchResult, sent: dict[str, str]) -> bool:
     """True when a failed fetch's 400/431 may be the server refusing the validators sent."""
     return bool(sent) and result.error is not None and result.status in _REFUSED_VALIDATORS
+
+
+_Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def is_private_address(address: _Address) -> bool:
+    """True for an address outside the public internet (loopback, RFC 1918, link-local…)."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return not address.is_global or address.is_multicast
+
+
+async def host_addresses(host: str) -> list[_Address]:
+    """The addresses ``host`` names: itself for an IP literal, else what DNS says ([] on failure)."""
+    try:
+        return [ipaddress.ip_address(host)]
+    except ValueError:
+        pass
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return []  # the connection will fail with its own clear message
+    found: list[_Address] = []
+    for info in infos:
+        try:
+            found.append(ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]))
+        except ValueError:
+            continue
+    return found
+
+
+async def private_redirect_refused(feed_url: str, target: str, limits: PollConfig) -> str | None:
+    """Why a redirect from ``feed_url`` to ``target`` is refused, or None to follow it.
+
+    The one place the policy lives: a target whose host is, or resolves to, a
+    private or local address is refused when the feed's own host is public.
+    A feed the user subscribed on a private or local address (a home server,
+    a test server on 127.0.0.1) may redirect within private ranges.
+    """
+    if limits.allow_private_redirects:
+        return None
+    host = urlsplit(target).hostname or ""
+    if not any(is_private_address(a) for a in await host_addresses(host)):
+        return None
+    if any(is_private_address(a) for a in await host_addresses(urlsplit(feed_url).hostname or "")):
+        return None
+    return (
+        f"a redirect from a public feed to a private or local address was refused "
+        f"({clean_line(host, max_length=100)}); set poll.allow_private_redirects = true "
+        "if you trust this feed"
+    )
 
 
 def _status_error(status: int, reason: str) -> str:
@@ -400,6 +458,8 @@ async def _fetch(
                     )
                 if target in seen:
                     raise _FetchError(f"redirect loop at {_show_url(target)}")
+                if refused := await private_redirect_refused(result.url, target, limits):
+                    raise _FetchError(refused)
                 seen.add(target)
                 hops.append(status)
                 url = target

@@ -6,6 +6,8 @@ Servers are on 127.0.0.1 only (tests/support/loopback.py).
 
 from __future__ import annotations
 
+import asyncio
+import ipaddress
 import multiprocessing
 import time
 from collections.abc import Callable
@@ -13,16 +15,17 @@ from pathlib import Path
 
 import pytest
 
+from briefterm import fetch as fetch_module
 from briefterm import paths
 from briefterm.cli import main
-from briefterm.config import Config, FeedConfig, add_subscription, load_config
+from briefterm.config import Config, FeedConfig, PollConfig, add_subscription, load_config
 from briefterm.config._load import parse_subscriptions
-from briefterm.fetch import sane_validator
+from briefterm.fetch import FetchResult, fetch, make_client, sane_validator
 from briefterm.models import FeedState
 from briefterm.paths import subscriptions_path
 from briefterm.poller import poll
 from briefterm.store import Store
-from tests.support.loopback import LoopbackServer, Reply, Request
+from tests.support.loopback import LoopbackServer, Reply, Request, redirect
 
 # -- concurrent `add` -----------------------------------------------------------------
 
@@ -215,3 +218,85 @@ def test_import_opml_from_an_endless_file_is_one_sentence(
     code, out, err = _run(capsys, "import-opml", "/dev/zero")
     assert code == 1 and out == ""
     assert err == "briefterm: the OPML file is larger than 32 MiB\n"
+
+
+# -- redirects into private address ranges -----------------------------------------------
+
+_PRETEND = {"localhost": "93.184.216.34", "intranet.test": "10.0.0.5"}
+
+
+@pytest.fixture
+def public_localhost(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Classify "localhost" as a public host (it still connects to 127.0.0.1).
+
+    Tests may only reach loopback, so a "public feed" is the loopback server
+    under a name the policy is told is public.
+    """
+    real = fetch_module.host_addresses
+
+    async def fake(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+        if host in _PRETEND:
+            return [ipaddress.ip_address(_PRETEND[host])]
+        return await real(host)
+
+    monkeypatch.setattr(fetch_module, "host_addresses", fake)
+
+
+FAST = PollConfig(timeout=5.0)
+
+
+async def _fetch(url: str, limits: PollConfig = FAST) -> FetchResult:
+    async with make_client(limits) as client:
+        return await fetch(client, url, limits=limits)
+
+
+@pytest.mark.usefixtures("public_localhost")
+@pytest.mark.parametrize(
+    "target",
+    [
+        "127.0.0.1",
+        "169.254.169.254",
+        "[::1]",
+        "0.0.0.0",
+        "10.1.2.3",
+        "172.16.0.1",
+        "192.168.1.1",
+        "[fc00::1]",
+        "[::ffff:127.0.0.1]",
+        "intranet.test",
+    ],
+)
+def test_a_public_feed_may_not_redirect_into_private_ranges(target: str) -> None:
+    with LoopbackServer() as server:
+        server.route("/secret", Reply(body=RSS))
+        port = server.url("/").rsplit(":", 1)[1].split("/")[0]
+        feed = server.url("/feed").replace("127.0.0.1", "localhost")
+        server.route("/feed", redirect(f"http://{target}:{port}/secret", 302))
+        result = asyncio.run(_fetch(feed))
+        assert result.error is not None and "private or local address" in result.error
+        assert "allow_private_redirects" in result.error
+        assert server.hits("/secret") == 0
+
+
+@pytest.mark.usefixtures("public_localhost")
+def test_allow_private_redirects_follows_them() -> None:
+    with LoopbackServer() as server:
+        server.route("/secret", Reply(body=RSS))
+        feed = server.url("/feed").replace("127.0.0.1", "localhost")
+        server.route("/feed", redirect(server.url("/secret"), 302))
+        result = asyncio.run(_fetch(feed, PollConfig(timeout=5.0, allow_private_redirects=True)))
+        assert result.ok and result.body == RSS
+
+
+def test_a_loopback_feed_may_redirect_within_loopback() -> None:
+    with LoopbackServer() as server:
+        server.route("/secret", Reply(body=RSS))
+        server.route("/feed", redirect(server.url("/secret"), 301))
+        result = asyncio.run(_fetch(server.url("/feed")))
+        assert result.ok and result.permanent_redirect_url == server.url("/secret")
+
+
+def test_allow_private_redirects_is_a_poll_setting(tmp_path: Path) -> None:
+    config_file = tmp_path / "config.toml"
+    config_file.write_text("[poll]\nallow_private_redirects = true\n")
+    assert load_config(config_file).poll.allow_private_redirects is True

@@ -186,6 +186,7 @@ POLL_KEYS: dict[str, Checker] = {
     "default_interval": _integer(1, what="minutes"),
     "max_retry_after": _integer(0, what="seconds"),
     "user_agent": _string,
+    "allow_private_redirects": _boolean,
 }
 
 UI_KEYS: dict[str, Checker] = {
