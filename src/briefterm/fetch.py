@@ -223,7 +223,7 @@ def is_private_address(address: _Address) -> bool:
 
 
 async def host_addresses(host: str) -> list[_Address]:
-    """The addresses ``host`` names: itself for an IP literal, else what DNS says ([] on failure)."""
+    """The addresses ``host`` names: itself if an IP literal, else its DNS answer ([] if none)."""
     try:
         return [ipaddress.ip_address(host)]
     except ValueError:
