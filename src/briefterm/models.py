@@ -220,7 +220,9 @@ class Entry:
     @property
     def outlet(self) -> str:
         """Who reported it: "Publisher via Feed" for a wire item, else the feed."""
-        feed = self.feed_title or self.feed_url
+        from briefterm.urls import display_host_url  # a homograph host shows as xn--
+
+        feed = display_host_url(self.feed_title or self.feed_url)
         if self.source_title and self.source_title != feed:
             return f"{self.source_title} via {feed}"
         return feed

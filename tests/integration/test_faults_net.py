@@ -300,3 +300,14 @@ def test_allow_private_redirects_is_a_poll_setting(tmp_path: Path) -> None:
     config_file = tmp_path / "config.toml"
     config_file.write_text("[poll]\nallow_private_redirects = true\n")
     assert load_config(config_file).poll.allow_private_redirects is True
+
+
+# -- homograph hosts in `briefterm feeds` --------------------------------------------------
+
+
+def test_feeds_table_shows_a_homograph_host_as_punycode(capsys: pytest.CaptureFixture[str]) -> None:
+    url = "https://\u0430pple.com/feed.xml"  # Cyrillic "а"
+    assert _run(capsys, "add", url, "--no-poll")[0] == 0
+    code, out, err = _run(capsys, "feeds")
+    assert code == 0, err
+    assert "xn--pple-43d.com" in out and "\u0430pple" not in out

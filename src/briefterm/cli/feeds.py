@@ -22,7 +22,7 @@ from briefterm.models import FeedState
 from briefterm.sanitize import clean_line
 from briefterm.subscribe import RateLimited, find_feed
 from briefterm.timefmt import age_label, due_label, iso_utc
-from briefterm.urls import is_http_url
+from briefterm.urls import display_host_url, is_http_url
 
 
 def _update_existing(args: argparse.Namespace, url: str, found_on: str = "") -> int:
@@ -99,7 +99,7 @@ def _subscribe_unfetched(
     )
     with open_store() as store:
         feed_id = store.ensure_feed(url, name)
-        label = clean_line(name or url)
+        label = clean_line(name or display_host_url(url))
         if limited is None:
             out(f"subscribed: {label} (not fetched; `briefterm poll` fetches it)")
             return 0
@@ -176,7 +176,7 @@ def _print_table(config: Config, states: dict[str, FeedState]) -> None:
         state = states.get(feed.url)
         rows.append(
             FeedRow(
-                feed=clean_line(_name(feed, state) or feed.url),
+                feed=clean_line(_name(feed, state) or display_host_url(feed.url)),
                 section=clean_line(feed.section),
                 status=state.status if state else "new",
                 last_ok=age_label(state.last_success if state else None, now),
