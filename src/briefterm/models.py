@@ -129,9 +129,16 @@ class FeedState:
     last_error: str | None = None
     last_status: int | None = None
     gone: bool = False
+    parse_warnings: str = ""
+    """What the last parse read differently or cut, one sentence per line."""
     entry_count: int = 0
     unread_count: int = 0
     starred_count: int = 0
+
+    @property
+    def warnings(self) -> list[str]:
+        """:attr:`parse_warnings` as a list (empty when the last parse was clean)."""
+        return [line for line in self.parse_warnings.splitlines() if line]
 
     @property
     def effective_url(self) -> str:

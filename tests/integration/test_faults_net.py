@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import json
 import multiprocessing
 import time
 from collections.abc import Callable
@@ -305,9 +306,39 @@ def test_allow_private_redirects_is_a_poll_setting(tmp_path: Path) -> None:
 # -- homograph hosts in `briefterm feeds` --------------------------------------------------
 
 
-def test_feeds_table_shows_a_homograph_host_as_punycode(capsys: pytest.CaptureFixture[str]) -> None:
+def test_feeds_table_shows_a_homograph_host_as_punycode(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # room for the whole URL
     url = "https://\u0430pple.com/feed.xml"  # Cyrillic "а"
     assert _run(capsys, "add", url, "--no-poll")[0] == 0
     code, out, err = _run(capsys, "feeds")
     assert code == 0, err
     assert "xn--pple-43d.com" in out and "\u0430pple" not in out
+
+
+# -- parse warnings are said, not swallowed ------------------------------------------------
+
+DUPLICATED = (
+    b'<?xml version="1.0"?><rss version="2.0"><channel><title>Dup</title>'
+    + b"<item><guid>1</guid><title>One</title></item>" * 3
+    + b"<item><guid>2</guid><title>Two</title></item></channel></rss>"
+)
+
+
+def test_parse_warnings_reach_the_poll_summary_and_feeds(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with LoopbackServer() as server:
+        url = server.route("/dup.xml", [Reply(body=DUPLICATED), Reply(body=RSS)])
+        assert _run(capsys, "add", url, "--no-poll", "--name", "Dup")[0] == 0
+        code, out, err = _run(capsys, "poll")
+        assert code == 0, err
+        assert "warning: Dup: 2 entries repeated an earlier entry's id and were skipped" in out
+        code, out, _ = _run(capsys, "feeds")
+        assert "warning: 2 entries repeated" in out
+        feeds = json.loads(_run(capsys, "feeds", "--json")[1])
+        assert feeds[0]["warnings"] == ["2 entries repeated an earlier entry's id and were skipped"]
+        # A clean parse clears them.
+        assert _run(capsys, "poll", "--all")[0] == 0
+        assert json.loads(_run(capsys, "feeds", "--json")[1])[0]["warnings"] == []

@@ -156,6 +156,7 @@ def _feed_to_dict(feed: FeedConfig, state: FeedState | None, config: Config) -> 
         "gone": bool(state and state.gone),
         "last_error": (state.last_error if state and state.error_count else None),
         "error": (state.error_text or None) if state else None,
+        "warnings": state.warnings if state else [],
         "last_status": state.last_status if state else None,
         "error_count": state.error_count if state else 0,
         "last_success": iso_utc(state.last_success if state else None),
@@ -185,6 +186,7 @@ def _print_table(config: Config, states: dict[str, FeedState]) -> None:
                 unread=str(state.unread_count if state else 0),
                 starred=str(state.starred_count if state else 0),
                 error=clean_line(state.error_text if state else "", max_length=500),
+                warning=clean_line("; ".join(state.warnings) if state else "", max_length=500),
             )
         )
     screen = console()

@@ -101,6 +101,14 @@ def _print_report(report: PollReport, config: Config) -> None:
     screen = console()
     if table.row_count:
         screen.print(table)
+    for res in report.results:
+        # A feed cut to its newest 10,000 items, or entries skipped, is said.
+        feed = feeds_by_url.get(res.url)
+        name = (feed.name if feed and feed.name else "") or res.name or res.url
+        for warning in res.warnings:
+            screen.print(
+                Text(f"warning: {clean_line(name)}: {clean_line(warning)}", style="yellow")
+            )
     not_due = f" ({totals['skipped']} not due)" if totals["skipped"] else ""
     errors = f"{totals['errors']} error" + ("" if totals["errors"] == 1 else "s")
     unchanged = f"{totals['unchanged']} feeds unchanged, " if totals["unchanged"] else ""
