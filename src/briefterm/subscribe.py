@@ -21,7 +21,16 @@ from briefterm.fetch import FetchResult, fetch, make_client
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
-class RateLimited(BrieftermError):
+class FetchFailed(BrieftermError):
+    """The feed could not be downloaded right now (network error or HTTP error status)."""
+
+    def __init__(self, message: str, error: str, status: int | None) -> None:
+        super().__init__(message)
+        self.error = error
+        self.status = status
+
+
+class RateLimited(FetchFailed):
     """The feed answered 429/503 at ``add``: a temporary refusal, so subscribe anyway.
 
     ``retry_after`` is the server's Retry-After in seconds (capped by
@@ -29,10 +38,8 @@ class RateLimited(BrieftermError):
     """
 
     def __init__(self, url: str, error: str, status: int | None, retry_after: float | None):
-        super().__init__(f"{url} is rate-limiting briefterm right now ({error})")
+        super().__init__(f"{url} is rate-limiting briefterm right now ({error})", error, status)
         self.url = url
-        self.error = error
-        self.status = status
         self.retry_after = retry_after
 
 
@@ -91,16 +98,19 @@ def find_feed(url: str, limits: PollConfig) -> FoundFeed:
     """The feed for ``url`` (itself, or the first readable feed an HTML page links to).
 
     ``limits`` bound the downloads as they bound a poll. A feed that answers
-    429 or 503 raises :class:`RateLimited` (the caller may subscribe anyway);
-    any other failure raises :class:`BrieftermError`.
+    429 or 503 raises :class:`RateLimited` (the caller may subscribe anyway),
+    any other download failure :class:`FetchFailed`, and a document that is
+    not a readable feed :class:`BrieftermError`.
     """
     result = _fetch_once(url, limits)
     if result.error:
         if result.status in _TEMPORARY:
             raise RateLimited(url, result.error, result.status, result.retry_after)
-        raise BrieftermError(
+        raise FetchFailed(
             f"cannot subscribe to {url}: {result.error}; if it is only down for now, "
-            "`briefterm add --no-poll` subscribes without fetching it"
+            "`briefterm add --no-poll` subscribes to it anyway",
+            result.error,
+            result.status,
         )
     if not parse.looks_like_feed(result.body) and looks_like_html(result.body, result.content_type):
         links = parse.discover_feed_links(result.body, result.final_url or url)

@@ -79,16 +79,17 @@ def test_add_of_a_rate_limited_feed_subscribes_and_honours_retry_after(
         assert server.hits("/limited.xml") == 1
 
 
-def test_add_no_poll_subscribes_a_failing_feed_without_fetching(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
+def test_add_no_poll_subscribes_a_failing_feed(capsys: pytest.CaptureFixture[str]) -> None:
     with LoopbackServer() as server:
         url = server.route("/missing.xml", Reply(status=404))
         code, out, err = _run(capsys, "add", url, "--no-poll", "--name", "Later")
         assert code == 0, err
-        assert "subscribed: Later" in out
-        assert server.hits("/missing.xml") == 0
+        assert "subscribed: Later; it failed now (HTTP 404 Not Found)" in out
+        assert server.hits("/missing.xml") == 1  # only the discovery request
     assert [feed.url for feed in load_config().feeds] == [url]
+    with Store(paths.database_path()) as store:
+        state = store.get_feed(url)
+    assert state is not None and state.status == "error" and state.last_status == 404
 
 
 def test_add_of_a_404_refuses_and_suggests_no_poll(capsys: pytest.CaptureFixture[str]) -> None:
@@ -311,7 +312,7 @@ def test_feeds_table_shows_a_homograph_host_as_punycode(
 ) -> None:
     monkeypatch.setenv("COLUMNS", "200")  # room for the whole URL
     url = "https://\u0430pple.com/feed.xml"  # Cyrillic "а"
-    assert _run(capsys, "add", url, "--no-poll")[0] == 0
+    add_subscription(paths.config_path(), FeedConfig(url=url))  # no request to a real name
     code, out, err = _run(capsys, "feeds")
     assert code == 0, err
     assert "xn--pple-43d.com" in out and "\u0430pple" not in out
@@ -331,7 +332,7 @@ def test_parse_warnings_reach_the_poll_summary_and_feeds(
 ) -> None:
     with LoopbackServer() as server:
         url = server.route("/dup.xml", [Reply(body=DUPLICATED), Reply(body=RSS)])
-        assert _run(capsys, "add", url, "--no-poll", "--name", "Dup")[0] == 0
+        add_subscription(paths.config_path(), FeedConfig(url=url, name="Dup"))
         code, out, err = _run(capsys, "poll")
         assert code == 0, err
         assert "warning: Dup: 2 entries repeated an earlier entry's id and were skipped" in out

@@ -84,7 +84,7 @@ def _add_feed_commands(commands: _Commands) -> None:
     p.add_argument(
         "--no-poll",
         action="store_true",
-        help="subscribe to URL as given without fetching it (no feed discovery)",
+        help="do not fetch entries now; subscribe even if the feed cannot be reached now",
     )
 
     p = commands.add("remove", "unsubscribe from a feed and drop its cached entries")

@@ -20,7 +20,7 @@ from briefterm.config import (
 from briefterm.errors import BrieftermError, UsageError
 from briefterm.models import FeedState
 from briefterm.sanitize import clean_line
-from briefterm.subscribe import RateLimited, find_feed
+from briefterm.subscribe import FetchFailed, RateLimited, find_feed
 from briefterm.timefmt import age_label, due_label, iso_utc
 from briefterm.urls import display_host_url, is_http_url
 
@@ -64,14 +64,15 @@ def cmd_add(args: argparse.Namespace) -> int:
         return sync_add(args, config)
     if config.feed(url):
         return _update_existing(args, url)
-    if args.no_poll:
-        # Subscribe without a single request: the feed may be down right now,
-        # and the user asked for no network.
-        return _subscribe_unfetched(args, url)
     try:
         found = find_feed(url, config.poll)
-    except RateLimited as limited:
+    except RateLimited as limited:  # temporary: subscribe, and wait as asked
         return _subscribe_unfetched(args, url, limited)
+    except FetchFailed as failed:
+        if not args.no_poll:
+            raise
+        # --no-poll: the user wants the subscription whatever the feed does now.
+        return _subscribe_unfetched(args, url, failed)
     for skipped, why in found.skipped:
         out(f"skipped {clean_line(skipped, max_length=300)}: {clean_line(why, max_length=300)}")
     if found.url != url:
@@ -89,10 +90,8 @@ def cmd_add(args: argparse.Namespace) -> int:
     return 0
 
 
-def _subscribe_unfetched(
-    args: argparse.Namespace, url: str, limited: RateLimited | None = None
-) -> int:
-    """Subscribe ``url`` as given, unread; with ``limited``, schedule it after Retry-After."""
+def _subscribe_unfetched(args: argparse.Namespace, url: str, failed: FetchFailed) -> int:
+    """Subscribe ``url`` as given although it cannot be fetched now; honour a Retry-After."""
     name = clean_line(args.name)
     add_subscription(
         config_file(args), FeedConfig(url=url, name=name, section=clean_line(args.section))
@@ -100,16 +99,14 @@ def _subscribe_unfetched(
     with open_store() as store:
         feed_id = store.ensure_feed(url, name)
         label = clean_line(name or display_host_url(url))
-        if limited is None:
-            out(f"subscribed: {label} (not fetched; `briefterm poll` fetches it)")
-            return 0
         now = time.time()
-        next_due = now + limited.retry_after if limited.retry_after is not None else None
+        wait = failed.retry_after if isinstance(failed, RateLimited) else None
+        next_due = now + wait if wait is not None else None
         store.update_feed(
             feed_id,
             last_attempt=now,
-            last_status=limited.status,
-            last_error=limited.error,
+            last_status=failed.status,
+            last_error=failed.error,
             error_count=1,
             next_due=next_due,
         )
@@ -118,7 +115,8 @@ def _subscribe_unfetched(
         if next_due is not None
         else "it will be tried at the next poll"
     )
-    out(f"subscribed: {label}; the server is rate-limiting ({clean_line(limited.error)}), {when}")
+    why = "the server is rate-limiting" if isinstance(failed, RateLimited) else "it failed now"
+    out(f"subscribed: {label}; {why} ({clean_line(failed.error)}), {when}")
     return 0
 
 
