@@ -14,6 +14,11 @@
 * redirects followed by hand: at most ``max_redirects``, http(s) targets only,
   loops detected, and a permanent move reported only when every hop was a
   301/308 (a 302 anywhere means "ask the old URL again next time");
+* a redirect from a feed on a public host into a private or local address
+  (loopback, link-local 169.254/16 where cloud metadata lives, RFC 1918,
+  fc00::/7, 0.0.0.0) is refused unless ``allow_private_redirects``: a feed
+  must not make the reader probe the user's own network
+  (:func:`private_redirect_refused`);
 * conditional GET (If-None-Match / If-Modified-Since) so unchanged feeds cost
   one small 304.
 
@@ -25,11 +30,13 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import errno
+import ipaddress
+import socket
 import sys
 import time
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http import HTTPStatus
 from urllib.parse import urljoin, urlsplit
 
@@ -57,6 +64,10 @@ DEFAULT_USER_AGENT = f"briefterm/{__version__} (+https://pypi.org/project/brieft
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _PERMANENT = frozenset({301, 308})
 _DECODE_STEP = 256 * 1024  # most bytes zlib may produce per call
+MAX_VALIDATOR = 1024
+"""Longest ETag / Last-Modified stored and sent back; real ones are under 100 bytes."""
+MAX_STORED_URL = 4096
+_REFUSED_VALIDATORS = frozenset({400, 431})  # 431: request header fields too large
 _DEFAULT_LIMITS = PollConfig()
 
 
@@ -207,6 +218,91 @@ def parse_retry_after(value: str | None, cap: float, now: float | None = None) -
     except (OverflowError, OSError, ValueError):
         return None
     return float(min(max(delay, 0.0), cap))
+
+
+def sane_validator(value: str | None) -> str | None:
+    """``value`` (an ETag or Last-Modified) if it is worth storing and sending back, else None.
+
+    A server's header is untrusted: a 20 KB ETag stored and re-sent makes a
+    server with an 8 KB header limit answer 431 on every later poll, and a
+    CR/LF or non-ASCII byte cannot go back into a request at all. Anything
+    longer than :data:`MAX_VALIDATOR` or outside printable ASCII is dropped
+    (the feed is then fetched unconditionally, which is always correct).
+    """
+    if not value:
+        return None
+    value = value.strip()
+    if not value or len(value) > MAX_VALIDATOR:
+        return None
+    if not all(" " <= ch <= "~" for ch in value):
+        return None
+    return value
+
+
+def validator_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
+    """The conditional-GET headers for stored validators (insane ones left out)."""
+    headers: dict[str, str] = {}
+    if etag := sane_validator(etag):
+        headers["If-None-Match"] = etag
+    if last_modified := sane_validator(last_modified):
+        headers["If-Modified-Since"] = last_modified
+    return headers
+
+
+def validators_refused(result: FetchResult, sent: dict[str, str]) -> bool:
+    """True when a failed fetch's 400/431 may be the server refusing the validators sent."""
+    return bool(sent) and result.error is not None and result.status in _REFUSED_VALIDATORS
+
+
+_Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def is_private_address(address: _Address) -> bool:
+    """True for an address outside the public internet (loopback, RFC 1918, link-local…)."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return not address.is_global or address.is_multicast
+
+
+async def host_addresses(host: str) -> list[_Address]:
+    """The addresses ``host`` names: itself if an IP literal, else its DNS answer ([] if none)."""
+    try:
+        return [ipaddress.ip_address(host)]
+    except ValueError:
+        pass
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return []  # the connection will fail with its own clear message
+    found: list[_Address] = []
+    for info in infos:
+        try:
+            found.append(ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]))
+        except ValueError:
+            continue
+    return found
+
+
+async def private_redirect_refused(feed_url: str, target: str, limits: PollConfig) -> str | None:
+    """Why a redirect from ``feed_url`` to ``target`` is refused, or None to follow it.
+
+    The one place the policy lives: a target whose host is, or resolves to, a
+    private or local address is refused when the feed's own host is public.
+    A feed the user subscribed on a private or local address (a home server,
+    a test server on 127.0.0.1) may redirect within private ranges.
+    """
+    if limits.allow_private_redirects:
+        return None
+    host = urlsplit(target).hostname or ""
+    if not any(is_private_address(a) for a in await host_addresses(host)):
+        return None
+    if any(is_private_address(a) for a in await host_addresses(urlsplit(feed_url).hostname or "")):
+        return None
+    return (
+        f"a redirect from a public feed to a private or local address was refused "
+        f"({clean_line(host, max_length=100)}); set poll.allow_private_redirects = true "
+        "if you trust this feed"
+    )
 
 
 def _status_error(status: int, reason: str) -> str:
@@ -404,6 +500,8 @@ async def _fetch(
                     )
                 if target in seen:
                     raise _FetchError(f"redirect loop at {_show_url(target)}")
+                if refused := await private_redirect_refused(result.url, target, limits):
+                    raise _FetchError(refused)
                 seen.add(target)
                 hops.append(status)
                 url = target
@@ -412,11 +510,12 @@ async def _fetch(
                 hops
                 and all(h in _PERMANENT for h in hops)
                 and (status == 304 or 200 <= status < 300)
+                and len(url) <= MAX_STORED_URL
             ):
                 # Only a move that leads somewhere working is worth remembering.
                 result.permanent_redirect_url = url
-            result.etag = response.headers.get("etag")
-            result.last_modified = response.headers.get("last-modified")
+            result.etag = sane_validator(response.headers.get("etag"))
+            result.last_modified = sane_validator(response.headers.get("last-modified"))
             if status == 304:
                 result.not_modified = True
                 return
@@ -447,18 +546,28 @@ async def fetch(
 
     ``client`` should come from :func:`make_client` (redirects must be off:
     they are followed here). ``etag`` and ``last_modified`` come from the
-    previous successful fetch and make the request conditional.
+    previous successful fetch and make the request conditional; overlong or
+    malformed ones are not sent (:func:`sane_validator`). When the server
+    answers 400/431 to a conditional request, it is asked once more without
+    them, and validators equal to the refused ones are not returned (so the
+    caller forgets them).
     """
     started = time.monotonic()
     result = FetchResult(url=url, final_url=url)
-    headers: dict[str, str] = {}
-    if etag:
-        headers["If-None-Match"] = etag
-    if last_modified:
-        headers["If-Modified-Since"] = last_modified
+    headers = validator_headers(etag, last_modified)
     try:
         async with asyncio.timeout(limits.timeout):
-            await _fetch(client, result, headers, limits)
+            try:
+                await _fetch(client, result, headers, limits)
+            except _FetchError as exc:
+                if not validators_refused(replace(result, error=str(exc)), headers):
+                    raise
+                result = FetchResult(url=url, final_url=url)
+                await _fetch(client, result, {}, limits)
+                if result.etag == headers.get("If-None-Match"):
+                    result.etag = None
+                if result.last_modified == headers.get("If-Modified-Since"):
+                    result.last_modified = None
     except _FetchError as exc:
         result.error = str(exc)
     except TimeoutError:

@@ -129,9 +129,16 @@ class FeedState:
     last_error: str | None = None
     last_status: int | None = None
     gone: bool = False
+    parse_warnings: str = ""
+    """What the last parse read differently or cut, one sentence per line."""
     entry_count: int = 0
     unread_count: int = 0
     starred_count: int = 0
+
+    @property
+    def warnings(self) -> list[str]:
+        """:attr:`parse_warnings` as a list (empty when the last parse was clean)."""
+        return [line for line in self.parse_warnings.splitlines() if line]
 
     @property
     def effective_url(self) -> str:
@@ -220,7 +227,9 @@ class Entry:
     @property
     def outlet(self) -> str:
         """Who reported it: "Publisher via Feed" for a wire item, else the feed."""
-        feed = self.feed_title or self.feed_url
+        from briefterm.urls import display_host_url  # a homograph host shows as xn--
+
+        feed = display_host_url(self.feed_title or self.feed_url)
         if self.source_title and self.source_title != feed:
             return f"{self.source_title} via {feed}"
         return feed

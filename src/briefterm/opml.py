@@ -102,6 +102,27 @@ _ENTITIES = (
 )
 
 
+def _syntax_error(message: str) -> str:
+    """One sentence for a parse failure; libxml2's limits get words a user can act on.
+
+    Its own text for them ("Excessive depth in document: 256, use
+    XML_PARSE_HUGE option") names a parser flag the user cannot set.
+    """
+    low = message.lower()
+    if "excessive depth" in low:
+        return (
+            "the OPML file nests its elements more than 256 levels deep; "
+            "no real subscription list does, so it was not read"
+        )
+    if "buffer size limit" in low or "resource limit" in low or "huge" in low:
+        return (
+            "the OPML file holds a single name, URL or text larger than the XML parser "
+            "reads (10 MB); it was not read"
+        )
+    reason = clean_line(message, max_length=300)
+    return f"the file is not valid XML: {reason}"
+
+
 def _parse_tree(data: bytes) -> etree._Element:
     """The root element of ``data``, refusing entity declarations before and after parsing."""
     # Imported here, not at the top: exporting OPML never needs lxml.
@@ -115,8 +136,7 @@ def _parse_tree(data: bytes) -> etree._Element:
         root = xmlsafe.fromstring(data)
     except etree.XMLSyntaxError as exc:
         # exc.msg, not str(exc): the latter ends in "(<string>, line 1)".
-        reason = clean_line(exc.msg or str(exc), max_length=300)
-        raise OpmlError(f"the file is not valid XML: {reason}") from None
+        raise OpmlError(_syntax_error(exc.msg or str(exc))) from None
     if xmlsafe.tree_declares_entities(root):
         raise OpmlError(_ENTITIES)
     return root

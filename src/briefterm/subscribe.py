@@ -21,6 +21,31 @@ from briefterm.fetch import FetchResult, fetch, make_client
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
+class FetchFailed(BrieftermError):
+    """The feed could not be downloaded right now (network error or HTTP error status)."""
+
+    def __init__(self, message: str, error: str, status: int | None) -> None:
+        super().__init__(message)
+        self.error = error
+        self.status = status
+
+
+class RateLimited(FetchFailed):
+    """The feed answered 429/503 at ``add``: a temporary refusal, so subscribe anyway.
+
+    ``retry_after`` is the server's Retry-After in seconds (capped by
+    ``poll.max_retry_after``), or None when it sent none.
+    """
+
+    def __init__(self, url: str, error: str, status: int | None, retry_after: float | None):
+        super().__init__(f"{url} is rate-limiting briefterm right now ({error})", error, status)
+        self.url = url
+        self.retry_after = retry_after
+
+
+_TEMPORARY = frozenset({429, 503})
+
+
 class FoundFeed(NamedTuple):
     """A readable feed: its URL, its own title, and the page's feeds tried before it."""
 
@@ -72,11 +97,21 @@ def _first_readable(page: str, links: list[str], limits: PollConfig) -> FoundFee
 def find_feed(url: str, limits: PollConfig) -> FoundFeed:
     """The feed for ``url`` (itself, or the first readable feed an HTML page links to).
 
-    ``limits`` bound the downloads as they bound a poll.
+    ``limits`` bound the downloads as they bound a poll. A feed that answers
+    429 or 503 raises :class:`RateLimited` (the caller may subscribe anyway),
+    any other download failure :class:`FetchFailed`, and a document that is
+    not a readable feed :class:`BrieftermError`.
     """
     result = _fetch_once(url, limits)
     if result.error:
-        raise BrieftermError(f"cannot subscribe to {url}: {result.error}")
+        if result.status in _TEMPORARY:
+            raise RateLimited(url, result.error, result.status, result.retry_after)
+        raise FetchFailed(
+            f"cannot subscribe to {url}: {result.error}; if it is only down for now, "
+            "`briefterm add --no-poll` subscribes to it anyway",
+            result.error,
+            result.status,
+        )
     if not parse.looks_like_feed(result.body) and looks_like_html(result.body, result.content_type):
         links = parse.discover_feed_links(result.body, result.final_url or url)
         if not links:

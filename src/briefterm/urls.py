@@ -8,8 +8,9 @@ URL a user types (config, ``add``, OPML) passes :func:`is_http_url`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from briefterm.sanitize import clean_line
 
@@ -152,3 +153,68 @@ def is_tracking_param(name: str) -> bool:
     """
     lower = name.lower()
     return lower in _TRACKING_PARAMS or lower.startswith(_TRACKING_PREFIXES)
+
+
+# Scripts that legitimately share one label: Japanese mixes Han, Hiragana and
+# Katakana (and Latin), Korean Hangul and Han. Latin with Cyrillic or Greek is
+# the homograph attack ("аpple.com" with a Cyrillic "а").
+_EAST_ASIAN = frozenset({"CJK", "HIRAGANA", "KATAKANA", "HANGUL", "IDEOGRAPHIC"})
+
+
+def _label_scripts(label: str) -> set[str]:
+    scripts: set[str] = set()
+    for ch in label:
+        if not ch.isalpha():
+            continue  # digits and hyphens belong to every script
+        if ch.isascii():
+            scripts.add("LATIN")
+            continue
+        first = unicodedata.name(ch, "UNKNOWN").split(" ", 1)[0]
+        scripts.add("CJK" if first in _EAST_ASIAN else first)
+    return scripts
+
+
+def _mixed_script(label: str) -> bool:
+    scripts = _label_scripts(label)
+    return len(scripts) > 1 and not scripts <= {"LATIN", "CJK"}
+
+
+def _punycode(label: str) -> str:
+    if label.isascii():
+        return label
+    try:
+        return "xn--" + label.lower().encode("punycode").decode("ascii")
+    except UnicodeError:
+        return label.encode("ascii", "backslashreplace").decode("ascii")
+
+
+@lru_cache(maxsize=4096)
+def display_host(host: str) -> str:
+    """``host`` as it may be shown: punycode (``xn--``) when a label mixes scripts.
+
+    A name such as "аpple.com" (Cyrillic "а") would otherwise look exactly
+    like the real one. Single-script names ("яндекс.рф", "例え.jp",
+    "bücher.de") stay readable.
+    """
+    if host.isascii():
+        return host
+    labels = host.split(".")
+    if not any(_mixed_script(label) for label in labels):
+        return host
+    return ".".join(_punycode(label) for label in labels)
+
+
+def display_host_url(url: str) -> str:
+    """``url`` with its host shown by :func:`display_host` (unchanged when it is fine)."""
+    if url.isascii():
+        return url
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        port = f":{parts.port}" if parts.port is not None else ""
+    except ValueError:
+        return url
+    if not host or display_host(host) == host:
+        return url
+    userinfo, at, _ = parts.netloc.rpartition("@")
+    return urlunsplit(parts._replace(netloc=userinfo + at + display_host(host) + port))

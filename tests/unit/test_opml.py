@@ -274,3 +274,19 @@ def test_read_opml_stops_at_the_limit() -> None:
         read_opml(endless)
     assert endless.served == MAX_BYTES + 1  # not a byte more than it needs
     assert read_opml(io.BytesIO(fixture("simple.opml"))) == fixture("simple.opml")
+
+
+def _opml_body(body: str) -> bytes:
+    return f'<?xml version="1.0"?><opml version="2.0"><body>{body}</body></opml>'.encode()
+
+
+def test_parser_limits_are_said_without_libxml_jargon() -> None:
+    # The fault run: "Excessive depth in document: 256, use XML_PARSE_HUGE option".
+    deep = _opml_body('<outline text="f">' * 10_000 + "</outline>" * 10_000)
+    with pytest.raises(OpmlError, match="more than 256 levels deep") as deep_err:
+        parse_opml(deep)
+    huge = _opml_body(f'<outline text="{"n" * 10_000_001}" xmlUrl="https://x.example/f"/>')
+    with pytest.raises(OpmlError, match="larger than the XML parser reads") as huge_err:
+        parse_opml(huge)
+    for exc in (deep_err.value, huge_err.value):
+        assert "XML_PARSE_HUGE" not in str(exc) and "\n" not in str(exc)

@@ -45,6 +45,13 @@ class FeedRow:
     unread: str
     starred: str
     error: str
+    warning: str = ""
+    """The last parse's warnings; shown in the error's place when there is no error."""
+
+    @property
+    def note(self) -> str:
+        """The error, else the warning (prefixed), else ''."""
+        return self.error or (f"warning: {self.warning}" if self.warning else "")
 
     def cells(self) -> tuple[str, ...]:
         """The cells in :data:`HEADERS` order."""
@@ -57,7 +64,7 @@ class FeedRow:
             self.entries,
             self.unread,
             self.starred,
-            self.error,
+            self.note,
         )
 
 
@@ -112,11 +119,12 @@ def render_feed_table(rows: Sequence[FeedRow], console: Console) -> list[Text]:
         cells = row.cells()
         styles = ["", "", STATUS_STYLES.get(row.status, "")]
         first = line(cells[:8], styles)
-        if not row.error:
+        if not row.note:
             lines.append(first)
             continue
+        note_style = "red" if row.error else "yellow"
         if inline:
-            wrapped = Text(row.error, style="red").wrap(console, widths[8])
+            wrapped = Text(row.note, style=note_style).wrap(console, widths[8])
             indent = " " * (sum(widths[:8]) + len(gap) * 8)
             first.append(gap)
             first.append_text(wrapped[0])
@@ -124,6 +132,8 @@ def render_feed_table(rows: Sequence[FeedRow], console: Console) -> list[Text]:
             lines += [Text(indent) + part for part in wrapped[1:]]
         else:
             lines.append(first)
-            wrapped = Text("↳ " + row.error, style="red").wrap(console, max(20, console.width - 4))
+            wrapped = Text("↳ " + row.note, style=note_style).wrap(
+                console, max(20, console.width - 4)
+            )
             lines += [Text("    ") + part for part in wrapped]
     return lines

@@ -84,7 +84,11 @@ def _add_feed_commands(commands: _Commands) -> None:
     p.add_argument("url", metavar="URL")
     p.add_argument("--section", metavar="S", default="", help="section for the feed's entries")
     p.add_argument("--name", metavar="N", default="", help="display name (default: feed title)")
-    p.add_argument("--no-poll", action="store_true", help="do not fetch entries now")
+    p.add_argument(
+        "--no-poll",
+        action="store_true",
+        help="do not fetch entries now; subscribe even if the feed cannot be reached now",
+    )
 
     p = commands.add("remove", "unsubscribe from a feed and drop its cached entries")
     p.add_argument("url", metavar="URL")

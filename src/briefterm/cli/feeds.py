@@ -20,9 +20,9 @@ from briefterm.config import (
 from briefterm.errors import BrieftermError, UsageError
 from briefterm.models import FeedState
 from briefterm.sanitize import clean_line
-from briefterm.subscribe import find_feed
+from briefterm.subscribe import FetchFailed, RateLimited, find_feed
 from briefterm.timefmt import age_label, due_label, iso_utc
-from briefterm.urls import is_http_url
+from briefterm.urls import display_host_url, is_http_url
 
 
 def _update_existing(args: argparse.Namespace, url: str, found_on: str = "") -> int:
@@ -64,7 +64,15 @@ def cmd_add(args: argparse.Namespace) -> int:
         return sync_add(args, config)
     if config.feed(url):
         return _update_existing(args, url)
-    found = find_feed(url, config.poll)
+    try:
+        found = find_feed(url, config.poll)
+    except RateLimited as limited:  # temporary: subscribe, and wait as asked
+        return _subscribe_unfetched(args, url, limited)
+    except FetchFailed as failed:
+        if not args.no_poll:
+            raise
+        # --no-poll: the user wants the subscription whatever the feed does now.
+        return _subscribe_unfetched(args, url, failed)
     for skipped, why in found.skipped:
         out(f"skipped {clean_line(skipped, max_length=300)}: {clean_line(why, max_length=300)}")
     if found.url != url:
@@ -79,6 +87,36 @@ def cmd_add(args: argparse.Namespace) -> int:
         out(f"subscribed: {clean_line(label)} ({found.url})")
         if not args.no_poll:
             poll_one(store, load(args), found.url)  # reloaded: now with the new feed
+    return 0
+
+
+def _subscribe_unfetched(args: argparse.Namespace, url: str, failed: FetchFailed) -> int:
+    """Subscribe ``url`` as given although it cannot be fetched now; honour a Retry-After."""
+    name = clean_line(args.name)
+    add_subscription(
+        config_file(args), FeedConfig(url=url, name=name, section=clean_line(args.section))
+    )
+    with open_store() as store:
+        feed_id = store.ensure_feed(url, name)
+        label = clean_line(name or display_host_url(url))
+        now = time.time()
+        wait = failed.retry_after if isinstance(failed, RateLimited) else None
+        next_due = now + wait if wait is not None else None
+        store.update_feed(
+            feed_id,
+            last_attempt=now,
+            last_status=failed.status,
+            last_error=failed.error,
+            error_count=1,
+            next_due=next_due,
+        )
+    when = (
+        f"it will be tried {due_label(next_due, now)}, as the server asked"
+        if next_due is not None
+        else "it will be tried at the next poll"
+    )
+    why = "the server is rate-limiting" if isinstance(failed, RateLimited) else "it failed now"
+    out(f"subscribed: {label}; {why} ({clean_line(failed.error)}), {when}")
     return 0
 
 
@@ -116,6 +154,7 @@ def _feed_to_dict(feed: FeedConfig, state: FeedState | None, config: Config) -> 
         "gone": bool(state and state.gone),
         "last_error": (state.last_error if state and state.error_count else None),
         "error": (state.error_text or None) if state else None,
+        "warnings": state.warnings if state else [],
         "last_status": state.last_status if state else None,
         "error_count": state.error_count if state else 0,
         "last_success": iso_utc(state.last_success if state else None),
@@ -136,7 +175,7 @@ def _print_table(config: Config, states: dict[str, FeedState]) -> None:
         state = states.get(feed.url)
         rows.append(
             FeedRow(
-                feed=clean_line(_name(feed, state) or feed.url),
+                feed=clean_line(_name(feed, state) or display_host_url(feed.url)),
                 section=clean_line(feed.section),
                 status=state.status if state else "new",
                 last_ok=age_label(state.last_success if state else None, now),
@@ -145,6 +184,7 @@ def _print_table(config: Config, states: dict[str, FeedState]) -> None:
                 unread=str(state.unread_count if state else 0),
                 starred=str(state.starred_count if state else 0),
                 error=clean_line(state.error_text if state else "", max_length=500),
+                warning=clean_line("; ".join(state.warnings) if state else "", max_length=500),
             )
         )
     screen = console()

@@ -102,6 +102,11 @@ def _print_report(report: PollReport, config: Config, *, verbose: bool = False) 
             if res.status in ("error", "skipped"):
                 name = clean_line(_display_name(res, names), max_length=60)
                 out(f"{res.status.replace('_', ' ')}: {name}: {clean_line(_error_text(res))}")
+    for res in report.results:
+        # A feed cut to its newest 10,000 items, or entries skipped, is said.
+        name = clean_line(_display_name(res, names), max_length=60)
+        for warning in res.warnings:
+            out(f"warning: {name}: {clean_line(warning)}")
     not_due = f" ({totals['skipped']} not due)" if totals["skipped"] else ""
     errors = counted(totals["errors"], "error")
     unchanged = f"{counted(totals['unchanged'], 'feed')} unchanged, " if totals["unchanged"] else ""

@@ -217,6 +217,7 @@ POLL_KEYS: dict[str, Checker] = {
     "default_interval": _integer(1, YEAR_MINUTES, what="minutes"),
     "max_retry_after": _integer(0, 30 * DAY_SECONDS, what="seconds"),
     "user_agent": _user_agent,
+    "allow_private_redirects": _boolean,
 }
 
 UI_KEYS: dict[str, Checker] = {
@@ -388,4 +389,6 @@ def config_warnings(config: Config) -> list[str]:
                 f'sections[{number}] ("{section.name}") has no rules and no feed names it, '
                 "so it stays empty"
             )
-    return warnings
+    from briefterm.links import browser_shell_warnings  # links needs no config: no cycle
+
+    return warnings + browser_shell_warnings(config.browser)

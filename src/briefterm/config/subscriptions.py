@@ -7,7 +7,10 @@ config.toml survive every subscription change.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import fcntl
+import os
+from collections.abc import Iterable, Iterator
 from dataclasses import fields, replace
 from pathlib import Path
 
@@ -42,6 +45,32 @@ def _write_subscriptions(path: Path, feeds: list[FeedConfig]) -> None:
     atomic_write_text(path, SUBSCRIPTIONS_HEADER + body)
 
 
+@contextlib.contextmanager
+def _locked(subs_file: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``subscriptions.toml.lock`` beside ``subs_file``.
+
+    Every change is read-modify-write: two ``briefterm add`` at once would
+    each read the old file and the second write would drop the first feed.
+    The lock is on a separate file because the managed file itself is
+    replaced (``os.replace``) on every write, so a lock on it would guard a
+    file nobody reads any more. flock is released when the descriptor closes,
+    so a killed process never leaves it held.
+    """
+    subs_file.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = subs_file.with_name(subs_file.name + ".lock")
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot lock {lock_path} to change the subscriptions: {exc.strerror or exc}"
+        ) from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
 def add_subscriptions(config_file: Path, feeds: Iterable[FeedConfig]) -> list[FeedConfig]:
     """Add feeds to ``subscriptions.toml`` beside ``config_file``; one atomic write.
 
@@ -49,18 +78,21 @@ def add_subscriptions(config_file: Path, feeds: Iterable[FeedConfig]) -> list[Fe
     left out. Returns the feeds actually added, in order.
     """
     subs_file = paths.subscriptions_path(config_file)
-    existing = parse_subscriptions(subs_file)
-    known = own_feed_urls(config_file) | {feed.url for feed in existing}
-    added: list[FeedConfig] = []
-    for feed in feeds:
+    wanted = list(feeds)
+    for feed in wanted:
         if not is_http_url(feed.url):
             raise ConfigError(f"{feed.url!r} is not an http(s) URL; only web feeds can be added")
-        if feed.url in known:
-            continue
-        known.add(feed.url)
-        added.append(feed)
-    if added:
-        _write_subscriptions(subs_file, existing + added)
+    with _locked(subs_file):
+        existing = parse_subscriptions(subs_file)
+        known = own_feed_urls(config_file) | {feed.url for feed in existing}
+        added: list[FeedConfig] = []
+        for feed in wanted:
+            if feed.url in known:
+                continue
+            known.add(feed.url)
+            added.append(feed)
+        if added:
+            _write_subscriptions(subs_file, existing + added)
     return added
 
 
@@ -85,20 +117,21 @@ def update_subscription(
             "[[feeds]] block there (briefterm does not edit your config.toml)"
         )
     subs_file = paths.subscriptions_path(config_file)
-    feeds = parse_subscriptions(subs_file)
-    for index, feed in enumerate(feeds):
-        if feed.url != url:
-            continue
-        changed = replace(
-            feed,
-            name=feed.name if name is None else name,
-            section=feed.section if section is None else section,
-        )
-        if changed == feed:
-            return None
-        feeds[index] = changed
-        _write_subscriptions(subs_file, feeds)
-        return changed
+    with _locked(subs_file):
+        feeds = parse_subscriptions(subs_file)
+        for index, feed in enumerate(feeds):
+            if feed.url != url:
+                continue
+            changed = replace(
+                feed,
+                name=feed.name if name is None else name,
+                section=feed.section if section is None else section,
+            )
+            if changed == feed:
+                return None
+            feeds[index] = changed
+            _write_subscriptions(subs_file, feeds)
+            return changed
     return None
 
 
@@ -117,9 +150,10 @@ def remove_subscription(config_file: Path, url: str) -> bool:
             "(briefterm does not edit your config.toml)"
         )
     subs_file = paths.subscriptions_path(config_file)
-    existing = parse_subscriptions(subs_file)
-    remaining = [feed for feed in existing if feed.url != url]
-    if len(remaining) != len(existing):
-        _write_subscriptions(subs_file, remaining)
-        return True
+    with _locked(subs_file):
+        existing = parse_subscriptions(subs_file)
+        remaining = [feed for feed in existing if feed.url != url]
+        if len(remaining) != len(existing):
+            _write_subscriptions(subs_file, remaining)
+            return True
     return False

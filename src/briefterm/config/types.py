@@ -89,6 +89,8 @@ class PollConfig:
     """Cap in seconds on a server's Retry-After."""
     user_agent: str = ""
     """User-Agent header; empty means "briefterm/VERSION"."""
+    allow_private_redirects: bool = False
+    """Follow a public feed's redirect into a private or local address range."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,7 @@ from briefterm.poller.schedule import (
 )
 from briefterm.sanitize import clean_line
 from briefterm.store import Store, StoreError, describe_store_error
+from briefterm.store._feeds import stored_warnings
 from briefterm.urls import host_and_port, safe_url
 
 if TYPE_CHECKING:
@@ -186,6 +187,8 @@ class _Poll:
         fields["site_link"] = safe_url(parsed.link)
         fields["etag"] = fetched.etag
         fields["last_modified"] = fetched.last_modified
+        warnings = stored_warnings(parsed.warnings)
+        fields["parse_warnings"] = "\n".join(warnings)
         upserted = await self.write(
             self.store.upsert_entries,
             job.state.id,
@@ -201,6 +204,7 @@ class _Poll:
             new=upserted.new,
             updated=upserted.updated,
             http_status=fetched.status,
+            warnings=warnings,
         )
 
     async def _not_modified(self, job: DueFeed, fetched: FetchResult) -> FeedResult:

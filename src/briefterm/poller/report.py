@@ -21,6 +21,8 @@ class FeedResult:
     error: str | None = None
     http_status: int | None = None
     seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    """What parsing read differently or cut (ParsedFeed.warnings), for the summary."""
 
 
 class _Total:

@@ -7,7 +7,11 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from briefterm.models import FeedState
+from briefterm.sanitize import clean_line
 from briefterm.store._base import StoreBase
+
+MAX_WARNINGS = 5
+"""Parse warnings kept per feed; a feed's warnings are sentences, not a log."""
 
 FEED_FIELDS = frozenset(
     {
@@ -23,11 +27,24 @@ FEED_FIELDS = frozenset(
         "last_error",
         "last_status",
         "gone",
+        "parse_warnings",
     }
 )
 """The feed columns a poll may set; ``id`` and ``url`` are the row's identity."""
 
 _FEED_COLUMNS = "id, url, " + ", ".join(sorted(FEED_FIELDS))
+
+
+def stored_warnings(warnings: Iterable[str]) -> list[str]:
+    """Parse warnings as stored in ``feeds.parse_warnings``: clean lines, a few, each short."""
+    kept: list[str] = []
+    for warning in warnings:
+        line = clean_line(warning, max_length=300)
+        if line and line not in kept:
+            kept.append(line)
+        if len(kept) == MAX_WARNINGS:
+            break
+    return kept
 
 
 def feed_assignments(fields: Mapping[str, object]) -> str:
@@ -79,6 +96,20 @@ class FeedsMixin(StoreBase):
         """Make sure every subscribed URL has a row (removal is explicit)."""
         with self.write() as db:
             db.executemany("INSERT OR IGNORE INTO feeds (url) VALUES (?)", [(u,) for u in urls])
+
+    def set_missing_titles(self, titles: Mapping[str, str]) -> None:
+        """Give feeds (by URL) these titles where they have none yet; one transaction.
+
+        ``import-opml`` names thousands of feeds at once: one statement per
+        feed inside one write, not a scan of every feed row per feed.
+        """
+        pairs = [(title, url) for url, title in titles.items() if title]
+        if pairs:
+            with self.write() as db:
+                db.executemany(
+                    "UPDATE feeds SET title = ? WHERE url = ? AND (title IS NULL OR title = '')",
+                    pairs,
+                )
 
     def remove_feed(self, url: str) -> bool:
         """Delete a feed and its entries; True if it existed."""

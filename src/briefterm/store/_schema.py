@@ -224,12 +224,20 @@ def _v5_entry_features(db: sqlite3.Connection) -> None:
     )
 
 
+def _v6_parse_warnings(db: sqlite3.Connection) -> None:
+    # What the last parse of a feed read differently or cut (a 100k-item feed
+    # kept to 10,000, entries skipped): one sentence per line, shown by
+    # `briefterm feeds` so nothing is dropped without a word.
+    _run_script(db, "ALTER TABLE feeds ADD COLUMN parse_warnings TEXT NOT NULL DEFAULT '';")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_initial,
     _v2_publication_time,
     _v3_sync,
     _v4_full_text,
     _v5_entry_features,
+    _v6_parse_warnings,
 ]
 """``MIGRATIONS[i]`` takes the schema from version i to i + 1."""
 

@@ -27,7 +27,7 @@ from rich.cells import cell_len, chop_cells
 
 from briefterm.models import Entry
 from briefterm.sanitize import clean_line
-from briefterm.urls import safe_url
+from briefterm.urls import display_host_url, safe_url
 
 MAX_URL = 4000  # characters of a URL shown; longer ones are cut
 
@@ -77,6 +77,7 @@ def display_url(url: str) -> str:
                 out.append(char)
         return "".join(out)
 
+    url = display_host_url(url)  # a mixed-script (homograph) host as xn--
     shown = _PERCENT_RUN.sub(decode, url[:MAX_URL]) if "%" in url else url[:MAX_URL]
     # Whatever the decoding made, it is shown as one clean line (no bidi tricks).
     return clean_line(shown, max_length=MAX_URL)

@@ -48,6 +48,7 @@ from briefterm.tui.article_links import Link, file_size, number_links
 from briefterm.tui.keys import bindings_for
 from briefterm.tui.story_text import compact_attribution
 from briefterm.tui.widgets.link_list import LinkList
+from briefterm.urls import display_host_url
 
 
 def body_markdown(entry: Entry) -> str:
@@ -76,7 +77,7 @@ def attribution(entry: Entry, others: list[Entry], now: float) -> list[tuple[str
     def line(name: str, value: Text | str) -> None:
         rows.append((name, value if isinstance(value, Text) else Text(value)))
 
-    feed = clean_line(entry.feed_title)
+    feed = clean_line(display_host_url(entry.feed_title))  # a bare feed URL's host as xn--
     publisher = clean_line(entry.source_title)
     if publisher and publisher != feed:
         source = Text(f"{publisher}  ", style="bold")
