@@ -3,7 +3,7 @@
 ``Store`` is assembled from one mixin per kind of row, the way lemon24/reader
 assembles its storage: :mod:`._base` (connection, transactions, metadata),
 :mod:`._feeds`, :mod:`._entries`, :mod:`._state` (read/starred flags) and
-:mod:`._search`; :mod:`._schema` holds the DDL and migrations. No SQL lives
+:mod:`._search`, :mod:`._saved_brief` (the last brief, for a quick start); :mod:`._schema` holds the DDL and migrations. No SQL lives
 outside this package.
 """
 
@@ -11,6 +11,7 @@ from briefterm.errors import StoreError
 from briefterm.store._base import StoreBase
 from briefterm.store._entries import EntriesMixin, EntryFilter, TimeWindow, UpsertResult
 from briefterm.store._feeds import FeedsMixin
+from briefterm.store._saved_brief import SavedBriefMixin
 from briefterm.store._search import SearchMixin
 from briefterm.store._state import StateMixin
 from briefterm.store._sync import SyncMixin
@@ -18,7 +19,7 @@ from briefterm.store._sync import SyncMixin
 __all__ = ["EntryFilter", "Store", "StoreError", "TimeWindow", "UpsertResult"]
 
 
-class Store(SyncMixin, FeedsMixin, EntriesMixin, StateMixin, SearchMixin, StoreBase):
+class Store(SyncMixin, FeedsMixin, SavedBriefMixin, EntriesMixin, StateMixin, SearchMixin, StoreBase):
     """The SQLite cache. ``Store(":memory:")`` works for tests.
 
     One ``Store`` may be used from several threads (Textual workers): a lock

@@ -6,7 +6,7 @@ import hashlib
 import json
 import sqlite3
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -387,6 +387,41 @@ class EntriesMixin(StoreBase):
         )
         return [(eid, fid, bool(r), bool(st), t) for eid, fid, r, st, t in rows]
 
+    def entry_listing(
+        self, *, unread: bool | None = None, starred: bool | None = None, chunk: int = 20_000
+    ) -> Iterator[list[tuple[int, int, int, float]]]:
+        """``(id, feed_id, flags, sort_time)`` of entries, newest first, a chunk at a time.
+
+        ``flags`` is ``read | starred << 1``. The rows come from the
+        ``entries_listing`` covering index alone, and are handed over in
+        chunks so that a million-row view never holds a million tuples; the
+        connection's lock is taken per chunk, so the UI's row loads through
+        the same connection interleave with a long listing.
+        """
+        clauses = []
+        if unread is not None:
+            clauses.append("read = 0" if unread else "read != 0")
+        if starred is not None:
+            clauses.append("starred != 0" if starred else "starred = 0")
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        # Starred rows are few: the partial starred index finds them faster
+        # than a scan of the covering one.
+        index = "" if starred else " INDEXED BY entries_listing"
+        with self._lock:
+            cursor = self._db.execute(
+                "SELECT id, feed_id, (read != 0) | ((starred != 0) << 1), sort_time"
+                f" FROM entries{index}{where} ORDER BY sort_time DESC, id DESC"
+            )
+        try:
+            while True:
+                with self._lock:
+                    rows: list[tuple[int, int, int, float]] = cursor.fetchmany(chunk)
+                if not rows:
+                    return
+                yield rows
+        finally:
+            cursor.close()
+
     def list_entries(
         self, flt: EntryFilter = EntryFilter(), *, with_content: bool = False
     ) -> list[Entry]:
@@ -410,10 +445,30 @@ class EntriesMixin(StoreBase):
         rows = self.entries_by_ids([entry_id], with_content=True)
         return rows[0] if rows else None
 
+    def counts(self) -> tuple[int, int]:
+        """``(unread, total)`` entries of the cache, from the counter row (no scan).
+
+        The ``entry_counts`` row is kept by triggers on ``entries`` in the
+        same transaction as every insert, delete and read mark.
+        """
+        rows = self._tuples("SELECT unread, total FROM entry_counts WHERE id = 1")
+        if not rows:  # pragma: no cover - the migration creates the row
+            return self.unread_count_scan(), self.entry_count_scan()
+        unread, total = rows[0]
+        return int(unread), int(total)
+
     def entry_count(self) -> int:
-        """Number of cached entries."""
-        return int(self._scalar("SELECT count(*) FROM entries"))
+        """Number of cached entries (from the counter row)."""
+        return self.counts()[1]
 
     def unread_count(self) -> int:
-        """Number of unread entries."""
+        """Number of unread entries (from the counter row)."""
+        return self.counts()[0]
+
+    def entry_count_scan(self) -> int:
+        """Number of cached entries, counted row by row (checks the counter)."""
+        return int(self._scalar("SELECT count(*) FROM entries"))
+
+    def unread_count_scan(self) -> int:
+        """Number of unread entries, counted row by row (checks the counter)."""
         return int(self._scalar("SELECT count(*) FROM entries WHERE read = 0"))

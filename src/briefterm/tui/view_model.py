@@ -11,6 +11,7 @@ Nothing here imports Textual: the widgets only read a :class:`RowModel`.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from array import array
 from bisect import bisect_right
@@ -117,6 +118,13 @@ class RowModel:
         self.kinds.append(ENTRY)
         self.values.append(entry_id)
         self.flags.append((READ if read else 0) | (STAR if starred else 0))
+        self.groups[-1].end_row = len(self.kinds)
+
+    def add_entries(self, ids: array[int], flags: bytes | bytearray) -> None:
+        """Append entry rows in bulk: ``flags[i]`` is ``READ | STAR`` bits of ``ids[i]``."""
+        self.kinds.extend(bytes([ENTRY]) * len(ids))
+        self.values.extend(ids)
+        self.flags.extend(flags)
         self.groups[-1].end_row = len(self.kinds)
 
     def add_cluster(self, cluster: Cluster, text: StoryText | None = None) -> None:
@@ -331,36 +339,57 @@ def build_entry_model(store: Store, view: View, now: float | None = None) -> Row
     """Rows for the Unread, Starred, All and By-feed views.
 
     Unread/Starred/All are grouped by local day (newest first); By feed is
-    grouped by feed display name. Only ids and flags are loaded: rows fetch
-    their text lazily when they scroll into sight.
+    grouped by feed display name. Only ids and flags are loaded (from a
+    covering index, a chunk at a time): rows fetch their text lazily when
+    they scroll into sight. The rows land in compact arrays, and day groups
+    are cut by bisection over the times, so a million-entry view costs no
+    Python work per row beyond unpacking its chunk.
     """
     now = time.time() if now is None else now
-    rows = store.entry_index(
+    chunks = store.entry_listing(
         unread=True if view == View.UNREAD else None,
         starred=True if view == View.STARRED else None,
     )
     model = RowModel(view=view, title=VIEW_TITLES[view])
     if view == View.FEEDS:
         names = {f.id: (f.title or f.url) for f in store.feeds(with_counts=False)}
-        by_feed: dict[int, list[tuple[int, int, bool, bool, float]]] = {}
-        for row in rows:
-            by_feed.setdefault(row[1], []).append(row)
+        by_feed: dict[int, tuple[array[int], bytearray]] = {}
+        for chunk in chunks:
+            for eid, fid, flag, _t in chunk:
+                bucket = by_feed.get(fid)
+                if bucket is None:
+                    bucket = by_feed[fid] = (array("q"), bytearray())
+                bucket[0].append(eid)
+                bucket[1].append(flag)
         for feed_id in sorted(by_feed, key=lambda fid: names.get(fid, "").casefold()):
             model.begin_group(names.get(feed_id, "?"))
-            for eid, _fid, read, starred, _t in by_feed[feed_id]:
-                model.add_entry(eid, read, starred)
+            model.add_entries(*by_feed[feed_id])
         model.label = f"{len(by_feed)} feeds"
         return model
+    ids: array[int] = array("q")
+    flags = bytearray()
+    times: array[float] = array("d")
+    for chunk in chunks:
+        chunk_ids, _feeds, chunk_flags, chunk_times = zip(*chunk, strict=True)
+        ids.extend(chunk_ids)
+        flags.extend(chunk_flags)
+        times.extend(chunk_times)
+        del chunk_ids, _feeds, chunk_flags, chunk_times
     today = datetime.fromtimestamp(now)
-    day_start = float("inf")  # start of the current group's local day
-    for eid, _fid, read, starred, sort_time in rows:
-        if sort_time < day_start:
-            day = datetime.fromtimestamp(sort_time)
-            midnight = day.replace(hour=0, minute=0, second=0, microsecond=0)
-            day_start = midnight.timestamp()
-            model.begin_group(relative_day_label(day, today))
-        model.add_entry(eid, read, starred)
+    start, count = 0, len(ids)
+    while start < count:
+        day = datetime.fromtimestamp(times[start])
+        midnight = day.replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
+        # Times fall (newest first): the day ends at the first time before its midnight.
+        end = bisect_right(times, -midnight, lo=start, key=_negate)
+        model.begin_group(relative_day_label(day, today))
+        model.add_entries(ids[start:end], flags[start:end])
+        start = end
     return model
+
+
+def _negate(value: float) -> float:
+    return -value
 
 
 def build_search_model(store: Store, text: str, limit: int = 500) -> RowModel:
@@ -402,6 +431,21 @@ def build_brief_model(brief: Brief) -> RowModel:
 
 
 BriefLoader = Callable[[Store, Config, int, float], Brief]
+
+
+def saved_edition_key(store: Store, config: Config, offset: int) -> str | None:
+    """Under which key the brief of edition ``offset`` is saved (None: it is not).
+
+    Only the live edition is saved. Its key names the last finished brief
+    (the live edition starts there) and the configuration (feeds, sections
+    and rules shape the brief), so a finish or a config change starts afresh.
+    """
+    if offset != 0:
+        return None
+    from briefterm.brief.editions import last_finish
+
+    digest = hashlib.blake2b(repr(config).encode("utf-8", "surrogatepass"), digest_size=8)
+    return f"live:{last_finish(store)!r}:{digest.hexdigest()}"
 
 
 def load_brief(store: Store, config: Config, offset: int, now: float) -> Brief:

@@ -12,6 +12,7 @@ workers. What keys and messages do is :class:`~briefterm.tui.screens.reader.Read
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -43,6 +44,7 @@ from briefterm.tui.view_model import (
     build_brief_model,
     build_entry_model,
     build_search_model,
+    saved_edition_key,
 )
 from briefterm.tui.widgets import (
     DetailPane,
@@ -174,18 +176,48 @@ class ReaderBase(Screen[None]):
         self, view: View, offset: int, query: str, token: int, keep_entry: int | None
     ) -> None:
         if view == View.BRIEF:
-            brief = self.brief_loader(self.reads, self.config, offset, self.clock())
-            model = build_brief_model(brief)
-        elif view == View.SEARCH:
+            self._build_brief(offset, token, keep_entry)
+            return
+        if view == View.SEARCH:
             model = build_search_model(self.reads, query)
         else:
             model = build_entry_model(self.reads, view, self.clock())
         self.post_message(ViewLoaded(model, token, keep_entry))
 
+    def _build_brief(self, offset: int, token: int, keep_entry: int | None) -> None:
+        """The brief: the saved one at once when there is one, then the one built now.
+
+        Assembling takes a few hundred milliseconds on a large cache; the
+        saved edition (its structure, with entries and flags read now) is
+        painted first, and the fresh one replaces it with the cursor kept on
+        its story. The fresh one is saved for the next start.
+        """
+        edition = saved_edition_key(self.reads, self.config, offset)
+        quick = False
+        if edition is not None:
+            try:
+                saved = self.reads.saved_brief(edition)
+            except (StoreError, sqlite3.Error):
+                saved = None  # an optimisation only: build as if none was saved
+            if saved is not None:
+                self.post_message(ViewLoaded(build_brief_model(saved), token, keep_entry))
+                quick = True
+        brief = self.brief_loader(self.reads, self.config, offset, self.clock())
+        self.post_message(ViewLoaded(build_brief_model(brief), token, keep_entry, keep_cursor=quick))
+        if edition is not None:
+            try:
+                self.store.save_brief(edition, brief)
+            except (StoreError, sqlite3.Error):
+                pass  # a read-only or full cache: the next start builds it again
+
     @on(ViewLoaded)
     def _on_view_loaded(self, message: ViewLoaded) -> None:
-        if message.token == self._load_token:  # a later request supersedes this one
-            self._apply_model(message.model, message.keep_entry)
+        if message.token != self._load_token:  # a later request supersedes this one
+            return
+        keep = message.keep_entry
+        if message.keep_cursor and self.model is not None:
+            keep = self.model.lead_id(self.entries.cursor)
+        self._apply_model(message.model, keep)
 
     def _apply_model(self, model: RowModel, keep_entry: int | None) -> None:
         entries = self.entries
@@ -231,7 +263,8 @@ class ReaderBase(Screen[None]):
 
     @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
     def _count_worker(self, generation: int) -> None:
-        self.post_message(Counted(self.reads.unread_count(), self.reads.entry_count(), generation))
+        unread, total = self.reads.counts()  # counter rows: no scan
+        self.post_message(Counted(unread, total, generation))
 
     @on(Counted)
     def _on_counted(self, message: Counted) -> None:
