@@ -6,7 +6,8 @@ import hashlib
 import json
 import sqlite3
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from array import array
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,6 +17,9 @@ from briefterm.store._base import StoreBase, chunked, marks
 from briefterm.store._feeds import update_feed_row
 from briefterm.store._search import index_text
 from briefterm.timefmt import local_datetime, midnight
+
+_FLAG_DIGITS = bytes.maketrans(b"0123", b"\x00\x01\x02\x03")
+"""``group_concat`` of flag values 0-3 as text → the flag bytes."""
 
 UNDATED_REACH = 26 * 3600
 """An undated entry's ``sort_time`` is at most this long before its
@@ -214,6 +218,14 @@ def _index_fts(db: sqlite3.Connection, rowid: int, entry: ParsedEntry, *, new: b
         )
 
 
+def _decode_listing(row: tuple[str | None, str | None] | None) -> tuple[array[int], bytearray]:
+    """The ``group_concat`` pair of a listing query as an id array and flag bytes."""
+    ids_text, flags_text = row if row is not None else (None, None)
+    ids: array[int] = array("q", json.loads(f"[{ids_text or ''}]"))
+    flags = bytearray((flags_text or "").encode("ascii").translate(_FLAG_DIGITS))
+    return ids, flags
+
+
 def _row_to_entry(row: dict[str, Any]) -> Entry:
     return Entry(
         id=row["id"],
@@ -388,16 +400,62 @@ class EntriesMixin(StoreBase):
         return [(eid, fid, bool(r), bool(st), t) for eid, fid, r, st, t in rows]
 
     def entry_listing(
-        self, *, unread: bool | None = None, starred: bool | None = None, chunk: int = 20_000
-    ) -> Iterator[list[tuple[int, int, int, float]]]:
-        """``(id, feed_id, flags, sort_time)`` of entries, newest first, a chunk at a time.
+        self, *, unread: bool | None = None, starred: bool | None = None
+    ) -> tuple[array[int], bytearray]:
+        """Ids and flags of entries, newest first: the rows of a list view.
 
-        ``flags`` is ``read | starred << 1``. The rows come from the
-        ``entries_listing`` covering index alone, and are handed over in
-        chunks so that a million-row view never holds a million tuples; the
-        connection's lock is taken per chunk, so the UI's row loads through
-        the same connection interleave with a long listing.
+        ``flags[i]`` is ``read | starred << 1`` of ``ids[i]``. Both come from
+        the ``entries_listing`` covering index as two ``group_concat``
+        strings decoded at C speed: a million rows cost no Python object per
+        row (a row-by-row fetch of the same columns measured about 3× slower
+        and held a million tuples). SQLite feeds an aggregate the rows of an
+        ordered subquery in that order.
         """
+        where, index = self._listing_filter(unread, starred)
+        with self._lock:
+            row = self._db.execute(
+                "SELECT group_concat(id), group_concat(f, '') FROM (SELECT id,"
+                " (read != 0) | ((starred != 0) << 1) AS f"
+                f" FROM entries{index}{where} ORDER BY sort_time DESC, id DESC)"
+            ).fetchone()
+        return _decode_listing(row)
+
+    def feed_listing(self) -> tuple[array[int], bytearray, array[int]]:
+        """:meth:`entry_listing` of every entry, with each row's feed id (the By-feed view)."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT group_concat(id), group_concat(f, ''), group_concat(feed_id) FROM"
+                " (SELECT id, feed_id, (read != 0) | ((starred != 0) << 1) AS f"
+                " FROM entries INDEXED BY entries_listing ORDER BY sort_time DESC, id DESC)"
+            ).fetchone()
+        ids, flags = _decode_listing(row[:2] if row is not None else None)
+        feeds: array[int] = array("q", json.loads(f"[{(row[2] if row else None) or ''}]"))
+        return ids, flags, feeds
+
+    def listing_before(
+        self, before: float, *, unread: bool | None = None, starred: bool | None = None
+    ) -> float | None:
+        """The newest ``sort_time`` earlier than ``before`` among a view's entries."""
+        where, _index = self._listing_filter(unread, starred)
+        clause = f"{where} AND sort_time < ?" if where else " WHERE sort_time < ?"
+        value = self._scalar(f"SELECT max(sort_time) FROM entries{clause}", (before,))
+        return None if value is None else float(value)
+
+    def listing_count(
+        self, start: float, end: float, *, unread: bool | None = None, starred: bool | None = None
+    ) -> int:
+        """How many of a view's entries have ``start <= sort_time < end`` (an index range)."""
+        where, index = self._listing_filter(unread, starred)
+        clause = f"{where} AND" if where else " WHERE"
+        return int(
+            self._scalar(
+                f"SELECT count(*) FROM entries{index}{clause} sort_time >= ? AND sort_time < ?",
+                (start, end),
+            )
+        )
+
+    @staticmethod
+    def _listing_filter(unread: bool | None, starred: bool | None) -> tuple[str, str]:
         clauses = []
         if unread is not None:
             clauses.append("read = 0" if unread else "read != 0")
@@ -406,21 +464,7 @@ class EntriesMixin(StoreBase):
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
         # Starred rows are few: the partial starred index finds them faster
         # than a scan of the covering one.
-        index = "" if starred else " INDEXED BY entries_listing"
-        with self._lock:
-            cursor = self._db.execute(
-                "SELECT id, feed_id, (read != 0) | ((starred != 0) << 1), sort_time"
-                f" FROM entries{index}{where} ORDER BY sort_time DESC, id DESC"
-            )
-        try:
-            while True:
-                with self._lock:
-                    rows: list[tuple[int, int, int, float]] = cursor.fetchmany(chunk)
-                if not rows:
-                    return
-                yield rows
-        finally:
-            cursor.close()
+        return where, "" if starred else " INDEXED BY entries_listing"
 
     def list_entries(
         self, flt: EntryFilter = EntryFilter(), *, with_content: bool = False
