@@ -273,7 +273,7 @@ def terminal_first_screen(db: Path, config: Config, runs: int) -> dict[str, floa
     """
     from _newsboat import TerminalSession, python_exe
 
-    root = db.parent.parent
+    root = db.parent.parent.parent  # db is ROOT/data/briefterm/cache.sqlite3
     (root / "config").mkdir(parents=True, exist_ok=True)
     config_file = root / "config.toml"
     config_file.write_text(
