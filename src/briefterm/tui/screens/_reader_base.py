@@ -130,6 +130,7 @@ class ReaderBase(Screen[None]):
         self._heap = HeapSettler()
         self._load_token = 0
         self._view_worker: Worker[None] | None = None
+        self._search_reads: Store | None = None  # opened by the first search
         self._count_generation = 0  # local count changes so far (marks, new entries)
         self._could_undo = False  # what the bindings were last refreshed for
 
@@ -159,6 +160,8 @@ class ReaderBase(Screen[None]):
         self.polling.stop()
         if self.reads is not self.store:
             self.reads.close()
+        if self._search_reads is not None and self._search_reads is not self.store:
+            self._search_reads.close()
 
     # -- loading views and counts --------------------------------------------------
 
@@ -166,6 +169,9 @@ class ReaderBase(Screen[None]):
         """Rebuild the current view in a worker; keep ``keep_entry`` under the cursor."""
         self._load_token += 1
         query = self.search_text
+        if self._search_reads is not None and self._search_reads is not self.store:
+            # A search still running is for text the user has changed since.
+            self._search_reads.interrupt()
         self._view_worker = self._build_view(
             self.view, self.edition_offset, query, self._load_token, keep_entry
         )
@@ -179,10 +185,17 @@ class ReaderBase(Screen[None]):
             self._build_brief(offset, token, keep_entry)
             return
         if view == View.SEARCH:
-            model = build_search_model(self.reads, query)
+            model = build_search_model(self._searcher(), query)
         else:
             model = build_entry_model(self.reads, view, self.clock())
         self.post_message(ViewLoaded(model, token, keep_entry))
+
+    def _searcher(self) -> Store:
+        """The connection searches run on: their own, so a long one never holds the
+        lock the UI's row loads take on ``reads`` (typing stays live at 1M entries)."""
+        if self._search_reads is None:
+            self._search_reads = _read_connection(self.store)
+        return self._search_reads
 
     def _build_brief(self, offset: int, token: int, keep_entry: int | None) -> None:
         """The brief: the saved one at once when there is one, then the one built now.
