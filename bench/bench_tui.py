@@ -33,13 +33,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import resource
+import shutil
 import statistics
 import sys
 import tempfile
 import time
-import os
-import shutil
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -95,7 +95,15 @@ def _rows(ids: list[int], entries: int, now: float):  # type: ignore[no-untyped-
     for n in range(entries):
         t = now - n * 30.0
         title = " ".join(WORDS[(n + k) % len(WORDS)] for k in range(8)) + f" #{n}"
-        yield (ids[n % FEEDS], f"e{n}", title, f"https://x.example.org/{n}", "A short summary.", t, t)
+        yield (
+            ids[n % FEEDS],
+            f"e{n}",
+            title,
+            f"https://x.example.org/{n}",
+            "A short summary.",
+            t,
+            t,
+        )
 
 
 def build_cache(path: Path, entries: int, now: float) -> Config:

@@ -3,8 +3,8 @@
 ``Store`` is assembled from one mixin per kind of row, the way lemon24/reader
 assembles its storage: :mod:`._base` (connection, transactions, metadata),
 :mod:`._feeds`, :mod:`._entries`, :mod:`._state` (read/starred flags) and
-:mod:`._search`, :mod:`._saved_brief` (the last brief, for a quick start); :mod:`._schema` holds the DDL and migrations. No SQL lives
-outside this package.
+:mod:`._search`, :mod:`._saved_brief` (the last brief, for a quick start);
+:mod:`._schema` holds the DDL and migrations. No SQL lives outside this package.
 """
 
 from briefterm.errors import StoreError
@@ -19,7 +19,9 @@ from briefterm.store._sync import SyncMixin
 __all__ = ["EntryFilter", "Store", "StoreError", "TimeWindow", "UpsertResult"]
 
 
-class Store(SyncMixin, FeedsMixin, SavedBriefMixin, EntriesMixin, StateMixin, SearchMixin, StoreBase):
+class Store(
+    SyncMixin, FeedsMixin, SavedBriefMixin, EntriesMixin, StateMixin, SearchMixin, StoreBase
+):
     """The SQLite cache. ``Store(":memory:")`` works for tests.
 
     One ``Store`` may be used from several threads (Textual workers): a lock

@@ -12,6 +12,7 @@ workers. What keys and messages do is :class:`~briefterm.tui.screens.reader.Read
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
@@ -216,12 +217,13 @@ class ReaderBase(Screen[None]):
                 self.post_message(ViewLoaded(build_brief_model(saved), token, keep_entry))
                 quick = True
         brief = self.brief_loader(self.reads, self.config, offset, self.clock())
-        self.post_message(ViewLoaded(build_brief_model(brief), token, keep_entry, keep_cursor=quick))
+        self.post_message(
+            ViewLoaded(build_brief_model(brief), token, keep_entry, keep_cursor=quick)
+        )
         if edition is not None:
-            try:
+            # A read-only or full cache: the next start builds it again.
+            with contextlib.suppress(StoreError, sqlite3.Error):
                 self.store.save_brief(edition, brief)
-            except (StoreError, sqlite3.Error):
-                pass  # a read-only or full cache: the next start builds it again
 
     @on(ViewLoaded)
     def _on_view_loaded(self, message: ViewLoaded) -> None:
