@@ -63,3 +63,14 @@ async def test_no_saved_brief_builds_as_before(
         assert model_of(app).groups[0].name == "Key stories"
     key = saved_edition_key(store, reader_config, 0)
     assert key is not None and store.saved_brief(key) is not None
+
+
+def test_saved_key_follows_the_last_finished_brief(store: Store, reader_config: Config) -> None:
+    from briefterm.brief.editions import LAST_BRIEF_META
+    from briefterm.tui import view_model
+
+    assert view_model._LAST_BRIEF_META == LAST_BRIEF_META
+    before = saved_edition_key(store, reader_config, 0)
+    store.set_meta(LAST_BRIEF_META, "1700000000.0")
+    assert saved_edition_key(store, reader_config, 0) not in (before, None)
+    assert saved_edition_key(store, reader_config, -1) is None  # only the live edition

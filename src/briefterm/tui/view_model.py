@@ -20,8 +20,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from briefterm.brief import build_brief
-from briefterm.brief.editions import edition_window
 from briefterm.config import Config
 from briefterm.models import Brief, Cluster
 from briefterm.store import Store
@@ -443,6 +441,10 @@ def build_brief_model(brief: Brief) -> RowModel:
 BriefLoader = Callable[[Store, Config, int, float], Brief]
 
 
+_LAST_BRIEF_META = "last_brief_finished"
+"""``briefterm.brief.editions.LAST_BRIEF_META`` (a test keeps the two equal)."""
+
+
 def saved_edition_key(store: Store, config: Config, offset: int) -> str | None:
     """Under which key the brief of edition ``offset`` is saved (None: it is not).
 
@@ -452,12 +454,20 @@ def saved_edition_key(store: Store, config: Config, offset: int) -> str | None:
     """
     if offset != 0:
         return None
-    from briefterm.brief.editions import last_finish
-
+    # The raw value of ``editions.LAST_BRIEF_META``: importing the brief
+    # package (clustering) for it would delay the quick first paint.
+    finished = store.get_meta(_LAST_BRIEF_META) or ""
     digest = hashlib.blake2b(repr(config).encode("utf-8", "surrogatepass"), digest_size=8)
-    return f"live:{last_finish(store)!r}:{digest.hexdigest()}"
+    return f"live:{finished}:{digest.hexdigest()}"
 
 
 def load_brief(store: Store, config: Config, offset: int, now: float) -> Brief:
-    """The brief of an edition; the one place the reader builds briefs."""
+    """The brief of an edition; the one place the reader builds briefs.
+
+    The brief package (clustering, ranking) is imported here, in the worker
+    that builds the first brief, not before the first paint.
+    """
+    from briefterm.brief import build_brief
+    from briefterm.brief.editions import edition_window
+
     return build_brief(store, config, edition_window(store, offset, now))
