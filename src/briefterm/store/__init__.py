@@ -4,8 +4,9 @@
 assembles its storage: :mod:`._base` (connection, transactions, metadata),
 :mod:`._feeds`, :mod:`._entries`, :mod:`._state` (read/starred flags) and
 :mod:`._search`, :mod:`._fulltext` (the full-text cache), :mod:`._features` (stored
-cluster features), :mod:`._sync`; :mod:`._schema`
-holds the DDL and migrations. No SQL lives outside this package.
+cluster features), :mod:`._saved_brief` (the last brief, for a quick start),
+:mod:`._sync`; :mod:`._schema` holds the DDL and migrations. No SQL lives outside
+this package.
 """
 
 from briefterm.errors import StoreError
@@ -15,6 +16,7 @@ from briefterm.store._errors import describe as describe_store_error
 from briefterm.store._features import FeaturesMixin
 from briefterm.store._feeds import FeedsMixin
 from briefterm.store._fulltext import CachedFullText, FullTextMixin
+from briefterm.store._saved_brief import SavedBriefMixin
 from briefterm.store._search import SearchMixin
 from briefterm.store._state import StateMixin
 from briefterm.store._sync import SyncMixin
@@ -34,6 +36,7 @@ class Store(
     SyncMixin,
     FeaturesMixin,
     FeedsMixin,
+    SavedBriefMixin,
     EntriesMixin,
     StateMixin,
     SearchMixin,

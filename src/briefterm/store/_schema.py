@@ -224,6 +224,54 @@ def _v5_entry_features(db: sqlite3.Connection) -> None:
     )
 
 
+def _v7_reader_speed(db: sqlite3.Connection) -> None:
+    """What the reader reads at every start and keypress, made cheap.
+
+    * ``entries_listing`` covers a list view's layout query (id, flags,
+      feed in time order): a million-row view is read from the index alone,
+      with no table lookup per row.
+    * ``entry_counts`` keeps the title bar's counts (all and unread) as one
+      row maintained by triggers, so no ``COUNT(*)`` scans a million rows on
+      a view load, a mark or a poll's progress.
+    * ``saved_briefs`` holds the last assembled edition (its structure as
+      entry ids, see ``store/_saved_brief.py``) so the reader paints it at
+      once on start and rebuilds behind it.
+    """
+    _run_script(
+        db,
+        """
+        CREATE INDEX entries_listing ON entries (sort_time DESC, id DESC, read, starred, feed_id);
+
+        CREATE TABLE entry_counts (
+            id     INTEGER PRIMARY KEY CHECK (id = 1),
+            total  INTEGER NOT NULL,
+            unread INTEGER NOT NULL
+        );
+        INSERT INTO entry_counts (id, total, unread)
+            SELECT 1, count(*), count(*) - coalesce(sum(read != 0), 0) FROM entries;
+        CREATE TRIGGER entry_counts_insert AFTER INSERT ON entries BEGIN
+            UPDATE entry_counts SET total = total + 1, unread = unread + (new.read = 0)
+            WHERE id = 1;
+        END;
+        CREATE TRIGGER entry_counts_delete AFTER DELETE ON entries BEGIN
+            UPDATE entry_counts SET total = total - 1, unread = unread - (old.read = 0)
+            WHERE id = 1;
+        END;
+        CREATE TRIGGER entry_counts_read AFTER UPDATE OF read ON entries
+            WHEN (old.read = 0) != (new.read = 0) BEGIN
+            UPDATE entry_counts SET unread = unread + (new.read = 0) - (old.read = 0)
+            WHERE id = 1;
+        END;
+
+        CREATE TABLE saved_briefs (
+            edition  TEXT PRIMARY KEY,  -- which edition: see store/_saved_brief.py
+            saved_at REAL NOT NULL,
+            body     TEXT NOT NULL      -- JSON: titles and entry ids, never entry text
+        );
+        """,
+    )
+
+
 def _v6_parse_warnings(db: sqlite3.Connection) -> None:
     # What the last parse of a feed read differently or cut (a 100k-item feed
     # kept to 10,000, entries skipped): one sentence per line, shown by
@@ -238,6 +286,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v4_full_text,
     _v5_entry_features,
     _v6_parse_warnings,
+    _v7_reader_speed,
 ]
 """``MIGRATIONS[i]`` takes the schema from version i to i + 1."""
 

@@ -20,13 +20,20 @@ if TYPE_CHECKING:
 
 
 class ViewLoaded(Message):
-    """A worker finished building the rows of a view (``token``: which request)."""
+    """A worker finished building the rows of a view (``token``: which request).
 
-    def __init__(self, model: RowModel, token: int, keep_entry: int | None) -> None:
+    ``keep_cursor``: the rows replace a quick first version of the same view
+    (a saved brief): keep the cursor on the story it is on now.
+    """
+
+    def __init__(
+        self, model: RowModel, token: int, keep_entry: int | None, *, keep_cursor: bool = False
+    ) -> None:
         super().__init__()
         self.model = model
         self.token = token
         self.keep_entry = keep_entry
+        self.keep_cursor = keep_cursor
 
 
 class Counted(Message):

@@ -11,6 +11,7 @@ Nothing here imports Textual: the widgets only read a :class:`RowModel`.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from array import array
 from bisect import bisect_right
@@ -19,8 +20,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from briefterm.brief import build_brief
-from briefterm.brief.editions import edition_window
 from briefterm.config import Config
 from briefterm.models import Brief, Cluster
 from briefterm.store import Store
@@ -120,6 +119,13 @@ class RowModel:
         self.kinds.append(ENTRY)
         self.values.append(entry_id)
         self.flags.append((READ if read else 0) | (STAR if starred else 0))
+        self.groups[-1].end_row = len(self.kinds)
+
+    def add_entries(self, ids: array[int], flags: bytes | bytearray) -> None:
+        """Append entry rows in bulk: ``flags[i]`` is ``READ | STAR`` bits of ``ids[i]``."""
+        self.kinds.extend(bytes([ENTRY]) * len(ids))
+        self.values.extend(ids)
+        self.flags.extend(flags)
         self.groups[-1].end_row = len(self.kinds)
 
     def add_cluster(self, cluster: Cluster, text: StoryText | None = None) -> None:
@@ -334,45 +340,41 @@ def build_entry_model(store: Store, view: View, now: float | None = None) -> Row
     """Rows for the Unread, Starred, All and By-feed views.
 
     Unread/Starred/All are grouped by local day (newest first); By feed is
-    grouped by feed display name. Only ids and flags are loaded: rows fetch
-    their text lazily when they scroll into sight.
+    grouped by feed display name. Only ids and flags are loaded (from a
+    covering index, into compact arrays; see ``Store.entry_listing``): rows
+    fetch their text lazily when they scroll into sight. Day groups are
+    counted in SQL, an index range per day, so a million-entry view costs
+    no Python work per row.
     """
     now = time.time() if now is None else now
-    rows = store.entry_index(
-        unread=True if view == View.UNREAD else None,
-        starred=True if view == View.STARRED else None,
-    )
+    flt = {
+        "unread": True if view == View.UNREAD else None,
+        "starred": True if view == View.STARRED else None,
+    }
     model = RowModel(view=view, title=VIEW_TITLES[view])
     if view == View.FEEDS:
-        feeds = store.feeds(with_counts=False)
-        names = {f.id: (f.title or f.url) for f in feeds}
-        by_feed: dict[int, list[tuple[int, int, bool, bool, float]]] = {}
-        for row in rows:
-            by_feed.setdefault(row[1], []).append(row)
-        # Failing feeds come first, with their error, even those without a
-        # single entry: a feed that never worked is the one to fix.
-        failing = {f.id: f.error_text or f.status for f in feeds if f.failing}
-        for feed_id in by_feed.keys() | failing.keys():
-            by_feed.setdefault(feed_id, [])
-        order = sorted(by_feed, key=lambda fid: (fid not in failing, names.get(fid, "").casefold()))
-        for feed_id in order:
-            name = names.get(feed_id, "?")
-            model.begin_group(
-                f"{name} · failing: {failing[feed_id]}" if feed_id in failing else name
-            )
-            for eid, _fid, read, starred, _t in by_feed[feed_id]:
-                model.add_entry(eid, read, starred)
-        model.label = feeds_label(len(by_feed), len(failing))
+        _feed_groups(store, model)
         return model
+    ids, flags = store.entry_listing(**flt)
     today = datetime.fromtimestamp(now)
-    day_start = float("inf")  # start of the current group's local day
-    for eid, _fid, read, starred, sort_time in rows:
-        if sort_time < day_start:
-            day = datetime.fromtimestamp(sort_time)
-            midnight = day.replace(hour=0, minute=0, second=0, microsecond=0)
-            day_start = midnight.timestamp()
-            model.begin_group(relative_day_label(day, today))
-        model.add_entry(eid, read, starred)
+    start, count = 0, len(ids)
+    newest = store.listing_before(float("inf"), **flt) if count else None
+    upper = float("inf")
+    while start < count and newest is not None:
+        day = datetime.fromtimestamp(newest)
+        midnight = day.replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
+        size = store.listing_count(midnight, upper, **flt)
+        if size <= 0:  # entries changed under the listing: it is redone on the next load
+            break
+        end = min(count, start + size)
+        model.begin_group(relative_day_label(day, today))
+        model.add_entries(ids[start:end], flags[start:end])
+        start, upper = end, midnight
+        newest = store.listing_before(midnight, **flt)
+    if start < count:  # rows the day counts missed (a poll landed meanwhile) stay listed
+        if not model.groups:
+            model.begin_group(relative_day_label(today, today))
+        model.add_entries(ids[start:], flags[start:])
     return model
 
 
@@ -380,6 +382,38 @@ def feeds_label(count: int, failing: int) -> str:
     """The By-feed view's label: "6 feeds", "6 feeds · 1 failing"."""
     label = counted(count, "feed")
     return f"{label} · {failing} failing" if failing else label
+
+
+def _feed_groups(store: Store, model: RowModel) -> None:
+    """The By-feed view: failing feeds first, then one group per feed by name, newest first within.
+
+    A failing feed is listed with its error even when it has no entry: a feed
+    that never worked is the one to fix. A stable sort of the row positions by
+    feed keeps each feed's rows in time order; the sort, the reordering and the
+    group boundaries (bisection) run in C, with no Python code per row.
+    """
+    feeds = store.feeds(with_counts=False)
+    names = {f.id: (f.title or f.url) for f in feeds}
+    failing = {f.id: f.error_text or f.status for f in feeds if f.failing}
+    ids, flags, feed_of_row = store.feed_listing()
+    present = sorted(
+        dict.fromkeys([*feed_of_row, *failing]),
+        key=lambda f: (f not in failing, names.get(f, "?").casefold(), f),
+    )
+    rank_of = {fid: n for n, fid in enumerate(present)}
+    ranks = array("q", map(rank_of.__getitem__, feed_of_row))
+    order = sorted(range(len(ids)), key=ranks.__getitem__)
+    ids = array("q", map(ids.__getitem__, order))
+    flags = bytearray(map(flags.__getitem__, order))
+    ranks = array("q", map(ranks.__getitem__, order))
+    start = 0
+    for rank, feed_id in enumerate(present):
+        end = bisect_right(ranks, rank, lo=start)
+        name = names.get(feed_id, "?")
+        model.begin_group(f"{name} · failing: {failing[feed_id]}" if feed_id in failing else name)
+        model.add_entries(ids[start:end], flags[start:end])
+        start = end
+    model.label = feeds_label(len(present), len(failing))
 
 
 def build_search_model(store: Store, text: str, limit: int = 500) -> RowModel:
@@ -425,6 +459,33 @@ def build_brief_model(brief: Brief) -> RowModel:
 BriefLoader = Callable[[Store, Config, int, float], Brief]
 
 
+_LAST_BRIEF_META = "last_brief_finished"
+"""``briefterm.brief.editions.LAST_BRIEF_META`` (a test keeps the two equal)."""
+
+
+def saved_edition_key(store: Store, config: Config, offset: int) -> str | None:
+    """Under which key the brief of edition ``offset`` is saved (None: it is not).
+
+    Only the live edition is saved. Its key names the last finished brief
+    (the live edition starts there) and the configuration (feeds, sections
+    and rules shape the brief), so a finish or a config change starts afresh.
+    """
+    if offset != 0:
+        return None
+    # The raw value of ``editions.LAST_BRIEF_META``: importing the brief
+    # package (clustering) for it would delay the quick first paint.
+    finished = store.get_meta(_LAST_BRIEF_META) or ""
+    digest = hashlib.blake2b(repr(config).encode("utf-8", "surrogatepass"), digest_size=8)
+    return f"live:{finished}:{digest.hexdigest()}"
+
+
 def load_brief(store: Store, config: Config, offset: int, now: float) -> Brief:
-    """The brief of an edition; the one place the reader builds briefs."""
+    """The brief of an edition; the one place the reader builds briefs.
+
+    The brief package (clustering, ranking) is imported here, in the worker
+    that builds the first brief, not before the first paint.
+    """
+    from briefterm.brief import build_brief
+    from briefterm.brief.editions import edition_window
+
     return build_brief(store, config, edition_window(store, offset, now))

@@ -12,6 +12,8 @@ workers. What keys and messages do is :class:`~briefterm.tui.screens.reader.Read
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -44,6 +46,7 @@ from briefterm.tui.view_model import (
     build_brief_model,
     build_entry_model,
     build_search_model,
+    saved_edition_key,
 )
 from briefterm.tui.widgets import (
     DetailPane,
@@ -131,6 +134,7 @@ class ReaderBase(Screen[None]):
         self._heap = HeapSettler()
         self._load_token = 0
         self._view_worker: Worker[None] | None = None
+        self._search_reads: Store | None = None  # opened by the first search
         self._count_generation = 0  # local count changes so far (marks, new entries)
         self._could_undo = False  # what the bindings were last refreshed for
 
@@ -161,6 +165,8 @@ class ReaderBase(Screen[None]):
         self.polling.stop()
         if self.reads is not self.store:
             self.reads.close()
+        if self._search_reads is not None and self._search_reads is not self.store:
+            self._search_reads.close()
 
     # -- loading views and counts --------------------------------------------------
 
@@ -168,6 +174,9 @@ class ReaderBase(Screen[None]):
         """Rebuild the current view in a worker; keep ``keep_entry`` under the cursor."""
         self._load_token += 1
         query = self.search_text
+        if self._search_reads is not None and self._search_reads is not self.store:
+            # A search still running is for text the user has changed since.
+            self._search_reads.interrupt()
         self._view_worker = self._build_view(
             self.view, self.edition_offset, query, self._load_token, keep_entry
         )
@@ -178,18 +187,56 @@ class ReaderBase(Screen[None]):
         self, view: View, offset: int, query: str, token: int, keep_entry: int | None
     ) -> None:
         if view == View.BRIEF:
-            brief = self.brief_loader(self.reads, self.config, offset, self.clock())
-            model = build_brief_model(brief)
-        elif view == View.SEARCH:
-            model = build_search_model(self.reads, query)
+            self._build_brief(offset, token, keep_entry)
+            return
+        if view == View.SEARCH:
+            model = build_search_model(self._searcher(), query)
         else:
             model = build_entry_model(self.reads, view, self.clock())
         self.post_message(ViewLoaded(model, token, keep_entry))
 
+    def _searcher(self) -> Store:
+        """The connection searches run on: their own, so a long one never holds the
+        lock the UI's row loads take on ``reads`` (typing stays live at 1M entries)."""
+        if self._search_reads is None:
+            self._search_reads = _read_connection(self.store)
+        return self._search_reads
+
+    def _build_brief(self, offset: int, token: int, keep_entry: int | None) -> None:
+        """The brief: the saved one at once when there is one, then the one built now.
+
+        Assembling takes a few hundred milliseconds on a large cache; the
+        saved edition (its structure, with entries and flags read now) is
+        painted first, and the fresh one replaces it with the cursor kept on
+        its story. The fresh one is saved for the next start.
+        """
+        edition = saved_edition_key(self.reads, self.config, offset)
+        quick = False
+        if edition is not None:
+            try:
+                saved = self.reads.saved_brief(edition)
+            except (StoreError, sqlite3.Error):
+                saved = None  # an optimisation only: build as if none was saved
+            if saved is not None:
+                self.post_message(ViewLoaded(build_brief_model(saved), token, keep_entry))
+                quick = True
+        brief = self.brief_loader(self.reads, self.config, offset, self.clock())
+        self.post_message(
+            ViewLoaded(build_brief_model(brief), token, keep_entry, keep_cursor=quick)
+        )
+        if edition is not None:
+            # A read-only or full cache: the next start builds it again.
+            with contextlib.suppress(StoreError, sqlite3.Error):
+                self.store.save_brief(edition, brief)
+
     @on(ViewLoaded)
     def _on_view_loaded(self, message: ViewLoaded) -> None:
-        if message.token == self._load_token:  # a later request supersedes this one
-            self._apply_model(message.model, message.keep_entry)
+        if message.token != self._load_token:  # a later request supersedes this one
+            return
+        keep = message.keep_entry
+        if message.keep_cursor and self.model is not None:
+            keep = self.model.lead_id(self.entries.cursor)
+        self._apply_model(message.model, keep)
 
     def _apply_model(self, model: RowModel, keep_entry: int | None) -> None:
         entries = self.entries
@@ -235,7 +282,8 @@ class ReaderBase(Screen[None]):
 
     @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
     def _count_worker(self, generation: int) -> None:
-        self.post_message(Counted(self.reads.unread_count(), self.reads.entry_count(), generation))
+        unread, total = self.reads.counts()  # counter rows: no scan
+        self.post_message(Counted(unread, total, generation))
 
     @on(Counted)
     def _on_counted(self, message: Counted) -> None:

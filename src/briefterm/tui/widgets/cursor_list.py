@@ -15,7 +15,7 @@ from typing import ClassVar
 
 from textual import events
 from textual.binding import BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -48,6 +48,7 @@ class CursorList(ScrollView, can_focus=True):
         self.line_index = LineIndex(0)
         """Where each row's lines are; one line a row unless :meth:`layout_rows` says otherwise."""
         self._laid_width = -1  # the content width the rows were laid out for
+        self._paint_width: int | None = None  # set while render_lines runs
 
     # -- to override --------------------------------------------------------
 
@@ -150,9 +151,24 @@ class CursorList(ScrollView, can_focus=True):
         elif last >= top + height:
             self.scroll_to(y=max(first, last - height + 1), animate=False, immediate=True)
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The content width once per paint: Textual computes it from the
+        # scrollbar gutter and styles on every access, once per line otherwise.
+        self._paint_width = self.scrollable_content_region.width
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._paint_width = None
+
+    @property
+    def content_width(self) -> int:
+        """The width rows are drawn at (fixed while a paint is under way)."""
+        width = self._paint_width
+        return self.scrollable_content_region.width if width is None else width
+
     def render_line(self, y: int) -> Strip:
         line = int(self.scroll_y) + y
-        width = self.scrollable_content_region.width
+        width = self.content_width
         if line >= self.line_index.lines or width <= 0:
             return Strip.blank(max(width, 0), self.rich_style)
         row = self.line_index.row_at(line)

@@ -233,7 +233,7 @@ class EntryList(CursorList):
         return self._painter
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        width = self.content_width
         if self.row_count == 0 and y == 1:
             return Strip(
                 [Segment(fit("  " + self.empty_message, width), self.painter.styles["meta"])]

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.segment import Segment
+from rich.style import Style
 from textual import events
 from textual.binding import BindingType
+from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
 
@@ -75,6 +77,7 @@ class SectionList(CursorList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.rows: list[SectionRow] = []
+        self._styles: dict[str, Style] | None = None  # this paint's resolved styles
 
     @property
     def row_count(self) -> int:
@@ -95,22 +98,44 @@ class SectionList(CursorList):
     def follow(self, index: int) -> None:
         """Move the cursor without telling anyone (the entry list moved)."""
         if 0 <= index < len(self.rows) and index != self.cursor:
+            old = self.cursor
             self.set_reactive(CursorList.cursor, index)
-            self.refresh()
+            # Only the two rows whose highlight changed: a full refresh
+            # re-rendered every section on each jump of the entry list.
+            self.refresh_row(old)
+            self.refresh_row(index)
             self.scroll_cursor_visible()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Resolve the component styles once per paint, not once per row.
+        self._styles = None
+        return super().render_lines(crop)
+
+    def notify_style_update(self) -> None:
+        self._styles = None  # a theme change: resolve the styles again
+        super().notify_style_update()
+
+    def _style(self, name: str) -> Style:
+        styles = self._styles
+        if styles is None:
+            styles = self._styles = {"": self.rich_style}
+        style = styles.get(name)
+        if style is None:
+            style = styles[name] = self.get_component_rich_style(name)
+        return style
 
     def render_row(self, row: int, line: int, width: int, is_cursor: bool) -> Strip:
         item = self.rows[row]
-        base = self.rich_style
+        base = self._style("")
         if is_cursor:
             name = "section-list--cursor" if self.has_focus else "section-list--cursor-blurred"
-            style = count_style = self.get_component_rich_style(name)
+            style = count_style = self._style(name)
         elif item.unread:
             style = base
-            count_style = self.get_component_rich_style("section-list--count")
+            count_style = self._style("section-list--count")
         else:
-            style = self.get_component_rich_style("section-list--done")
-            count_style = self.get_component_rich_style("section-list--done-count")
+            style = self._style("section-list--done")
+            count_style = self._style("section-list--done-count")
         count = f"{item.unread} "
         name = fit(clean_line(item.name, max_length=200), max(0, width - len(count) - 2)) + " "
         segments = [Segment(" ", style), Segment(name, style), Segment(count, count_style)]
