@@ -234,9 +234,31 @@ class ReaderBase(Screen[None]):
         if message.token != self._load_token:  # a later request supersedes this one
             return
         keep = message.keep_entry
-        if message.keep_cursor and self.model is not None:
-            keep = self.model.lead_id(self.entries.cursor)
+        old, row = self.model, self.entries.cursor
+        if message.keep_cursor and old is not None and row >= 0:
+            # The fresh brief replaces the quick one: the cursor stays on the
+            # same story in the same group (a key story is listed twice).
+            keep = old.lead_id(row)
+            group = old.groups[old.group_index(row)].name
+            self._apply_model(message.model, keep)
+            if keep is not None:
+                self._move_into_group(group, keep)
+            return
         self._apply_model(message.model, keep)
+
+    def _move_into_group(self, name: str, entry_id: int) -> None:
+        """Put the cursor on ``entry_id``'s row inside the group ``name``, if it has one."""
+        model = self.model
+        if model is None:
+            return
+        group = next((g for g in model.groups if g.name == name), None)
+        if group is None:
+            return
+        for row in range(group.header_row + 1, group.end_row):
+            if model.lead_id(row) == entry_id:
+                if row != self.entries.cursor:
+                    self.entries.move_to(row)
+                return
 
     def _apply_model(self, model: RowModel, keep_entry: int | None) -> None:
         entries = self.entries

@@ -59,15 +59,7 @@ class ReaderScreen(ReaderBase):
         if keep is None:
             return
         # A key story is also listed in its section: stay on the section's row.
-        name, entry_id = keep
-        group = next((g for g in model.groups if g.name == name), None)
-        if group is None:
-            return
-        for row in range(group.header_row + 1, group.end_row):
-            if model.lead_id(row) == entry_id:
-                if row != self.entries.cursor:
-                    self.entries.move_to(row)
-                return
+        self._move_into_group(*keep)
 
     @on(EntryList.Highlighted)
     def _on_entry_highlighted(self, message: EntryList.Highlighted) -> None:
