@@ -338,7 +338,8 @@ def cold_start(
         t = bt.tui()
         try:
             paint.briefterm.append(t.wait_for("unread /"))
-            rows.briefterm.append(t.wait_for("●"))
+            # The Brief view's rows start with the key-stories header.
+            rows.briefterm.append(t.wait_for("Key stories"))
         finally:
             t.close(b"q")
         rss.briefterm.append(t.max_rss_mb)
@@ -406,7 +407,7 @@ def keypresses(report: Report, entries: int, bt: Briefterm, nb: Newsboat, presse
 
     t = bt.tui()
     try:
-        t.wait_for("●")
+        t.wait_for("Key stories")
         t.settle(0.3)
         started = time.perf_counter()
         mark = len(t.output)
