@@ -12,6 +12,7 @@ from briefterm import paths
 from briefterm.cli import main
 from briefterm.store import Store
 from tests.support.loopback import LoopbackServer, Reply
+from tests.support.sql import sqlite_error
 from tests.support.tui_data import fill_store
 
 
@@ -30,20 +31,6 @@ def one_sentence(err: str) -> str:
     return line
 
 
-def real_error(statement: str, *setup: str) -> sqlite3.Error:
-    """The exception SQLite itself raises for ``statement`` after ``setup``."""
-    db = sqlite3.connect(":memory:", isolation_level=None)
-    for sql in setup:
-        db.execute(sql)
-    try:
-        db.execute(statement)
-    except sqlite3.Error as exc:
-        return exc
-    finally:
-        db.close()
-    raise AssertionError(f"{statement} did not fail")
-
-
 DISK_FULL = ("INSERT INTO t VALUES (randomblob(100000))", "CREATE TABLE t (x)")
 
 
@@ -58,7 +45,7 @@ def cache() -> Iterator[Path]:
 def test_mark_on_a_full_disk_says_so_and_keeps_every_flag(
     capsys: pytest.CaptureFixture[str], cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    full = real_error(*DISK_FULL, "PRAGMA max_page_count = 2")
+    full = sqlite_error(*DISK_FULL, "PRAGMA max_page_count = 2")
 
     def fail(self: Store, *args: object, **kwargs: object) -> int:
         raise full
@@ -111,7 +98,7 @@ def test_one_failed_write_costs_one_feed_and_the_poll_still_reports(
     body = (
         f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>{items}</channel></rss>'
     ).encode()
-    full = real_error(*DISK_FULL, "PRAGMA max_page_count = 2")
+    full = sqlite_error(*DISK_FULL, "PRAGMA max_page_count = 2")
     real_upsert = Store.upsert_entries
     with LoopbackServer() as server:
         server.route("/good.xml", Reply(body=body))

@@ -37,3 +37,17 @@ def entry_ids(store: Store, *keys: str) -> list[int]:
         )
     )
     return [found[k] for k in keys]
+
+
+def sqlite_error(statement: str, *setup: str) -> sqlite3.Error:
+    """The exception SQLite raises for ``statement`` after ``setup``, on a scratch database."""
+    db = sqlite3.connect(":memory:", isolation_level=None)
+    for sql in setup:
+        db.execute(sql)
+    try:
+        db.execute(statement)
+    except sqlite3.Error as exc:
+        return exc
+    finally:
+        db.close()
+    raise AssertionError(f"{statement} did not fail")

@@ -18,21 +18,7 @@ import pytest
 from briefterm.errors import SchemaTooNewError, StoreError
 from briefterm.store import Store, describe_store_error
 from briefterm.store._schema import SCHEMA_VERSION
-from tests.support.sql import rows
-
-
-def sqlite_error(code_sql: str, *setup: str) -> sqlite3.Error:
-    """A real error from SQLite: run ``setup`` then ``code_sql`` on a scratch database."""
-    db = sqlite3.connect(":memory:", isolation_level=None)
-    for statement in setup:
-        db.execute(statement)
-    try:
-        db.execute(code_sql)
-    except sqlite3.Error as exc:
-        return exc
-    finally:
-        db.close()
-    raise AssertionError(f"{code_sql} did not fail")
+from tests.support.sql import rows, sqlite_error
 
 
 def test_a_directory_in_place_of_the_cache_is_named_not_called_broken(tmp_path: Path) -> None:

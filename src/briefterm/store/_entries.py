@@ -387,12 +387,7 @@ class EntriesMixin(StoreBase):
         Only what a list view needs to lay out its rows: the text of a row is
         loaded when it scrolls into sight.
         """
-        clauses = []
-        if unread is not None:
-            clauses.append("read = 0" if unread else "read = 1")
-        if starred is not None:
-            clauses.append("starred = 1" if starred else "starred = 0")
-        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        where, _index = self._listing_filter(unread, starred)
         rows = self._tuples(
             "SELECT id, feed_id, read, starred, sort_time FROM entries"
             f"{where} ORDER BY sort_time DESC, id DESC"
