@@ -29,7 +29,8 @@ class Script:
 
     answer: Answer
     delay: float = 0.0
-    status: int = 200
+    status: int | Callable[[dict[str, Any]], int] = 200
+    """The HTTP status, or a function of the request body that gives it."""
     error: bool = False
     """Send ``status: 1`` (an API error) with ``answer`` as content."""
 
@@ -113,7 +114,7 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             status = 1 if script.error else 0
             data = json.dumps({"seq": 0, "status": status, "content": answer}).encode()
-        self.send_response(script.status)
+        self.send_response(script.status(body) if callable(script.status) else script.status)
         self.send_header("Content-Type", "text/json;charset=UTF-8")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()

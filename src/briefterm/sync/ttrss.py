@@ -77,6 +77,8 @@ class TtrssClient(ClientBase):
         self._http = Transport(base, limits)
         self._where = f"tt-rss at {self._http.where}"
         self._sid: str | None = None
+        # A session resumed from an earlier process, until a call succeeds on it.
+        self._unproven: str | None = None
         self._login_lock = asyncio.Lock()
         self.api_level = 0
         """The server's API level, known after :meth:`login`."""
@@ -110,6 +112,7 @@ class TtrssClient(ClientBase):
     def resume(self, session: tuple[str, int]) -> None:
         """Use a session of an earlier client of this process (a stale one logs in again)."""
         self._sid, self.api_level = session
+        self._unproven = self._sid
 
     async def _login(self, stale: str | None) -> str:
         async with self._login_lock:
@@ -145,8 +148,19 @@ class TtrssClient(ClientBase):
             body[key] = ("true" if value else "false") if isinstance(value, bool) else str(value)
         sid = self._sid or await self._login(stale=None)
         for attempt in range(2):
-            status, content = await self._post({**body, "sid": sid})
+            try:
+                status, content = await self._post({**body, "sid": sid})
+            except SyncError:
+                # A resumed session tt-rss forgot can also fail as HTTP 500 when
+                # several calls race to start it (seen on the real server): log
+                # in again, once, as for NOT_LOGGED_IN.
+                if attempt == 0 and sid == self._unproven:
+                    sid = await self._login(stale=sid)
+                    continue
+                raise
             if status == 0:
+                if sid == self._unproven:
+                    self._unproven = None
                 return content
             if attempt == 0 and error_code(content) == "NOT_LOGGED_IN":
                 sid = await self._login(stale=sid)

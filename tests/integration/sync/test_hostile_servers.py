@@ -259,3 +259,20 @@ async def test_greader_slow_server_times_out(server: GReaderServer) -> None:
                 await client.login()
     assert err.value.reason == "unreachable"
     assert "did not answer within 0.2 s" in one_sentence(err.value)
+
+
+async def test_ttrss_resumed_session_answered_with_500_logs_in_again() -> None:
+    # The real tt-rss answered HTTP 500 to parallel calls on a session it had
+    # forgotten: for a session resumed from an earlier process, that means log in.
+    with FakeTtrss() as fake:
+        fake.script["getCategories"] = Script(
+            [], status=lambda body: 500 if body.get("sid") == "forgotten" else 200
+        )
+        async with TtrssClient(fake.url, "u", "p") as client:
+            client.resume(("forgotten", 15))
+            assert await client.categories() == []
+            # A session this process logged in with is not second-guessed: a 500 is an error.
+            fake.script["getCategories"] = Script([], status=500)
+            with pytest.raises(SyncError):
+                await client.categories()
+    assert fake.ops() == ["getCategories", "login", "getCategories", "getCategories"]
