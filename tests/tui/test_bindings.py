@@ -144,3 +144,13 @@ def test_every_action_in_the_table_exists() -> None:
     for key in KEYS:
         _namespace, action, _params = parse(key.action)
         assert hasattr(owners[key.scope], f"action_{action}"), f"{key.id}: no action {action}"
+
+
+def test_config_check_asks_the_readers_theme_and_keymap_tables() -> None:
+    from briefterm.tui.config_check import reader_problems
+
+    assert reader_problems("textual-dark", {}) == []
+    (problem,) = reader_problems("gruvbx", {})
+    assert "did you mean gruvbox?" in problem
+    (problem,) = reader_problems("nord", {"nosuch": "x"})
+    assert problem.startswith("keymap: [keymap] nosuch is not a binding id")

@@ -433,33 +433,6 @@ def test_every_problem_in_a_file_is_reported(tmp_path: Path) -> None:
     assert "export.format must be one of" in lines[4]
 
 
-def test_reader_problems_theme_and_missing_bindings_module(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    import sys
-
-    from briefterm.config import reader_problems
-
-    assert reader_problems("textual-dark", {}) == []
-    (problem,) = reader_problems("gruvbx", {})
-    assert "did you mean gruvbox?" in problem
-    # Without the reader's bindings table (an older reader), keymaps are not checked.
-    monkeypatch.setitem(sys.modules, "briefterm.tui.bindings", None)
-    assert reader_problems("nord", {"nosuch": "x"}) == []
-
-
-def test_reader_problems_ask_the_bindings_table(monkeypatch: pytest.MonkeyPatch) -> None:
-    import sys
-    import types
-
-    from briefterm.config import reader_problems
-
-    fake = types.ModuleType("briefterm.tui.bindings")
-    fake.keymap_problems = lambda keymap: [f"unknown id {k}" for k in keymap]  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "briefterm.tui.bindings", fake)
-    assert reader_problems("nord", {"nosuch": "x"}) == ["keymap: unknown id nosuch"]
-
-
 def test_reload_and_update_subscription(tmp_path: Path) -> None:
     from briefterm.config import reload_config, update_subscription
 

@@ -7,7 +7,7 @@ import argparse
 from briefterm import paths
 from briefterm.cli._common import config_file, load
 from briefterm.cli._output import err, fail, out
-from briefterm.config import config_warnings, init_config, reader_problems
+from briefterm.config import config_warnings, init_config
 from briefterm.wording import counted
 
 
@@ -43,6 +43,8 @@ def cmd_config_check(args: argparse.Namespace) -> int:
     """
     config = load(args)
     where = str(config.path) if config.path else "no config file, defaults in use"
+    from briefterm.tui.config_check import reader_problems  # the reader's tables, asked lazily
+
     problems = reader_problems(config.ui.theme, config.keymap)
     if problems:
         prefix = f"{config.path}: " if config.path else ""

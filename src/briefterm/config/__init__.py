@@ -22,7 +22,7 @@ Array-of-tables indexes in messages count from 1 (``feeds[3]`` is the third
 
 from __future__ import annotations
 
-from briefterm.config._checks import config_warnings, reader_problems
+from briefterm.config._checks import config_warnings, show
 from briefterm.config._load import load_config, reload_config, resolve_path
 from briefterm.config.example import example_config_text, init_config
 from briefterm.config.subscriptions import (
@@ -65,9 +65,9 @@ __all__ = [
     "example_config_text",
     "init_config",
     "load_config",
-    "reader_problems",
     "reload_config",
     "remove_subscription",
     "resolve_path",
+    "show",
     "update_subscription",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -332,37 +332,6 @@ def check_table(ctx: Ctx, table: object, spec: dict[str, Checker], prefix: str) 
         except Invalid as problem:
             ctx.report(ctx.invalid(prefix + key, value, problem))
     return out
-
-
-def reader_problems(theme: str, keymap: Mapping[str, str]) -> list[str]:
-    """What the reader would refuse: an unknown theme, unknown ``[keymap]`` ids, keys bound twice.
-
-    The reader owns both tables, so they are asked lazily, only by
-    ``config check`` (never when the core is imported): the key bindings
-    from ``briefterm.tui.bindings.keymap_problems`` (skipped when this build
-    has no such module), the themes from Textual's built-in set, which is
-    what the reader offers.
-    """
-    problems: list[str] = []
-    try:
-        # The theme table is Textual's; asked at call time only, so importing
-        # the core still never imports Textual (tests/integration/test_import_hygiene.py).
-        from textual.theme import BUILTIN_THEMES  # noqa: TID251 - the reader's own table
-
-        themes = sorted(BUILTIN_THEMES)
-    except ImportError:  # pragma: no cover - Textual is a dependency
-        themes = []
-    if themes and theme not in themes:
-        close = difflib.get_close_matches(theme, themes, n=1, cutoff=0.6)
-        hint = f"did you mean {close[0]}?" if close else "themes: " + ", ".join(themes)
-        problems.append(f"ui.theme {show(theme)} is not a theme the reader knows ({hint})")
-    if keymap:
-        try:
-            from briefterm.tui.bindings import keymap_problems  # type: ignore[import-not-found,unused-ignore]
-        except ImportError:
-            return problems
-        problems += [f"keymap: {problem}" for problem in keymap_problems(keymap)]
-    return problems
 
 
 def config_warnings(config: Config) -> list[str]:
