@@ -28,10 +28,7 @@ Content-Length is never trusted: not for allocation and not for the cap.
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import errno
-import ipaddress
-import socket
 import sys
 import time
 import zlib
@@ -50,7 +47,13 @@ import httpx  # noqa: E402
 
 from briefterm import __version__  # noqa: E402
 from briefterm.config import MIB, PollConfig  # noqa: E402
+from briefterm.redirects import private_redirect_refused  # noqa: E402
 from briefterm.sanitize import clean_line  # noqa: E402
+from briefterm.server_headers import (  # noqa: E402
+    parse_retry_after,
+    sane_validator,
+    validator_headers,
+)
 from briefterm.urls import is_http_url  # noqa: E402
 
 ACCEPT = (
@@ -64,8 +67,6 @@ DEFAULT_USER_AGENT = f"briefterm/{__version__} (+https://pypi.org/project/brieft
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _PERMANENT = frozenset({301, 308})
 _DECODE_STEP = 256 * 1024  # most bytes zlib may produce per call
-MAX_VALIDATOR = 1024
-"""Longest ETag / Last-Modified stored and sent back; real ones are under 100 bytes."""
 MAX_STORED_URL = 4096
 _REFUSED_VALIDATORS = frozenset({400, 431})  # 431: request header fields too large
 _DEFAULT_LIMITS = PollConfig()
@@ -194,115 +195,9 @@ def _size(n: int) -> str:
     return f"{n} bytes"
 
 
-def parse_retry_after(value: str | None, cap: float, now: float | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (seconds or HTTP date), capped.
-
-    Returns None when the header is missing or unreadable; never negative.
-    """
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        # isdigit() also accepts "²" and other non-ASCII digits, and int()
-        # refuses more than 4,300 digits: both are "unreadable" here.
-        if not value.isascii() or len(value) > 12:
-            return None if not value.isascii() else float(cap)
-        return float(min(int(value), cap))
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None  # since Python 3.10 an unreadable date raises instead of giving None
-    now = time.time() if now is None else now
-    try:
-        delay = when.timestamp() - now
-    except (OverflowError, OSError, ValueError):
-        return None
-    return float(min(max(delay, 0.0), cap))
-
-
-def sane_validator(value: str | None) -> str | None:
-    """``value`` (an ETag or Last-Modified) if it is worth storing and sending back, else None.
-
-    A server's header is untrusted: a 20 KB ETag stored and re-sent makes a
-    server with an 8 KB header limit answer 431 on every later poll, and a
-    CR/LF or non-ASCII byte cannot go back into a request at all. Anything
-    longer than :data:`MAX_VALIDATOR` or outside printable ASCII is dropped
-    (the feed is then fetched unconditionally, which is always correct).
-    """
-    if not value:
-        return None
-    value = value.strip()
-    if not value or len(value) > MAX_VALIDATOR:
-        return None
-    if not all(" " <= ch <= "~" for ch in value):
-        return None
-    return value
-
-
-def validator_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
-    """The conditional-GET headers for stored validators (insane ones left out)."""
-    headers: dict[str, str] = {}
-    if etag := sane_validator(etag):
-        headers["If-None-Match"] = etag
-    if last_modified := sane_validator(last_modified):
-        headers["If-Modified-Since"] = last_modified
-    return headers
-
-
 def validators_refused(result: FetchResult, sent: dict[str, str]) -> bool:
     """True when a failed fetch's 400/431 may be the server refusing the validators sent."""
     return bool(sent) and result.error is not None and result.status in _REFUSED_VALIDATORS
-
-
-_Address = ipaddress.IPv4Address | ipaddress.IPv6Address
-
-
-def is_private_address(address: _Address) -> bool:
-    """True for an address outside the public internet (loopback, RFC 1918, link-local…)."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return not address.is_global or address.is_multicast
-
-
-async def host_addresses(host: str) -> list[_Address]:
-    """The addresses ``host`` names: itself if an IP literal, else its DNS answer ([] if none)."""
-    try:
-        return [ipaddress.ip_address(host)]
-    except ValueError:
-        pass
-    try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError):
-        return []  # the connection will fail with its own clear message
-    found: list[_Address] = []
-    for info in infos:
-        try:
-            found.append(ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]))
-        except ValueError:
-            continue
-    return found
-
-
-async def private_redirect_refused(feed_url: str, target: str, limits: PollConfig) -> str | None:
-    """Why a redirect from ``feed_url`` to ``target`` is refused, or None to follow it.
-
-    The one place the policy lives: a target whose host is, or resolves to, a
-    private or local address is refused when the feed's own host is public.
-    A feed the user subscribed on a private or local address (a home server,
-    a test server on 127.0.0.1) may redirect within private ranges.
-    """
-    if limits.allow_private_redirects:
-        return None
-    host = urlsplit(target).hostname or ""
-    if not any(is_private_address(a) for a in await host_addresses(host)):
-        return None
-    if any(is_private_address(a) for a in await host_addresses(urlsplit(feed_url).hostname or "")):
-        return None
-    return (
-        f"a redirect from a public feed to a private or local address was refused "
-        f"({clean_line(host, max_length=100)}); set poll.allow_private_redirects = true "
-        "if you trust this feed"
-    )
 
 
 def _status_error(status: int, reason: str) -> str:

@@ -16,15 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from briefterm import fetch as fetch_module
-from briefterm import paths
+from briefterm import paths, redirects
 from briefterm.cli import main
 from briefterm.config import Config, FeedConfig, PollConfig, add_subscription, load_config
 from briefterm.config._load import parse_subscriptions
-from briefterm.fetch import FetchResult, fetch, make_client, sane_validator
+from briefterm.fetch import FetchResult, fetch, make_client
 from briefterm.models import FeedState
 from briefterm.paths import subscriptions_path
 from briefterm.poller import poll
+from briefterm.server_headers import sane_validator
 from briefterm.store import Store
 from tests.support.loopback import LoopbackServer, Reply, Request, redirect
 
@@ -234,14 +234,14 @@ def public_localhost(monkeypatch: pytest.MonkeyPatch) -> None:
     Tests may only reach loopback, so a "public feed" is the loopback server
     under a name the policy is told is public.
     """
-    real = fetch_module.host_addresses
+    real = redirects.host_addresses
 
     async def fake(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
         if host in _PRETEND:
             return [ipaddress.ip_address(_PRETEND[host])]
         return await real(host)
 
-    monkeypatch.setattr(fetch_module, "host_addresses", fake)
+    monkeypatch.setattr(redirects, "host_addresses", fake)
 
 
 FAST = PollConfig(timeout=5.0)

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from briefterm.config import MIB, PollConfig
-from briefterm.fetch import FetchResult, fetch, make_client, parse_retry_after
+from briefterm.fetch import FetchResult, fetch, make_client
+from briefterm.server_headers import parse_retry_after
 from tests.support.loopback import (
     LoopbackServer,
     Reply,
