@@ -2,7 +2,8 @@
 
 ``Store`` is assembled from one mixin per kind of row, the way lemon24/reader
 assembles its storage: :mod:`._base` (connection, transactions, metadata),
-:mod:`._feeds`, :mod:`._entries`, :mod:`._state` (read/starred flags) and
+:mod:`._feeds`, :mod:`._entries`, :mod:`._listing` (list views, counts),
+:mod:`._state` (read/starred flags) and
 :mod:`._search`, :mod:`._fulltext` (the full-text cache), :mod:`._features` (stored
 cluster features), :mod:`._saved_brief` (the last brief, for a quick start),
 :mod:`._sync`; :mod:`._schema` holds the DDL and migrations. No SQL lives outside
@@ -16,6 +17,7 @@ from briefterm.store._errors import describe as describe_store_error
 from briefterm.store._features import FeaturesMixin
 from briefterm.store._feeds import FeedsMixin
 from briefterm.store._fulltext import CachedFullText, FullTextMixin
+from briefterm.store._listing import ListingMixin
 from briefterm.store._saved_brief import SavedBriefMixin
 from briefterm.store._search import SearchMixin
 from briefterm.store._state import StateMixin
@@ -38,6 +40,7 @@ class Store(
     FeedsMixin,
     SavedBriefMixin,
     EntriesMixin,
+    ListingMixin,
     StateMixin,
     SearchMixin,
     FullTextMixin,

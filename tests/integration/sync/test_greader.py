@@ -12,13 +12,8 @@ import pytest
 
 from briefterm.errors import SyncError
 from briefterm.sync import Flag, SyncService
-from briefterm.sync.greader import (
-    LONG_ID_PREFIX,
-    READING_LIST,
-    GReaderClient,
-    canonical_id,
-    wire_id,
-)
+from briefterm.sync._greader_ids import LONG_ID_PREFIX, canonical_id, wire_id
+from briefterm.sync.greader import READING_LIST, GReaderClient
 from briefterm.sync.models import RemoteEntry
 from tests.support import is_safe
 from tests.support.greader_server import Flavour, GReaderServer
