@@ -37,7 +37,7 @@ from briefterm.store._feeds import stored_warnings
 from briefterm.urls import host_and_port, safe_url
 
 if TYPE_CHECKING:
-    import httpx
+    from briefterm.http11 import Client
 
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
@@ -56,7 +56,7 @@ class _Poll:
         now: float,
         progress: Progress | None,
         parsers: Parsers,
-        client: httpx.AsyncClient,
+        client: Client,
     ) -> None:
         self.store = store
         self.config = config
