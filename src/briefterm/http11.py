@@ -143,7 +143,8 @@ async def _next_event(conn: _Connection) -> h11.Event:
         try:
             event = conn.h11.next_event()
         except h11.RemoteProtocolError as exc:
-            if "peer closed" in str(exc) or "incomplete" in str(exc):
+            if conn.h11.their_state is h11.ERROR and conn.reader.at_eof():
+                # Whatever h11 calls it, the server hung up mid-response.
                 raise IncompleteBody(str(exc)) from exc
             raise ProtocolError(str(exc)) from exc
         if event is h11.NEED_DATA:
