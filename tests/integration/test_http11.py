@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from briefterm.config import PollConfig
-from briefterm.fetch import fetch, make_client
+from briefterm.fetch import FetchResult, fetch, make_client
 
 FAST = PollConfig(timeout=3.0, connect_timeout=1.0)
 RSS = b"<rss version='2.0'><channel><title>T</title></channel></rss>"
@@ -64,6 +64,11 @@ def ok(body: bytes = RSS, extra: str = "") -> bytes:
         f"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
         f"Content-Length: {len(body)}\r\n{extra}\r\n"
     ).encode() + body
+
+
+async def _get(server: RawServer, url: str) -> FetchResult:
+    async with make_client(FAST) as client:
+        return await fetch(client, url, limits=FAST)
 
 
 async def _twice(server: RawServer, wait: Callable[[], Awaitable[None]] | None = None) -> None:
@@ -126,10 +131,10 @@ async def test_bytes_beyond_a_lying_content_length_never_reach_the_next_response
     # Content-Length says 10, the server sends the whole body: the first feed
     # is cut at 10 bytes, and the rest must not be read as the next answer.
     lying = b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n" + RSS
-    async with serving(RawServer(lambda head, n: lying if n == 1 else ok())) as server:
-        async with make_client(FAST) as client:
-            first = await fetch(client, server.url("/a"), limits=FAST)
-            second = await fetch(client, server.url("/b"), limits=FAST)
+    server = RawServer(lambda head, n: lying if n == 1 else ok())
+    async with serving(server), make_client(FAST) as client:
+        first = await fetch(client, server.url("/a"), limits=FAST)
+        second = await fetch(client, server.url("/b"), limits=FAST)
     assert first.ok and first.body == RSS[:10]
     assert second.ok and second.body == RSS
     assert server.connections == 2
@@ -138,23 +143,20 @@ async def test_bytes_beyond_a_lying_content_length_never_reach_the_next_response
 async def test_huge_response_headers_are_refused() -> None:
     answer = ok(extra="X-Junk: " + "j" * (200 * 1024) + "\r\n")
     async with serving(RawServer(lambda head, n: answer)) as server:
-        async with make_client(FAST) as client:
-            result = await fetch(client, server.url("/a"), limits=FAST)
+        result = await _get(server, server.url("/a"))
     assert result.error == "the server sent an invalid HTTP response"
 
 
 async def test_garbage_instead_of_http_is_an_error() -> None:
     async with serving(RawServer(lambda head, n: b"SSH-2.0-OpenSSH\r\n\r\n")) as server:
-        async with make_client(FAST) as client:
-            result = await fetch(client, server.url("/a"), limits=FAST)
+        result = await _get(server, server.url("/a"))
     assert result.error == "the server sent an invalid HTTP response"
 
 
 async def test_credentials_in_the_url_go_as_basic_auth_and_the_target_is_encoded() -> None:
     async with serving(RawServer(lambda head, n: ok())) as server:
         url = server.url("/päth/a%20b?q=ü").replace("127.0.0.1", "user:p%40ss@127.0.0.1")
-        async with make_client(FAST) as client:
-            result = await fetch(client, url, limits=FAST)
+        result = await _get(server, url)
     assert result.ok
     head = server.heads[0].decode("latin-1")
     assert head.startswith("GET /p%C3%A4th/a%20b?q=%C3%BC HTTP/1.1\r\n")
@@ -166,6 +168,5 @@ async def test_credentials_in_the_url_go_as_basic_auth_and_the_target_is_encoded
 async def test_repeated_headers_are_joined_and_interim_responses_skipped() -> None:
     answer = b"HTTP/1.1 100 Continue\r\n\r\n" + ok(extra='ETag: "a"\r\nETag: "b"\r\n')
     async with serving(RawServer(lambda head, n: answer)) as server:
-        async with make_client(FAST) as client:
-            result = await fetch(client, server.url("/a"), limits=FAST)
+        result = await _get(server, server.url("/a"))
     assert result.ok and result.etag == '"a", "b"'
