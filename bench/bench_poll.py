@@ -6,7 +6,7 @@
 The feeds (about 1.7 KB of HTML per item, real dates, authors, categories)
 are served from memory by ``bench/feedgen.py`` in a *child process*, so the
 server never competes with the poller for this process's GIL. A first line
-measures the server plus a bare httpx download of every feed (no parsing, no
+measures the server plus a bare download of every feed (no parsing, no
 storage): the floor any poll of these feeds can reach here.
 
 Each mode polls into a fresh on-disk cache (WAL, as in real use):

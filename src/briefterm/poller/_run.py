@@ -18,11 +18,10 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, ParamSpec, TypedDict, TypeVar, Unpack
 
-from briefterm.brief.features import store_features
 from briefterm.config import Config
 from briefterm.fetch import FetchResult, fetch, make_client
 from briefterm.models import ParsedFeed
-from briefterm.poller._parsers import Parsers, worker_count
+from briefterm.poller._parsers import Parsers, Prepared, worker_count
 from briefterm.poller.report import FeedResult, PollReport
 from briefterm.poller.schedule import (
     DueFeed,
@@ -158,13 +157,13 @@ class _Poll:
             return await self._failed(job, fetched)
         if fetched.not_modified:
             return await self._not_modified(job, fetched)
-        parsed, message = await self.parsers.parse(
+        parsed, message, prepared = await self.parsers.parse(
             fetched.body, fetched.final_url, fetched.content_type
         )
         if parsed is None:
             fetched.error = message
             return await self._failed(job, fetched)
-        return await self._stored(job, fetched, parsed)
+        return await self._stored(job, fetched, parsed, prepared)
 
     def _common_fields(self, job: DueFeed, fetched: FetchResult) -> dict[str, object]:
         fields: dict[str, object] = {
@@ -180,7 +179,13 @@ class _Poll:
             fields["fetch_url"] = fetched.permanent_redirect_url
         return fields
 
-    async def _stored(self, job: DueFeed, fetched: FetchResult, parsed: ParsedFeed) -> FeedResult:
+    async def _stored(
+        self,
+        job: DueFeed,
+        fetched: FetchResult,
+        parsed: ParsedFeed,
+        prepared: Prepared | None,
+    ) -> FeedResult:
         fields = self._common_fields(job, fetched)
         name = self._name(job, clean_line(parsed.title))
         fields["title"] = clean_line(job.feed.name) or clean_line(parsed.title) or job.state.title
@@ -189,14 +194,17 @@ class _Poll:
         fields["last_modified"] = fetched.last_modified
         warnings = stored_warnings(parsed.warnings)
         fields["parse_warnings"] = "\n".join(warnings)
+        entries, version = prepared if prepared is not None else (None, None)
         upserted = await self.write(
             self.store.upsert_entries,
             job.state.id,
             parsed.entries,
             now=self.now,
             feed_fields=fields,
+            prepared=entries,
+            features_version=version,
         )
-        await self.write(store_features, self.store, job.state.id)
+        await self.write(self._missing_features, job.state.id, version)
         return FeedResult(
             job.feed.url,
             name,
@@ -206,6 +214,18 @@ class _Poll:
             http_status=fetched.status,
             warnings=warnings,
         )
+
+    def _missing_features(self, feed_id: int, version: int | None) -> None:
+        """Features for the feed's entries that still lack them (older caches, unchanged entries).
+
+        Entries stored just now came with theirs; the brief package (~20 ms
+        to import) is loaded only when some are missing.
+        """
+        if version is not None and not self.store.entries_without_features(feed_id, version):
+            return
+        from briefterm.brief.features import store_features
+
+        store_features(self.store, feed_id)
 
     async def _not_modified(self, job: DueFeed, fetched: FetchResult) -> FeedResult:
         fields = self._common_fields(job, fetched)
