@@ -44,8 +44,11 @@ def prepare(feed: ParsedFeed) -> Prepared:
     from briefterm.brief.features import FORMAT_VERSION, SUMMARY_LEAD, encode, features_for
     from briefterm.store._entries import prepare_entry
 
+    # Uncached: each entry is seen once here, and features_for's cache of
+    # 65,536 entries grew the worker by ~25 MB over a 10,000-entry poll.
+    compute = features_for.__wrapped__
     entries = [
-        prepare_entry(e, encode(features_for(e.title, e.summary[:SUMMARY_LEAD], e.link)))
+        prepare_entry(e, encode(compute(e.title, e.summary[:SUMMARY_LEAD], e.link)))
         for e in feed.entries
     ]
     return entries, FORMAT_VERSION
