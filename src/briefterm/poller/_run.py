@@ -66,7 +66,7 @@ class _Poll:
         limits = config.poll
         self.net = asyncio.Semaphore(max(1, limits.concurrency))
         # Bounds bodies held in memory between download and storage.
-        self.inflight = asyncio.Semaphore(max(1, limits.concurrency) * 4)
+        self.inflight = asyncio.Semaphore(max(1, limits.concurrency) + 4)
         self.per_host = max(1, limits.per_host)
         self.hosts: dict[str, asyncio.Semaphore] = {}
         # SQLite releases the GIL while it works, so a writer thread overlaps
