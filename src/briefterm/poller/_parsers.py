@@ -20,10 +20,12 @@ if TYPE_CHECKING:
 
 # A poll expected to download more bodies than this parses them in one forked
 # worker process; smaller polls parse in a helper thread. Break-even measured
-# with CLI polls as child processes on 2 cores: at 10 feeds × 20 the thread won
-# (2.04 vs 2.19 s, loaded machine), at 25-50 they tied, at 100 the worker won
-# by 12 %; peak memory was the same either way.
-PROCESS_POOL_AFTER = 32
+# with CLI first polls on 2 cores (load ~3.5, interleaved, medians), once the
+# HTTP client got cheaper and the store preparation moved to the parser:
+# 50 feeds × 20 items, thread 0.59 s vs worker 0.65 s (and 38 vs 49 MB tree
+# PSS); 50 × 50 a tie (1.46 vs 1.45 s); 100 × 50 worker 2.80 s vs thread
+# 3.43 s; 200 × 50 worker 4.19 vs 4.59 s (but 57 vs 46 MB).
+PROCESS_POOL_AFTER = 64
 
 Prepared = tuple[list["PreparedEntry"], int]
 """One :class:`~briefterm.store._entries.PreparedEntry` per parsed entry, and
