@@ -161,9 +161,11 @@ class _Poll:
             return await self._failed(job, fetched)
         if fetched.not_modified:
             return await self._not_modified(job, fetched)
+        body, fetched.body = fetched.body, b""  # not held while the entries wait for the writer
         parsed, message, prepared = await self.parsers.parse(
-            fetched.body, fetched.final_url, fetched.content_type
+            body, fetched.final_url, fetched.content_type
         )
+        del body
         if parsed is None:
             fetched.error = message
             return await self._failed(job, fetched)
