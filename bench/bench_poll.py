@@ -80,7 +80,7 @@ def main() -> None:
         config = Config(feeds=tuple(FeedConfig(url=u) for u in server.urls), poll=limits)
         seconds, size = asyncio.run(_download_all(server.urls, limits))
         print(
-            f"  download only (server + httpx, no parse/store): {seconds:6.2f} s"
+            f"  download only (server + fetch, no parse/store): {seconds:6.2f} s"
             f"  {size / 1e6:.1f} MB  {args.feeds / seconds:7.0f} feeds/s"
         )
         modes = args.parse.split(",")
