@@ -125,13 +125,18 @@ class Parsers:
     (first poll, 50 items of ~1.7 KB HTML per feed): see bench/README.md.
     """
 
-    def __init__(self, workers: int = 0) -> None:
+    def __init__(self, workers: int = 0, *, warm: bool = False) -> None:
         self._thread: ThreadPoolExecutor | None = None
         self._pool: ProcessPoolExecutor | None = None
         self.in_processes = 0
         """Bodies parsed in the worker process so far."""
         if workers > 0:
             self._pool = self._start_pool()
+        if warm and self._pool is None:
+            # Bodies are expected: import the parser (and the features code)
+            # in the helper thread now, while the first requests are on the
+            # wire, instead of when the first body arrives (~40-70 ms).
+            self._thread_executor().submit(_warm_worker)
 
     @staticmethod
     def _start_pool() -> ProcessPoolExecutor | None:

@@ -329,7 +329,7 @@ async def poll_async(
     due, skipped = select_feeds(store, config, feeds=feeds, force=force, now=now)
     # A feed without validators answers with a body; one with them is likely a 304.
     bodies = sum(1 for job in due if not (job.state.etag or job.state.last_modified))
-    parsers = Parsers(worker_count(bodies, use_processes))
+    parsers = Parsers(worker_count(bodies, use_processes), warm=bodies > 0)
     work = asyncio.ensure_future(_run(store, config, now, progress, parsers, due))
     watcher = asyncio.ensure_future(_cancel_when_set(cancel, work)) if cancel else None
     try:
