@@ -6,7 +6,7 @@
 The feeds (about 1.7 KB of HTML per item, real dates, authors, categories)
 are served from memory by ``bench/feedgen.py`` in a *child process*, so the
 server never competes with the poller for this process's GIL. A first line
-measures the server plus a bare httpx download of every feed (no parsing, no
+measures the server plus a bare download of every feed (no parsing, no
 storage): the floor any poll of these feeds can reach here.
 
 Each mode polls into a fresh on-disk cache (WAL, as in real use):
@@ -80,7 +80,7 @@ def main() -> None:
         config = Config(feeds=tuple(FeedConfig(url=u) for u in server.urls), poll=limits)
         seconds, size = asyncio.run(_download_all(server.urls, limits))
         print(
-            f"  download only (server + httpx, no parse/store): {seconds:6.2f} s"
+            f"  download only (server + fetch, no parse/store): {seconds:6.2f} s"
             f"  {size / 1e6:.1f} MB  {args.feeds / seconds:7.0f} feeds/s"
         )
         modes = args.parse.split(",")

@@ -7,10 +7,11 @@
 * one **total deadline** (``timeout``) around connect, every redirect and the
   whole body, so a server that trickles one byte per second is cut off;
 * a cap on the body **after decompression** (``max_bytes``), enforced while
-  streaming. Decompression is done here, not by httpx, because httpx inflates
-  each network chunk in one go: a 64 KiB chunk of a gzip bomb becomes 64 MiB
-  before anyone can count it. Here zlib is driven with ``max_length`` so at
-  most :data:`_DECODE_STEP` bytes exist uncounted at any time;
+  streaming. Decompression is done here, not by an HTTP library (httpx
+  inflated each network chunk in one go: a 64 KiB chunk of a gzip bomb
+  becomes 64 MiB before anyone can count it). Here zlib is driven with
+  ``max_length`` so at most :data:`_DECODE_STEP` bytes exist uncounted at
+  any time;
 * redirects followed by hand: at most ``max_redirects``, http(s) targets only,
   loops detected, and a permanent move reported only when every hop was a
   301/308 (a 302 anywhere means "ask the old URL again next time");
@@ -23,13 +24,15 @@
   one small 304.
 
 Content-Length is never trusted: not for allocation and not for the cap.
+The HTTP/1.1 exchange itself is :mod:`briefterm.http11` (h11 on asyncio
+streams; why not httpx is said there).
 """
 
 from __future__ import annotations
 
 import asyncio
 import errno
-import sys
+import ssl
 import time
 import zlib
 from collections.abc import Iterator
@@ -37,24 +40,25 @@ from dataclasses import dataclass, replace
 from http import HTTPStatus
 from urllib.parse import urljoin, urlsplit
 
-# httpx imports its command-line tool (click, rich, pygments: ~40 ms) whenever
-# click happens to be installed; briefterm never uses it. A None entry makes
-# that import fail fast, and httpx then installs its "pip install httpx[cli]"
-# stub in its place.
-sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
-
-import httpx  # noqa: E402
-
-from briefterm import __version__  # noqa: E402
-from briefterm.config import MIB, PollConfig  # noqa: E402
-from briefterm.redirects import private_redirect_refused  # noqa: E402
-from briefterm.sanitize import clean_line  # noqa: E402
-from briefterm.server_headers import (  # noqa: E402
+from briefterm import __version__
+from briefterm.config import MIB, PollConfig
+from briefterm.http11 import (
+    Client,
+    ConnectError,
+    HTTPError,
+    IncompleteBody,
+    InvalidURL,
+    NetworkError,
+    Response,
+)
+from briefterm.redirects import private_redirect_refused
+from briefterm.sanitize import clean_line
+from briefterm.server_headers import (
     parse_retry_after,
     sane_validator,
     validator_headers,
 )
-from briefterm.urls import is_http_url  # noqa: E402
+from briefterm.urls import is_http_url
 
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
@@ -117,65 +121,16 @@ def default_headers(user_agent: str = "") -> dict[str, str]:
     }
 
 
-_LOCATION = "x-briefterm-location"
-
-
-async def _hide_location(response: httpx.Response) -> None:
-    # httpx builds ``next_request`` for every redirect even with redirects off,
-    # and raises InvalidURL on a Location such as "javascript:alert(1)" before
-    # we could refuse it with a clear message. Moving the header aside means
-    # httpx sees no redirect and hands the response to us untouched.
-    if "location" in response.headers:
-        response.headers[_LOCATION] = response.headers.pop("location")
-
-
-class _LazyTLSTransport(httpx.AsyncBaseTransport):
-    """Plain-HTTP connections at once, the verifying TLS transport on first use.
-
-    httpx builds its SSL context (loading certifi's bundle: ~60 ms and ~5 MB
-    here) when the client is made, even for a poll of http:// feeds only.
-    This routes by scheme instead: ``http`` goes to a transport that never
-    speaks TLS, so it gets an unverified context that is never used (and costs
-    nothing to make); ``https`` goes to a default, verifying transport built
-    the first time an https URL is fetched, which also covers an http feed
-    that redirects to https. Each transport keeps its own keep-alive pool.
-    """
-
-    def __init__(self, limits: httpx.Limits) -> None:
-        self._limits = limits
-        self._http = httpx.AsyncHTTPTransport(verify=False, limits=limits)
-        self._https: httpx.AsyncHTTPTransport | None = None
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        """Send ``request`` on the transport for its scheme."""
-        if request.url.scheme == "http":
-            return await self._http.handle_async_request(request)
-        if self._https is None:
-            self._https = httpx.AsyncHTTPTransport(limits=self._limits)
-        return await self._https.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        """Close both transports' connections."""
-        await self._http.aclose()
-        if self._https is not None:
-            await self._https.aclose()
-
-
-def make_client(limits: PollConfig = _DEFAULT_LIMITS) -> httpx.AsyncClient:
-    """An ``httpx.AsyncClient`` configured for :func:`fetch` (redirects off).
+def make_client(limits: PollConfig = _DEFAULT_LIMITS) -> Client:
+    """A keep-alive :class:`~briefterm.http11.Client` configured for :func:`fetch`.
 
     One client is shared by a whole poll so connections are reused (HTTP/1.1
     keep-alive, per host); TLS is set up only once an https URL is fetched.
     """
-    pool = max(1, limits.concurrency)
-    pool_limits = httpx.Limits(max_connections=pool, max_keepalive_connections=pool)
-    return httpx.AsyncClient(
-        follow_redirects=False,
-        event_hooks={"response": [_hide_location]},
-        headers=default_headers(limits.user_agent),
-        timeout=httpx.Timeout(limits.timeout, connect=min(limits.connect_timeout, limits.timeout)),
-        limits=pool_limits,
-        transport=_LazyTLSTransport(pool_limits),
+    return Client(
+        default_headers(limits.user_agent),
+        connect_timeout=min(limits.connect_timeout, limits.timeout),
+        pool=max(1, limits.concurrency),
     )
 
 
@@ -208,42 +163,52 @@ def _status_error(status: int, reason: str) -> str:
     return f"HTTP {status} {phrase}".rstrip()
 
 
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    cause: BaseException | None = exc
+    for _ in range(8):  # our error → the OSError → what asyncio wrapped
+        if cause is None:
+            return
+        yield cause
+        cause = cause.__cause__ or cause.__context__
+
+
 def _network_error(exc: Exception, url: str, limits: PollConfig) -> str:
-    """Translate an httpx exception into one sentence."""
+    """Translate an :mod:`briefterm.http11` exception into one sentence."""
     text = str(exc)
-    low = text.lower()
     host = urlsplit(url).hostname or url
-    if isinstance(exc, httpx.ConnectTimeout):
-        return f"could not connect to {host} within {_seconds(limits.connect_timeout)} s"
-    if isinstance(exc, httpx.TimeoutException):
-        return f"timed out after {_seconds(limits.timeout)} s"
-    if isinstance(exc, httpx.ConnectError):
-        errnos = set()
-        cause: BaseException | None = exc
-        for _ in range(8):  # httpx → httpcore → anyio OSError → the socket error
-            if cause is None:
-                break
-            errnos.add(getattr(cause, "errno", None))
-            low += " " + str(cause).lower()
-            cause = cause.__cause__ or cause.__context__
-        if errno.ECONNREFUSED in errnos or "refused" in low:
+    if isinstance(exc, ConnectError):
+        causes = list(_causes(exc))
+        low = " ".join(str(c).lower() for c in causes)
+        errnos = {getattr(c, "errno", None) for c in causes}
+        if any(isinstance(c, TimeoutError) for c in causes[1:]):
+            return f"could not connect to {host} within {_seconds(limits.connect_timeout)} s"
+        # asyncio reports "Multiple exceptions: [Errno 111] ..." when every
+        # address of a host refused, with no errno of its own.
+        if (
+            errno.ECONNREFUSED in errnos
+            or "refused" in low
+            or f"[errno {errno.ECONNREFUSED}]" in low
+        ):
             return "connection refused"
+        if any(isinstance(c, ssl.SSLCertVerificationError) for c in causes) or "certificate" in low:
+            return f"the TLS certificate of {host} could not be verified"
+        if any(isinstance(c, ssl.SSLError) for c in causes) or "ssl" in low or "tls" in low:
+            return f"the TLS handshake with {host} failed"
         if "name or service" in low or "nodename" in low or "name resolution" in low:
             return f"could not resolve host {host}"
-        if "certificate" in low:
-            return f"the TLS certificate of {host} could not be verified"
-        if "ssl" in low or "tls" in low:
-            return f"the TLS handshake with {host} failed"
-        return f"could not connect to {host}: {clean_line(text, max_length=120) or 'unknown error'}"
-    if isinstance(exc, httpx.RemoteProtocolError):
-        if "peer closed" in low or "incomplete" in low or "without sending" in low:
-            return "the server closed the connection before the feed was complete"
-        return "the server sent an invalid HTTP response"
-    if isinstance(exc, httpx.ReadError | httpx.WriteError):
+        if "gaierror" in low or any(type(c).__name__ == "gaierror" for c in causes):
+            return f"could not resolve host {host}"
+        detail = clean_line(str(causes[-1]), max_length=120) or "unknown error"
+        return f"could not connect to {host}: {detail}"
+    if isinstance(exc, IncompleteBody):
+        return "the server closed the connection before the feed was complete"
+    if isinstance(exc, NetworkError):
         return "the connection broke while downloading the feed"
-    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+    if isinstance(exc, InvalidURL):
         return f"not a valid http(s) URL: {_show_url(url)}"
-    return f"the download failed ({type(exc).__name__})"
+    if isinstance(exc, HTTPError):
+        return "the server sent an invalid HTTP response"
+    return f"the download failed ({type(exc).__name__}: {clean_line(text, max_length=80)})"
 
 
 class _Decoder:
@@ -318,12 +283,12 @@ def _too_big(limits: PollConfig) -> str:
     )
 
 
-async def _read_body(response: httpx.Response, limits: PollConfig) -> bytes:
+async def _read_body(response: Response, limits: PollConfig) -> bytes:
     encoding = response.headers.get("content-encoding", "").strip().lower()
     decoder = _Decoder(encoding)
     parts: list[bytes] = []
     total = 0
-    async for raw in response.aiter_raw():
+    async for raw in response.iter_raw():
         for piece in decoder.feed(raw):
             total += len(piece)
             if total > limits.max_bytes:
@@ -339,7 +304,7 @@ async def _read_body(response: httpx.Response, limits: PollConfig) -> bytes:
     return b"".join(parts)
 
 
-async def _drain(response: httpx.Response, limit: int = 64 * 1024) -> None:
+async def _drain(response: Response, limit: int = 64 * 1024) -> None:
     """Read a small unwanted body (304, redirect, error page) to its end.
 
     Closing a response whose body was not read closes its connection too;
@@ -349,16 +314,16 @@ async def _drain(response: httpx.Response, limit: int = 64 * 1024) -> None:
     """
     total = 0
     try:
-        async for chunk in response.aiter_raw():
+        async for chunk in response.iter_raw():
             total += len(chunk)
             if total > limit:
                 return
-    except httpx.HTTPError:
+    except HTTPError:
         return
 
 
 async def _fetch(
-    client: httpx.AsyncClient,
+    client: Client,
     result: FetchResult,
     headers: dict[str, str],
     limits: PollConfig,
@@ -370,18 +335,16 @@ async def _fetch(
     hops: list[int] = []
     while True:
         try:
-            request = client.build_request("GET", url, headers=headers)
-        except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as exc:
+            response = await client.get(url, headers)
+        except InvalidURL as exc:
+            if hops:
+                raise _FetchError("the server redirected to an invalid URL") from exc
             raise _FetchError(f"not a valid http(s) URL: {_show_url(url)}") from exc
-        try:
-            response = await client.send(request, stream=True)
-        except httpx.InvalidURL as exc:  # a client without make_client's hook
-            raise _FetchError("the server redirected to an invalid URL") from exc
         try:
             status = response.status_code
             result.status = status
             result.final_url = url
-            location = response.headers.get(_LOCATION) or response.headers.get("location")
+            location = response.headers.get("location")
             if status in _REDIRECTS and location:
                 try:
                     target = urljoin(url, location.strip())
@@ -423,14 +386,19 @@ async def _fetch(
                     response.headers.get("retry-after"), limits.max_retry_after
                 )
             raise _FetchError(_status_error(status, response.reason_phrase))
+        except (asyncio.CancelledError, TimeoutError):
+            # Past the deadline nothing bounds a drain any more (a trickling
+            # server would hold the poll): drop the connection instead.
+            await response.aclose()
+            raise
         finally:
-            if not response.is_stream_consumed:
+            if not response.is_stream_consumed and not response.closed:
                 await _drain(response)
             await response.aclose()
 
 
 async def fetch(
-    client: httpx.AsyncClient,
+    client: Client,
     url: str,
     *,
     etag: str | None = None,
@@ -467,7 +435,7 @@ async def fetch(
         result.error = str(exc)
     except TimeoutError:
         result.error = f"timed out after {_seconds(limits.timeout)} s"
-    except httpx.HTTPError as exc:
+    except HTTPError as exc:
         result.error = _network_error(exc, result.final_url or url, limits)
     except OSError as exc:  # anything the transport did not wrap
         result.error = f"the download failed: {clean_line(exc.strerror or str(exc))}"

@@ -202,3 +202,36 @@ def test_the_poller_stores_features_of_new_entries() -> None:
     assert len(entries) == 3
     blobs = store.feature_blobs([e.id for e in entries], FORMAT_VERSION)
     assert {i: decode(b) for i, b in blobs.items()} == {e.id: entry_features(e) for e in entries}
+
+
+def _rss(stories: list[tuple[str, str]]) -> bytes:
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+        + "".join(
+            f"<item><guid>{key}</guid><title>{title}</title>"
+            f"<link>https://news.example.org/{key}</link></item>"
+            for key, title in stories
+        )
+        + "</channel></rss>"
+    ).encode()
+
+
+def test_a_re_poll_replaces_the_features_of_a_changed_entry_and_fills_missing_ones() -> None:
+    # The parse step prepares features with each entry; an entry whose title
+    # changed gets new ones, and one stored without (an older cache) gets its
+    # own from the writer's fallback.
+    store = Store(":memory:")
+    bodies = [_rss(STORIES[:2]), _rss([(STORIES[0][0], "Voltaris drops the plant"), STORIES[1]])]
+    with LoopbackServer() as server:
+        url = server.route("/feed", lambda _request: Reply(body=bodies[0]))
+        config = Config(feeds=(FeedConfig(url=url),), poll=PollConfig(timeout=1.0))
+        poll(store, config, now=NOW)
+        first = {e.entry_key: e.id for e in store.list_entries()}
+        with store.write() as db:
+            db.execute("DELETE FROM entry_features WHERE entry_id = ?", (first["b"],))
+        bodies[0] = bodies[1]
+        poll(store, config, now=NOW + 7200, force=True)
+    entries = store.list_entries()
+    assert sorted(e.title for e in entries) == ["Voltaris drops the plant", STORIES[1][1]]
+    blobs = store.feature_blobs([e.id for e in entries], FORMAT_VERSION)
+    assert {i: decode(b) for i, b in blobs.items()} == {e.id: entry_features(e) for e in entries}

@@ -256,6 +256,22 @@ def test_feed_bookkeeping_and_counts(store: Store) -> None:
         store.update_feed(fid, read=1)
 
 
+def test_update_feeds_writes_many_feeds_at_once_or_none(store: Store) -> None:
+    a = store.ensure_feed("http://example.com/a")
+    b = store.ensure_feed("http://example.com/b")
+    store.update_feeds([(a, {"last_status": 304, "etag": '"a"'}), (b, {}), (b, {"error_count": 2})])
+    feeds = {f.url: f for f in store.feeds()}
+    assert (feeds["http://example.com/a"].last_status, feeds["http://example.com/a"].etag) == (
+        304,
+        '"a"',
+    )
+    assert feeds["http://example.com/b"].error_count == 2
+    # One transaction: a bad name anywhere leaves every feed as it was.
+    with pytest.raises(ValueError):
+        store.update_feeds([(a, {"last_status": 200}), (b, {"read": 1})])
+    assert {f.url: f for f in store.feeds()}["http://example.com/a"].last_status == 304
+
+
 def test_failed_transaction_rolls_back(store: Store) -> None:
     fid = store.ensure_feed("http://example.com/feed")
     with pytest.raises(RuntimeError), raw_write(store) as db:

@@ -1,7 +1,7 @@
 """Poll subscriptions: pick the due feeds, fetch them concurrently, parse, store.
 
-Pipeline per feed: :func:`briefterm.fetch.fetch` on a shared
-``httpx.AsyncClient`` (bounded by ``poll.concurrency`` overall and
+Pipeline per feed: :func:`briefterm.fetch.fetch` on a shared keep-alive
+:class:`briefterm.http11.Client` (bounded by ``poll.concurrency`` overall and
 ``poll.per_host`` per host) → ``parse.parse_feed`` (CPU-bound: see
 :class:`~briefterm.poller._parsers.Parsers`) → one ``Store.upsert_entries``
 call that writes the entries and the feed's success bookkeeping in the same

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from briefterm.models import FeedState
@@ -151,3 +151,10 @@ class FeedsMixin(StoreBase):
         if fields:  # an empty update has no unknown names and nothing to do
             with self.write() as db:
                 update_feed_row(db, feed_id, fields)
+
+    def update_feeds(self, updates: Sequence[tuple[int, Mapping[str, object]]]) -> None:
+        """:meth:`update_feed` for many feeds, in one transaction (a re-poll's 304s)."""
+        if any(fields for _, fields in updates):
+            with self.write() as db:
+                for feed_id, fields in updates:
+                    update_feed_row(db, feed_id, fields)

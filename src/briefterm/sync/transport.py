@@ -11,15 +11,22 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Self
 
-import httpx
+# httpx imports its command-line tool (click, rich, pygments: ~40 ms) whenever
+# click happens to be installed; briefterm never uses it. A None entry makes
+# that import fail fast, and httpx then installs its "pip install httpx[cli]"
+# stub in its place. (The poller no longer uses httpx: briefterm.http11.)
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
-from briefterm import __version__
-from briefterm.errors import SyncError
-from briefterm.urls import host_and_port
+import httpx  # noqa: E402
+
+from briefterm import __version__  # noqa: E402
+from briefterm.errors import SyncError  # noqa: E402
+from briefterm.urls import host_and_port  # noqa: E402
 
 USER_AGENT = f"briefterm/{__version__} (sync)"
 MAX_REPLY = 64 * 1024 * 1024
