@@ -1,7 +1,8 @@
 """Story clusters: the reports of one event from several outlets become one item.
 
-Entries are taken in a fixed order — by time, then id — so the same input in
-any order gives the same clusters (and leads), and each one
+Entries are taken in a fixed order — by time, then by a hash of their feed
+and guid (:func:`canonical_order`) — so the same input in any order, with
+any ids, gives the same clusters (and leads), and each one
 
 * joins the story of an earlier entry with the same **article key**
   (``features.article_key``: the canonical URL, plus the fragment when it
@@ -57,8 +58,9 @@ import gc
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from hashlib import blake2b
 from heapq import heappop, heappush
-from itertools import islice, repeat
+from itertools import groupby, islice, repeat
 from operator import add, itemgetter, mul
 
 from briefterm.brief._signals import models_conflict
@@ -482,27 +484,70 @@ def _cluster(
     """:func:`cluster_entries` proper."""
     feats = [known.get(e.id) or entry_features(e) for e in entries]
     times = [e.time for e in entries]
-    order = sorted(range(len(entries)), key=lambda i: (times[i], entries[i].id))
+    order = canonical_order(entries, times)
     window = window_hours * 3600.0
     run = _run(entries, feats, times, order, window, threshold)
+    rank = [0] * len(entries)
+    for r, i in enumerate(order):
+        rank[i] = r
 
-    # Lead: highest priority, then earliest, then lowest id.
-    def lead_key(i: int) -> tuple[int, float, int]:
-        e = entries[i]
-        return (-priorities.get(e.feed_url, 0), times[i], e.id)
-
+    # Lead: highest priority, then first in canonical order (the earliest).
+    if priorities:
+        n = len(entries)
+        lead_rank = [
+            r - priorities.get(e.feed_url, 0) * n for r, e in zip(rank, entries, strict=True)
+        ]
+    else:
+        lead_rank = rank
+    by_lead = lead_rank.__getitem__
     # Most stories have one report: no sorting and no list of others for them.
-    made = []
+    made: list[tuple[float, int, int, Sequence[int]]] = []
     lasts = run.lasts
     for s, story in enumerate(run.stories):
         members = story.members
         if len(members) > 1:
-            members = sorted(members, key=lead_key)
-            lead = entries[members[0]]
-            made.append((-lasts[s], lead.id, lead, list(map(entries.__getitem__, members[1:]))))
+            members = sorted(members, key=by_lead)
+            made.append((-lasts[s], rank[members[0]], members[0], members[1:]))
         else:
-            lead = entries[members[0]]
-            made.append((-lasts[s], lead.id, lead, []))
-    # Newest story first.
+            made.append((-lasts[s], rank[members[0]], members[0], ()))
+    # Newest story first, ties in canonical order of their leads.
     made.sort(key=itemgetter(0, 1))
-    return [Cluster(lead=lead, others=others) for _, _, lead, others in made]
+    get = entries.__getitem__
+    return [
+        Cluster(lead=get(lead), others=list(map(get, others)) if others else [])
+        for _, _, lead, others in made
+    ]
+
+
+def tie_key(entry: Entry) -> tuple[bytes, int]:
+    """What orders entries of the same time: a hash of who they are, then the id.
+
+    Ids follow the order in which the store met the entries, which another
+    poll order or another machine changes; the feed's URL and the entry's
+    own id in it (its guid, the store's key) do not, nor does an edit of
+    its title or link. A hash rather than the text itself, so that tied
+    entries come in no systematic order (one feed's after another's).
+    """
+    text = f"{entry.feed_url}\0{entry.entry_key}"
+    return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), entry.id
+
+
+def canonical_order(entries: Sequence[Entry], times: Sequence[float] | None = None) -> list[int]:
+    """Indices of ``entries`` by time, entries of the same time by :func:`tie_key`.
+
+    The order the online pass takes entries in: the same entries in any
+    order, with any ids, come in the same order, so make the same clusters.
+    ``times`` are the entries' times when the caller has them.
+    """
+    if times is None:
+        times = [e.time for e in entries]
+    order = sorted(range(len(entries)), key=times.__getitem__)
+    if len(set(times)) == len(times):
+        return order
+    ordered: list[int] = []
+    for _, tied in groupby(order, key=times.__getitem__):
+        same = list(tied)
+        if len(same) > 1:
+            same.sort(key=lambda i: tie_key(entries[i]))
+        ordered += same
+    return ordered
