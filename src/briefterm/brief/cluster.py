@@ -1,7 +1,7 @@
 """Story clusters: the reports of one event from several outlets become one item.
 
 Entries are taken in a fixed order — by time, then by a hash of their feed
-and guid (:func:`canonical_order`) — so the same input in any order, with
+and guid (``_order.canonical_order``) — so the same input in any order, with
 any ids, gives the same clusters (and leads), and each one
 
 * joins the story of an earlier entry with the same **article key**
@@ -58,12 +58,13 @@ import gc
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from hashlib import blake2b
 from heapq import heappop, heappush
-from itertools import groupby, islice, repeat
+from itertools import islice, repeat
 from operator import add, itemgetter, mul
 
+from briefterm.brief._order import canonical_order
 from briefterm.brief._signals import models_conflict
+from briefterm.brief._updates import cosine_beyond_name, numbers_differ
 from briefterm.brief.features import Features, entry_features
 from briefterm.brief.features import article_key as features_article_key
 from briefterm.models import Cluster, Entry
@@ -194,38 +195,6 @@ class _Story:
         )
 
 
-def _numbers_differ(a: Features, b: Features) -> bool:
-    """Both headlines carry numbers and not the same ones (any size, unlike figures)."""
-    numbers_a = {t for t in a.tokens if t.isdigit()}
-    numbers_b = {t for t in b.tokens if t.isdigit()}
-    return bool(numbers_a and numbers_b and numbers_a != numbers_b)
-
-
-def _cosine_beyond_name(a: Features, b: Features) -> float:
-    """Cosine of ``a`` and ``b`` without the token that contributes most to it.
-
-    Two posts of one feed that share little more than a name ("Nimbus
-    Cloud raises prices…", "Nimbus Cloud names a CFO") are two stories; an
-    update of a report shares more than its heaviest word.
-    """
-    other = dict(zip(b.tokens, b.weights, strict=True))
-    pairs = zip(a.tokens, a.weights, strict=True)
-    terms = [(w * other[t], w, other[t]) for t, w in pairs if t in other]
-    dropped = [max(terms)] if terms else []
-    rest_a = a.norm * a.norm - sum(x[1] * x[1] for x in dropped)
-    rest_b = b.norm * b.norm - sum(x[2] * x[2] for x in dropped)
-    if rest_a <= 1e-9 or rest_b <= 1e-9:
-        return 0.0
-    dot = sum(x[0] for x in terms) - sum(x[0] for x in dropped)
-    return dot / math.sqrt(rest_a * rest_b)
-
-
-def _cosine(a: Features, b: Features) -> float:
-    other = dict(zip(b.tokens, b.weights, strict=True))
-    dot = sum([w * other.get(t, 0.0) for t, w in zip(a.tokens, a.weights, strict=True)])
-    return dot / ((a.norm * b.norm) or 1.0)
-
-
 class _Pass:
     """One pass of the online clustering over entries in canonical order."""
 
@@ -269,9 +238,9 @@ class _Pass:
             return False
         if abs(self.times[i] - self.times[j]) > UPDATE_HOURS * 3600.0:
             return False
-        if _numbers_differ(self.feats[i], self.feats[j]):
+        if numbers_differ(self.feats[i], self.feats[j]):
             return False  # "part 2" after "part 1", episode 41 after 40: new posts
-        return _cosine_beyond_name(self.feats[i], self.feats[j]) >= self.threshold * UPDATE_SHARE
+        return cosine_beyond_name(self.feats[i], self.feats[j]) >= self.threshold * UPDATE_SHARE
 
     def best_story(self, i: int) -> tuple[int, bool]:
         """(story index, blocked) of the story entry ``i`` joins, or (-1, blocked).
@@ -517,37 +486,3 @@ def _cluster(
         Cluster(lead=get(lead), others=list(map(get, others)) if others else [])
         for _, _, lead, others in made
     ]
-
-
-def tie_key(entry: Entry) -> tuple[bytes, int]:
-    """What orders entries of the same time: a hash of who they are, then the id.
-
-    Ids follow the order in which the store met the entries, which another
-    poll order or another machine changes; the feed's URL and the entry's
-    own id in it (its guid, the store's key) do not, nor does an edit of
-    its title or link. A hash rather than the text itself, so that tied
-    entries come in no systematic order (one feed's after another's).
-    """
-    text = f"{entry.feed_url}\0{entry.entry_key}"
-    return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), entry.id
-
-
-def canonical_order(entries: Sequence[Entry], times: Sequence[float] | None = None) -> list[int]:
-    """Indices of ``entries`` by time, entries of the same time by :func:`tie_key`.
-
-    The order the online pass takes entries in: the same entries in any
-    order, with any ids, come in the same order, so make the same clusters.
-    ``times`` are the entries' times when the caller has them.
-    """
-    if times is None:
-        times = [e.time for e in entries]
-    order = sorted(range(len(entries)), key=times.__getitem__)
-    if len(set(times)) == len(times):
-        return order
-    ordered: list[int] = []
-    for _, tied in groupby(order, key=times.__getitem__):
-        same = list(tied)
-        if len(same) > 1:
-            same.sort(key=lambda i: tie_key(entries[i]))
-        ordered += same
-    return ordered

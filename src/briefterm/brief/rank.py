@@ -27,7 +27,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from briefterm.brief.cluster import canonical_order, cluster_entries
+from briefterm.brief._order import canonical_order
+from briefterm.brief.cluster import cluster_entries
 from briefterm.brief.features import Features
 from briefterm.brief.sections import SectionRules
 from briefterm.config.types import Config
