@@ -134,7 +134,8 @@ def load_dev(path: Path = DEV, salt: str = "") -> Labelled:
     run story by story: both would tell a clusterer the answer. So every
     entry gets the same time, and ids are renumbered in an order that has
     nothing to do with the stories (a hash of the URL, with ``salt``: another
-    salt is another ordering of the same input).
+    salt is another ordering of the same input, with other ids; feeds keep
+    theirs).
     """
     rows = []
     with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
@@ -150,10 +151,14 @@ def load_dev(path: Path = DEV, salt: str = "") -> Labelled:
     entries = []
     labels: dict[int, str] = {}
     publishers: dict[int, str] = {}
-    feed_ids: dict[str, int] = {}
+    # A feed's URL and id are the publisher's, whatever the ordering: only
+    # the entry ids change with the salt, as when the same feeds are polled
+    # in another order.
+    names = sorted({_ESCAPE.sub(r"\1", r["PUBLISHER"]) for r in rows})
+    feed_ids = {name: k for k, name in enumerate(names, 1)}
     for eid, row in enumerate(rows, 1):
         publisher = _ESCAPE.sub(r"\1", row["PUBLISHER"])
-        feed = feed_ids.setdefault(publisher, len(feed_ids) + 1)
+        feed = feed_ids[publisher]
         entries.append(
             Entry(
                 id=eid,

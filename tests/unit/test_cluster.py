@@ -12,7 +12,7 @@ import pytest
 from briefterm.brief._tokens import tokens
 from briefterm.brief.cluster import DEFAULT_THRESHOLD, article_key, cluster_entries
 from briefterm.brief.features import decode, encode, entry_features
-from briefterm.models import Entry
+from briefterm.models import Cluster, Entry
 from briefterm.urls import canonical_url
 from tests import support
 
@@ -224,6 +224,33 @@ def test_the_same_input_in_any_order_gives_the_same_clusters() -> None:
         clusters = cluster_entries(pool)
         assert sorted(sorted(c.ids) for c in clusters) == expected
         assert {tuple(sorted(c.ids)): c.lead.id for c in clusters} == leads
+
+
+def test_the_same_entries_with_other_ids_in_any_order_give_the_same_clusters() -> None:
+    # The store numbers entries as it meets them: the same feeds polled in
+    # another order, or on another machine, give other ids. Clusters and
+    # leads must not change, even for entries of the same time.
+    quality = load_quality_module()
+    entries, _ = quality.load_fixture(quality.LOOKALIKES)
+    more, _ = quality.load_fixture()
+    tied = [dataclasses.replace(e, published=1_770_000_000.0) for e in more]
+    pool = entries + [dataclasses.replace(e, id=e.id + 10_000) for e in tied]
+
+    def by_content(clusters: list[Cluster]) -> list[tuple[tuple[str, str], list[tuple[str, str]]]]:
+        def key(e: Entry) -> tuple[str, str]:
+            return (e.feed_url, e.entry_key)
+
+        return sorted((key(c.lead), sorted(map(key, c.members))) for c in clusters)
+
+    expected = by_content(cluster_entries(pool))
+    assert sum(len(members) > 1 for _, members in expected) >= 10
+    rng = random.Random(5)
+    for _ in range(5):
+        ids = [e.id for e in pool]
+        rng.shuffle(ids)
+        renumbered = [dataclasses.replace(e, id=i) for e, i in zip(pool, ids, strict=True)]
+        rng.shuffle(renumbered)
+        assert by_content(cluster_entries(renumbered)) == expected
 
 
 def test_quality_on_the_lookalike_fixture() -> None:

@@ -1,7 +1,8 @@
 """Story clusters: the reports of one event from several outlets become one item.
 
-Entries are taken in a fixed order — by time, then id — so the same input in
-any order gives the same clusters (and leads), and each one
+Entries are taken in a fixed order — by time, then by a hash of their feed
+and guid (``_order.canonical_order``) — so the same input in any order, with
+any ids, gives the same clusters (and leads), and each one
 
 * joins the story of an earlier entry with the same **article key**
   (``features.article_key``: the canonical URL, plus the fragment when it
@@ -53,13 +54,17 @@ README.
 
 from __future__ import annotations
 
+import gc
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from heapq import heappop, heappush
 from itertools import islice, repeat
 from operator import add, itemgetter, mul
 
+from briefterm.brief._order import canonical_order
 from briefterm.brief._signals import models_conflict
+from briefterm.brief._updates import cosine_beyond_name, numbers_differ
 from briefterm.brief.features import Features, entry_features
 from briefterm.brief.features import article_key as features_article_key
 from briefterm.models import Cluster, Entry
@@ -99,6 +104,11 @@ an entry whose heaviest tokens are all such words compares with the
 stories that used them last.
 """
 
+_DECAY = DECAY_HOURS * 3600.0
+_ZEROS = repeat(0.0)  # endless: one is shared by every map() that needs a default
+_ONES = repeat(1)
+_NOUGHTS = repeat(0)
+
 
 def article_key(entry: Entry) -> str:
     """The identity of the article ``entry`` links to (see ``features.article_key``)."""
@@ -128,8 +138,9 @@ class _Story:
         counts = self._counts
         if counts is None:
             counts = self._counts = dict.fromkeys(first.tokens, 1)
+        # Tokens of one report are distinct: each get() comes before its own update.
         toks = features.tokens
-        counts.update(zip(toks, [c + 1 for c in map(counts.get, toks, repeat(0))], strict=True))
+        counts.update(zip(toks, map(add, map(counts.get, toks, _NOUGHTS), _ONES), strict=False))
         self.members.append(index)
         self.feeds[feed] = index
         # Most reports name no figure, place or model: no new set for them.
@@ -140,8 +151,8 @@ class _Story:
         if features.models:
             self.models = self.models | features.models
 
-    def core_coverage(self, f: Features, centroid: dict[str, float]) -> float:
-        """Share of the story's core weight that ``f`` has (1.0 while there is no core).
+    def core_coverage(self, tokens: tuple[str, ...], centroid: dict[str, float]) -> float:
+        """Share of the story's core weight that ``tokens`` have (1.0 while there is no core).
 
         The core is what at least half the reports, and at least two, say:
         "nimbus", "storage", "europe", "18" for a price rise in Europe. A
@@ -168,46 +179,20 @@ class _Story:
         _, core, total = self._core
         if not total:
             return 1.0
-        return sum([core.get(t, 0.0) for t in f.tokens]) / total
+        return sum(map(core.get, tokens, _ZEROS)) / total
 
-    def conflicts(self, f: Features) -> bool:
+    def conflicts(
+        self,
+        figures: frozenset[str],
+        places: frozenset[str],
+        models: frozenset[tuple[str, str]],
+    ) -> bool:
+        """Do a report's figures, places or models conflict with the story's?"""
         return bool(
-            (f.figures and self.figures and self.figures.isdisjoint(f.figures))
-            or (f.places and self.places and self.places.isdisjoint(f.places))
-            or models_conflict(f.models, self.models)
+            (figures and self.figures and self.figures.isdisjoint(figures))
+            or (places and self.places and self.places.isdisjoint(places))
+            or models_conflict(models, self.models)
         )
-
-
-def _numbers_differ(a: Features, b: Features) -> bool:
-    """Both headlines carry numbers and not the same ones (any size, unlike figures)."""
-    numbers_a = {t for t in a.tokens if t.isdigit()}
-    numbers_b = {t for t in b.tokens if t.isdigit()}
-    return bool(numbers_a and numbers_b and numbers_a != numbers_b)
-
-
-def _cosine_beyond_name(a: Features, b: Features) -> float:
-    """Cosine of ``a`` and ``b`` without the token that contributes most to it.
-
-    Two posts of one feed that share little more than a name ("Nimbus
-    Cloud raises prices…", "Nimbus Cloud names a CFO") are two stories; an
-    update of a report shares more than its heaviest word.
-    """
-    other = dict(zip(b.tokens, b.weights, strict=True))
-    pairs = zip(a.tokens, a.weights, strict=True)
-    terms = [(w * other[t], w, other[t]) for t, w in pairs if t in other]
-    dropped = [max(terms)] if terms else []
-    rest_a = a.norm * a.norm - sum(x[1] * x[1] for x in dropped)
-    rest_b = b.norm * b.norm - sum(x[2] * x[2] for x in dropped)
-    if rest_a <= 1e-9 or rest_b <= 1e-9:
-        return 0.0
-    dot = sum(x[0] for x in terms) - sum(x[0] for x in dropped)
-    return dot / math.sqrt(rest_a * rest_b)
-
-
-def _cosine(a: Features, b: Features) -> float:
-    other = dict(zip(b.tokens, b.weights, strict=True))
-    dot = sum([w * other.get(t, 0.0) for t, w in zip(a.tokens, a.weights, strict=True)])
-    return dot / ((a.norm * b.norm) or 1.0)
 
 
 class _Pass:
@@ -219,11 +204,13 @@ class _Pass:
         feats: Sequence[Features],
         times: Sequence[float],
         window: float,
+        threshold: float,
     ) -> None:
         self.entries = entries
         self.times = times
         self.feats = feats
         self.window = window
+        self.threshold = threshold
         self.stories: list[_Story] = []
         # The hot fields of each story, in flat lists: centroid, norm, newest time.
         self.cents: list[dict[str, float]] = []
@@ -233,8 +220,11 @@ class _Pass:
         # keep order; a story that takes a report moves to the end).
         self.postings: dict[str, dict[int, None]] = defaultdict(dict)
         self.by_article: dict[str, int] = {}  # article key → story index
+        # (time a story was last seen joined, story): stories that may have
+        # left the window, oldest first, so that pruning looks at those only.
+        self.expiry: list[tuple[float, int]] = []
 
-    def _is_update(self, story: _Story, i: int, threshold: float) -> bool:
+    def _is_update(self, story: _Story, i: int) -> bool:
         """Is entry ``i`` an update of the report of its feed that ``story`` holds?
 
         It is when it came at most ``UPDATE_HOURS`` later and resembles that
@@ -248,21 +238,19 @@ class _Pass:
             return False
         if abs(self.times[i] - self.times[j]) > UPDATE_HOURS * 3600.0:
             return False
-        if _numbers_differ(self.feats[i], self.feats[j]):
+        if numbers_differ(self.feats[i], self.feats[j]):
             return False  # "part 2" after "part 1", episode 41 after 40: new posts
-        return _cosine_beyond_name(self.feats[i], self.feats[j]) >= threshold * UPDATE_SHARE
+        return cosine_beyond_name(self.feats[i], self.feats[j]) >= self.threshold * UPDATE_SHARE
 
-    def best_story(self, i: int, threshold: float) -> tuple[int, float, bool]:
-        """(story index, dot, blocked) of the story entry ``i`` joins, or (-1, 0, blocked).
+    def best_story(self, i: int) -> tuple[int, bool]:
+        """(story index, blocked) of the story entry ``i`` joins, or (-1, blocked).
 
         ``blocked`` says that the most similar story holds another post of
-        the entry's feed that this one is not an update of.
+        the entry's feed that this one is not an update of. This is the hot
+        loop: it runs once per entry and reads the story lists directly.
         """
-        f = self.feats[i]
-        entry = self.entries[i]
-        now = self.times[i]
-        oldest = now - self.window
-        stories, cents, norms, lasts = self.stories, self.cents, self.norms, self.lasts
+        tokens, weights, fnorm, figures, places, models, _ = self.feats[i]
+        threshold = self.threshold
         # Partial dot products over the entry's heaviest tokens, as long as
         # the rest could still reach the threshold on its own: a story that
         # shares none of them has a cosine of at most |rest| / |f| < threshold
@@ -270,10 +258,10 @@ class _Pass:
         # first, a common word is looked up only when nothing rarer carries
         # the entry.
         found: list[int] = []
-        rest2 = f.norm * f.norm
-        limit = (threshold * f.norm) ** 2
+        rest2 = fnorm * fnorm
+        limit = (threshold * fnorm) ** 2
         postings = self.postings
-        for t, w in zip(f.tokens[:LOOKUP_TOKENS], f.weights, strict=False):
+        for t, w in zip(tokens[:LOOKUP_TOKENS], weights, strict=False):
             if rest2 < limit:
                 break
             rest2 -= w * w
@@ -281,41 +269,47 @@ class _Pass:
             if plist:
                 found.extend(islice(reversed(plist), SCAN_STORIES))
         if not found:
-            return -1, 0.0, False
-        # Candidates by how many of those tokens they share, then by the
-        # heaviest token they share, then most recently joined.
+            return -1, False
+        # Candidates by how many of those tokens they share, then most
+        # recently joined (the order found them in).
         unique = list(dict.fromkeys(found))
         if SCORE_STORIES < len(unique) < len(found):
             unique.sort(key=found.count, reverse=True)  # stable: ties keep their order
-        order = unique
-        ranked = [s for s in order if lasts[s] >= oldest][:SCORE_STORIES]
-        best, best_rank, best_dot = -1, 0.0, 0.0
-        blocked_rank = 0.0
-        tokens, weights = f.tokens, f.weights
-        for s in ranked:
-            story = stories[s]
+        stories, cents, norms, lasts = self.stories, self.cents, self.norms, self.lasts
+        now = self.times[i]
+        oldest = now - self.window
+        feed = self.entries[i].feed_id
+        signals = figures or places or models
+        best, best_rank, blocked_rank = -1, 0.0, 0.0
+        left = SCORE_STORIES
+        for s in unique:
+            if lasts[s] < oldest:
+                continue
+            if not left:
+                break
+            left -= 1
             cent = cents[s]
-            scale = f.norm * norms[s]
-            dot = sum(map(mul, weights, map(cent.get, tokens, repeat(0.0))))
-            sim = dot / scale
+            sim = sum(map(mul, weights, map(cent.get, tokens, _ZEROS))) / (fnorm * norms[s])
             gap = now - lasts[s]
             if gap > 0.0:
-                sim *= DECAY_HOURS * 3600.0 / (DECAY_HOURS * 3600.0 + gap)
+                sim *= _DECAY / (_DECAY + gap)
             if sim < threshold:
                 continue
-            if story.conflicts(f) or story.core_coverage(f, cent) < CORE_COVERAGE:
+            story = stories[s]
+            if (signals and story.conflicts(figures, places, models)) or (
+                len(story.members) > 1 and story.core_coverage(tokens, cent) < CORE_COVERAGE
+            ):
                 sim *= VETO_FACTOR
                 if sim < threshold:
                     continue
-            rank = sim
-            if entry.feed_id in story.feeds and not self._is_update(story, i, threshold):
-                blocked_rank = max(blocked_rank, rank)
+            if feed in story.feeds and not self._is_update(story, i):
+                blocked_rank = max(blocked_rank, sim)
                 continue
-            if rank > best_rank:
-                best, best_rank, best_dot = s, rank, dot
-        return best, best_dot, blocked_rank > best_rank
+            if sim > best_rank:
+                best, best_rank = s, sim
+        return best, blocked_rank > best_rank
 
-    def place(self, i: int, threshold: float, *, defer: bool) -> bool:
+    def place(self, i: int, *, defer: bool) -> bool:
         """Put entry ``i`` into a story; False when it is deferred (see below).
 
         An entry whose closest story already holds another post of its feed
@@ -323,68 +317,101 @@ class _Pass:
         ``defer`` after the pass): started at once, that second post would
         split the story in two, others joining whichever half they resemble.
         """
-        entry, f = self.entries[i], self.feats[i]
-        key = f.article
+        f = self.feats[i]
+        tokens, weights, fnorm, _, _, _, key = f
+        entry = self.entries[i]
         s = self.by_article.get(key, -1) if key else -1
         # An undated post has no time to compare within the window (its time
         # is when it was fetched, often years after it was written): it joins
         # a story only as the same article, and no other report joins it by
         # resemblance.
         dated = entry.published is not None
-        if s < 0 and f.tokens and dated:
-            s, _dot, blocked = self.best_story(i, threshold)
+        if s < 0 and tokens and dated:
+            s, blocked = self.best_story(i)
             if blocked and defer:
                 return False
+        postings = self.postings
         if s < 0:
             s = len(self.stories)
             self.stories.append(_Story(i, f, entry.feed_id))
-            self.cents.append(dict(zip(f.tokens, f.weights, strict=True)))
-            self.norms.append(f.norm)
+            self.cents.append(dict(zip(tokens, weights, strict=True)))
+            self.norms.append(fnorm)
             self.lasts.append(self.times[i])
+            heappush(self.expiry, (self.times[i], s))
+            if dated:  # nothing finds an undated story by its words
+                for t in tokens[:INDEX_TOKENS]:
+                    postings[t][s] = None
         else:
             story = self.stories[s]
             story.add(i, f, entry.feed_id, self.feats[story.members[0]])
             cent = self.cents[s]
-            before = list(map(cent.get, f.tokens, repeat(0.0)))
-            dot = sum(map(mul, f.weights, before))
-            cent.update(zip(f.tokens, map(add, before, f.weights), strict=True))
+            if not cent:  # pruned, and now joined as the same article: prune it again later
+                heappush(self.expiry, (self.times[i], s))
+            before = list(map(cent.get, tokens, _ZEROS))
+            dot = sum(map(mul, weights, before))
+            cent.update(zip(tokens, map(add, before, weights), strict=True))
             # |S + f|² = |S|² + 2 S·f + |f|²
-            self.norms[s] = math.sqrt(self.norms[s] ** 2 + 2.0 * dot + f.norm * f.norm)
+            self.norms[s] = math.sqrt(self.norms[s] ** 2 + 2.0 * dot + fnorm * fnorm)
             if self.times[i] > self.lasts[s]:
                 self.lasts[s] = self.times[i]
-        if dated:  # nothing finds an undated story by its words
-            self._index(s, f)
+            if dated:
+                for t in tokens[:INDEX_TOKENS]:
+                    plist = postings[t]
+                    plist.pop(s, None)  # to the end: most recently joined
+                    plist[s] = None
         if key:
             self.by_article.setdefault(key, s)
         return True
 
-    def _index(self, s: int, f: Features) -> None:
-        """Post story ``s`` under ``f``'s heaviest tokens, as the most recently joined."""
-        postings = self.postings
-        if len(self.stories[s].members) == 1:
-            for t in islice(f.tokens, INDEX_TOKENS):
-                postings[t][s] = None
-        else:
-            for t in f.tokens[:INDEX_TOKENS]:
-                plist = postings[t]
-                plist.pop(s, None)  # to the end: most recently joined
-                plist[s] = None
-
     def prune(self, now: float) -> None:
         """Drop stories older than the window from the index and free their centroids."""
         oldest = now - self.window
-        cents, lasts = self.cents, self.lasts
-        stale = {s for s in range(len(cents)) if lasts[s] < oldest and cents[s]}
-        if not stale:
-            return
-        for s in stale:
-            cents[s] = {}
-        for t in list(self.postings):
-            kept = {s: None for s in self.postings[t] if s not in stale}
-            if kept:
-                self.postings[t] = kept
+        cents, lasts, expiry = self.cents, self.lasts, self.expiry
+        stale = []
+        while expiry and expiry[0][0] < oldest:
+            _, s = heappop(expiry)
+            if lasts[s] >= oldest:
+                heappush(expiry, (lasts[s], s))  # joined since: look again later
             else:
-                del self.postings[t]
+                stale.append(s)
+        postings = self.postings
+        for s in stale:
+            # A story is posted under some of its centroid's tokens only.
+            for t in cents[s]:
+                plist = postings.get(t)
+                if plist is not None and plist.pop(s, 0) is None and not plist:
+                    del postings[t]
+            cents[s] = {}
+
+
+def _run(
+    entries: Sequence[Entry],
+    feats: Sequence[Features],
+    times: Sequence[float],
+    order: Sequence[int],
+    window: float,
+    threshold: float,
+) -> _Pass:
+    """The pass over ``order``, deferred posts placed when they are a window old."""
+    run = _Pass(entries, feats, times, window, threshold)
+    deferred: list[int] = []
+    place = run.place
+    for n, i in enumerate(order, 1):
+        if not place(i, defer=True):
+            deferred.append(i)
+        if n % _PRUNE_EVERY == 0:
+            # Deferred posts a window old have seen every story they could
+            # join; then stories two windows old can no longer be joined.
+            now = times[i]
+            due = [j for j in deferred if times[j] < now - window]
+            deferred = deferred[len(due) :]
+            for j in due:
+                place(j, defer=False)
+            run.prune(now - window)
+    for i in deferred:
+        place(i, defer=False)
+
+    return run
 
 
 def cluster_entries(
@@ -402,47 +429,60 @@ def cluster_entries(
     (entry id → :class:`Features`, e.g. loaded from the cache) saves
     computing them; missing ones are computed.
     """
-    entries = list(entries)
-    priorities = priorities or {}
-    known = features or {}
+    # The pass makes a few containers per entry and frees none until it
+    # ends: the cyclic collector would scan the growing heap again and again
+    # (a quarter of the time at 100,000 entries) to find no garbage. It is
+    # off until the pass's containers are freed, so that they do not count
+    # towards its next collection either.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _cluster(list(entries), window_hours, threshold, priorities or {}, features or {})
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _cluster(
+    entries: list[Entry],
+    window_hours: float,
+    threshold: float,
+    priorities: Mapping[str, int],
+    known: Mapping[int, Features],
+) -> list[Cluster]:
+    """:func:`cluster_entries` proper."""
     feats = [known.get(e.id) or entry_features(e) for e in entries]
     times = [e.time for e in entries]
-    order = sorted(range(len(entries)), key=lambda i: (times[i], entries[i].id))
+    order = canonical_order(entries, times)
     window = window_hours * 3600.0
-    run = _Pass(entries, feats, times, window)
-    deferred: list[int] = []
-    for n, i in enumerate(order, 1):
-        if not run.place(i, threshold, defer=True):
-            deferred.append(i)
-        if n % _PRUNE_EVERY == 0:
-            # Deferred posts a window old have seen every story they could
-            # join; then stories two windows old can no longer be joined.
-            now = times[i]
-            due = [j for j in deferred if times[j] < now - window]
-            deferred = deferred[len(due) :]
-            for j in due:
-                run.place(j, threshold, defer=False)
-            run.prune(now - window)
-    for i in deferred:
-        run.place(i, threshold, defer=False)
+    run = _run(entries, feats, times, order, window, threshold)
+    rank = [0] * len(entries)
+    for r, i in enumerate(order):
+        rank[i] = r
 
-    # Lead: highest priority, then earliest, then lowest id.
-    def lead_key(i: int) -> tuple[int, float, int]:
-        e = entries[i]
-        return (-priorities.get(e.feed_url, 0), times[i], e.id)
-
+    # Lead: highest priority, then first in canonical order (the earliest).
+    if priorities:
+        n = len(entries)
+        lead_rank = [
+            r - priorities.get(e.feed_url, 0) * n for r, e in zip(rank, entries, strict=True)
+        ]
+    else:
+        lead_rank = rank
+    by_lead = lead_rank.__getitem__
     # Most stories have one report: no sorting and no list of others for them.
-    made = []
+    made: list[tuple[float, int, int, Sequence[int]]] = []
     lasts = run.lasts
     for s, story in enumerate(run.stories):
         members = story.members
         if len(members) > 1:
-            members = sorted(members, key=lead_key)
-            lead = entries[members[0]]
-            made.append((-lasts[s], lead.id, lead, list(map(entries.__getitem__, members[1:]))))
+            members = sorted(members, key=by_lead)
+            made.append((-lasts[s], rank[members[0]], members[0], members[1:]))
         else:
-            lead = entries[members[0]]
-            made.append((-lasts[s], lead.id, lead, []))
-    # Newest story first.
+            made.append((-lasts[s], rank[members[0]], members[0], ()))
+    # Newest story first, ties in canonical order of their leads.
     made.sort(key=itemgetter(0, 1))
-    return [Cluster(lead=lead, others=others) for _, _, lead, others in made]
+    get = entries.__getitem__
+    return [
+        Cluster(lead=get(lead), others=list(map(get, others)) if others else [])
+        for _, _, lead, others in made
+    ]

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from briefterm.brief._order import canonical_order
 from briefterm.brief.cluster import cluster_entries
 from briefterm.brief.features import Features
 from briefterm.brief.sections import SectionRules
@@ -110,7 +111,9 @@ def _time_chunks(entries: Sequence[Entry]) -> list[Sequence[Entry]]:
     """
     if len(entries) <= CLUSTER_CHUNK:
         return [entries] if entries else []
-    ordered = sorted(entries, key=lambda e: (e.time, e.id))
+    # The clusterer's own order, so that a cut falls in the same place
+    # whatever the entries' ids.
+    ordered = [entries[i] for i in canonical_order(entries)]
     return [ordered[i : i + CLUSTER_CHUNK] for i in range(0, len(ordered), CLUSTER_CHUNK)]
 
 
