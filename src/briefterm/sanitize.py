@@ -64,6 +64,8 @@ def strip_controls(text: str) -> str:
     """Remove escape sequences and unsafe characters; keep tab and newline."""
     if not text:
         return ""
+    if text.isascii() and text.isprintable():
+        return text  # no control, no escape, no bidi or zero-width character
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x1b" in text or "\x9b" in text or "\x9d" in text:
         text = _ESCAPE_SEQUENCE.sub("", text)
