@@ -206,6 +206,8 @@ def outlet_count(entries: Sequence[Entry]) -> int:
 
 def other_outlets(lead: Entry, others: Sequence[Entry]) -> list[Entry]:
     """The first report of every outlet other than the lead's, in order."""
+    if not others:  # most stories: no outlet to work out
+        return []
     keys = outlet_keys([lead, *others])
     seen = {keys[0]}
     out: list[Entry] = []
