@@ -50,6 +50,23 @@ def _run(argv: list[str], env: dict[str, str]) -> tuple[float, float, float]:
     return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
+def _fill(entries: int, feeds: int, *, features: bool) -> None:
+    """Fill the profile of the XDG variables with generated unread entries."""
+    from bench_brief import populate
+
+    from briefterm import paths
+    from briefterm.brief.features import store_features
+    from briefterm.store import Store
+
+    db = paths.database_path()
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with Store(db) as store:
+        populate(store, entries, feeds, time.time())
+        if features:  # what the poller does after storing a feed
+            for (feed_id,) in store._tuples("SELECT id FROM feeds"):
+                store_features(store, feed_id)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=100_000)
@@ -59,27 +76,22 @@ def main() -> None:
         "--no-features", action="store_true", help="do not store cluster features first"
     )
     parser.add_argument("--only", help="run only the commands whose name contains this")
+    parser.add_argument("--fill", nargs=2, type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.fill:
+        _fill(*args.fill, features=not args.no_features)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         env = dict(os.environ)
         for name in ("DATA", "CONFIG", "CACHE", "STATE"):
             env[f"XDG_{name}_HOME"] = str(root / name.lower())
             os.environ[f"XDG_{name}_HOME"] = env[f"XDG_{name}_HOME"]
-        from bench_brief import populate
-
-        from briefterm import paths
-        from briefterm.brief.features import store_features
-        from briefterm.store import Store
-
         started = time.perf_counter()
-        db = paths.database_path()
-        db.parent.mkdir(parents=True, exist_ok=True)
-        with Store(db) as store:
-            populate(store, args.entries, args.feeds, time.time())
-            if not args.no_features:  # what the poller does after storing a feed
-                for (feed_id,) in store._tuples("SELECT id FROM feeds"):
-                    store_features(store, feed_id)
+        # Filled by a child: a child's ru_maxrss starts at its parent's RSS
+        # when it is forked, so this process must stay small.
+        fill = [sys.executable, __file__, "--fill", str(args.entries), str(args.feeds)]
+        subprocess.run([*fill, *(["--no-features"] if args.no_features else [])], check=True)
         print(f"{args.entries} unread entries cached in {time.perf_counter() - started:.1f} s")
         commands = {k: v for k, v in COMMANDS.items() if not args.only or args.only in k}
         results: dict[str, list[tuple[float, float, float]]] = {name: [] for name in commands}
