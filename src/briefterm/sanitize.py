@@ -64,11 +64,35 @@ def strip_controls(text: str) -> str:
     """Remove escape sequences and unsafe characters; keep tab and newline."""
     if not text:
         return ""
+    if text.isascii() and text.isprintable():
+        return text  # no control, no escape, no bidi or zero-width character
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x1b" in text or "\x9b" in text or "\x9d" in text:
         text = _ESCAPE_SEQUENCE.sub("", text)
     text = _UNSAFE.sub("", text)
     return _ZERO_WIDTH_RUN.sub(r"\1", text)
+
+
+# What strip_controls removes that JSON leaves as it is: C0 controls are
+# always escaped by ``json.dumps``, these are not (with ensure_ascii=False).
+_RAW_IN_JSON = re.compile(
+    "[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
+    "\u2028\u2029\ufeff\ufff9-\ufffb\ufffe\uffff\ud800-\udfff]"
+)
+
+
+def escape_json_text(text: str) -> str:
+    """JSON text (from ``json.dumps``) with every unsafe character written as ``\\uXXXX``.
+
+    JSON output is data: a script that reads it gets every character back,
+    but C1 controls, bidi overrides, line separators and lone surrogates
+    appear as ASCII escapes, so the text piped to a terminal cannot
+    control it or reorder what it shows. Outside strings JSON is ASCII, so
+    only string contents change.
+    """
+    if text.isascii():
+        return text
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def cap_marks(text: str) -> str:

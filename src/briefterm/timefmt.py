@@ -17,6 +17,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from datetime import time as dtime
+from functools import lru_cache
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = (
@@ -67,8 +68,14 @@ def day_label(d: date) -> str:
 
 def _year_suffix(dt: datetime, now: float | None, tz: tzinfo | None) -> str:
     """ " 2011" when ``dt`` is not in the current year, else ''."""
-    current = local_datetime(time.time() if now is None else now, tz).year
+    current = _year(time.time() if now is None else now, tz)
     return "" if dt.year == current else f" {dt.year}"
+
+
+@lru_cache(maxsize=16)
+def _year(now: float, tz: tzinfo | None) -> int:
+    """The year at ``now``: asked once per label, and an export labels 100,000 entries."""
+    return local_datetime(now, tz).year
 
 
 def date_label(ts: float, tz: tzinfo | None = None, now: float | None = None) -> str:
@@ -85,8 +92,9 @@ def short_time_label(ts: float, tz: tzinfo | None = None, now: float | None = No
 
 def clock_label(ts: float, tz: tzinfo | None = None, now: float | None = None) -> str:
     """ "9 Mar 08:00" in local time, as attribution lines show it ("2 Nov 2011 17:25")."""
-    dt = local_datetime(ts, tz)
-    return f"{date_label(ts, tz, now)} {dt:%H:%M}"
+    dt = local_datetime(ts, tz)  # once: an export labels every story
+    day = f"{dt.day} {MONTH_ABBREVIATIONS[dt.month - 1]}{_year_suffix(dt, now, tz)}"
+    return f"{day} {dt.hour:02d}:{dt.minute:02d}"
 
 
 def clock_time_label(ts: float, tz: tzinfo | None = None) -> str:

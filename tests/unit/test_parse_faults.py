@@ -15,6 +15,7 @@ import pytest
 
 from briefterm.htmltext import html_to_markdown, html_to_text
 from briefterm.parse import MAX_ENTRIES, MAX_TITLE, parse_feed
+from briefterm.parse._depth import flatten
 from briefterm.sanitize import MAX_MARKS, clean_line, clean_text
 from tests.support import is_safe
 from tests.support.scaling import LINEAR_FOR_4X, growth
@@ -159,6 +160,36 @@ def test_deep_nesting() -> None:
     raw = _rss("t", description=nested(10_000))  # unescaped, so ill-formed past depth 256
     entry = parse_feed(raw).entries[0]
     assert entry.title == "t"
+
+
+def test_hundred_thousand_nested_elements_take_the_fast_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """libxml2 stops at 256 levels; the deep tags go, the feed is read without feedparser."""
+    from briefterm.parse import _fallback
+
+    def no_feedparser(data: bytes, url: str) -> None:
+        raise AssertionError("a deep feed must not reach feedparser")
+
+    monkeypatch.setattr(_fallback, "walk_feedparser", no_feedparser)
+    deep = "<div>" * 100_000 + "deep text" + "</div>" * 100_000
+    feed = parse_feed(_rss("t", description=deep))
+    assert [e.title for e in feed.entries] == ["t", "Tide tables for December"]
+    assert "deep text" in feed.entries[0].summary
+    assert any("nests elements more than 128 levels deep" in w for w in feed.warnings)
+    # Elements of the feed itself nested 100,000 deep, never closed: the
+    # entries before them are read, and nothing raises.
+    unclosed = _rss("Ferry delayed", more="<x>" * 100_000)
+    assert parse_feed(unclosed).entries[0].title == "Ferry delayed"
+
+
+def test_flatten_keeps_the_shallow_tags_and_all_text() -> None:
+    assert flatten("<a><b><c>x</c><d/></b>t</a>", 1) == ("<a>xt</a>", 5)
+    assert flatten("<a><b><c>x</c><d/></b>t</a>", 2) == ("<a><b>x</b>t</a>", 3)
+    # CDATA and comments are text, not tags; an attribute may hold ">" or "/>".
+    text = '<a><![CDATA[<b><c>]]><!-- <b> --><b q="a/>"><c>x</c></b></a>'
+    assert flatten(text, 1) == ("<a><![CDATA[<b><c>]]><!-- <b> -->x</a>", 4)
+    assert flatten("<a><b>x</b></a>", 2) == ("<a><b>x</b></a>", 0)
 
 
 def test_huge_attribute_counts() -> None:

@@ -24,7 +24,7 @@ from contextlib import suppress
 from functools import lru_cache
 from operator import itemgetter
 from sys import intern
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from briefterm.brief._prior import UNLISTED_WEIGHT, specificity
 from briefterm.brief._signals import PLACES, is_figure, models
@@ -195,13 +195,22 @@ def encode(features: Features) -> bytes:
     )
 
 
+_NOTHING: frozenset[Any] = frozenset()
+"""The one empty set decoded features share: most reports name no figure, place or model."""
+
+
+@lru_cache(maxsize=64)
+def _weights(n: int) -> struct.Struct:
+    return struct.Struct(f"<{n}d")
+
+
 def decode(blob: bytes) -> Features:
     """The :class:`Features` that :func:`encode` wrote; ValueError when malformed."""
     try:
         version, n, n_fig, n_place, n_model = _HEAD.unpack_from(blob)
         if version != FORMAT_VERSION:
             raise ValueError(f"features of format {version}, not {FORMAT_VERSION}")
-        weights = struct.unpack_from(f"<{n}d", blob, _HEAD.size)
+        weights = _weights(n).unpack_from(blob, _HEAD.size)
         head = n + n_fig + n_place + 2 * n_model
         parts = blob[_HEAD.size + 8 * n :].decode("utf-8").split("\0", head)
     except (struct.error, UnicodeDecodeError, TypeError) as exc:
@@ -210,15 +219,22 @@ def decode(blob: bytes) -> Features:
         raise ValueError("malformed features: strings missing")
     fig_end = n + n_fig
     place_end = fig_end + n_place
-    names = parts[place_end : place_end + n_model]
-    codes = parts[place_end + n_model : head]
     return Features(
         tokens=tuple(map(intern, parts[:n])),
         weights=weights,
         norm=math.sqrt(sum([w * w for w in weights])),
-        figures=frozenset(parts[n:fig_end]),
-        places=frozenset(parts[fig_end:place_end]),
-        models=frozenset(zip(names, codes, strict=True)),
+        # An export decodes 100,000 of these: no new empty set for each.
+        figures=frozenset(parts[n:fig_end]) if n_fig else _NOTHING,
+        places=frozenset(parts[fig_end:place_end]) if n_place else _NOTHING,
+        models=frozenset(
+            zip(
+                parts[place_end : place_end + n_model],
+                parts[place_end + n_model : head],
+                strict=True,
+            )
+        )
+        if n_model
+        else _NOTHING,
         article=parts[head],
     )
 

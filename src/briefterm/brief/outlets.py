@@ -22,6 +22,7 @@ platforms the host alone is not an outlet: ``medium.com/@writer``,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from urllib.parse import parse_qs, urlsplit
@@ -95,13 +96,48 @@ def _platform_key(host: str, path: str, query: str) -> str | None:
     return f"{host}/{parts[0].lower()}"
 
 
-@lru_cache(maxsize=65536)
+# An http(s) URL whose authority is a plain ASCII host name (no user, port
+# or brackets): urlsplit would give that host, lowercased, and nothing else
+# of it matters unless the host is a platform or an AMP cache.
+_PLAIN_HOST = re.compile(r"(?i:https?)://([A-Za-z0-9.-]+)(?=[/?#]|\Z)")
+_NEEDS_PATH = "\0path"  # never a host: the outlet of that host is in the path
+
+
+@lru_cache(maxsize=4096)
+def _host_rule(host: str, feed_url: bool) -> str | None:
+    """The outlet of every link to ``host``, or :data:`_NEEDS_PATH` when the path decides."""
+    host = host.lower().rstrip(".")
+    if not host:
+        return None
+    if host.endswith(".cdn.ampproject.org") or host in ("google.com", "www.google.com"):
+        return _NEEDS_PATH
+    host = _strip_host(host, _HOST_PREFIXES)
+    if feed_url:
+        host = _strip_host(host, _FEED_HOST_PREFIXES)
+    if host in _OPAQUE_HOSTS:
+        return None
+    return _NEEDS_PATH if host in _PATH_PLATFORMS else host
+
+
 def site_key(url: str, *, feed_url: bool = False) -> str | None:
     """The outlet a URL names (see the module docstring), or None when it names none.
 
     ``feed_url=True`` also drops ``feeds.``/``feed.``/``rss.`` host prefixes:
     a feed served from ``feeds.example.com`` belongs to ``example.com``.
     """
+    # Every report's link is a new URL: decided by its host where the host
+    # alone decides (an export of 100,000 entries asks this 500,000 times).
+    plain = _PLAIN_HOST.match(url)
+    if plain:
+        rule = _host_rule(plain.group(1), feed_url)
+        if rule is not _NEEDS_PATH:
+            return rule
+    return _site_key(url, feed_url)
+
+
+@lru_cache(maxsize=65536)
+def _site_key(url: str, feed_url: bool) -> str | None:
+    """:func:`site_key` of any URL, taken apart by urlsplit."""
     try:
         parts = urlsplit(url.strip())
         host = (parts.hostname or "").lower().rstrip(".")
@@ -117,7 +153,7 @@ def site_key(url: str, *, feed_url: bool = False) -> str | None:
         segments = [p for p in path.split("/") if p]
         while segments and segments[0] in ("c", "v", "s", "amp", "i"):
             segments = segments[1:]
-        return site_key("https://" + "/".join(segments)) if segments else None
+        return _site_key("https://" + "/".join(segments), False) if segments else None
     host = _strip_host(host, _HOST_PREFIXES)
     if feed_url:
         host = _strip_host(host, _FEED_HOST_PREFIXES)
@@ -170,6 +206,8 @@ def outlet_count(entries: Sequence[Entry]) -> int:
 
 def other_outlets(lead: Entry, others: Sequence[Entry]) -> list[Entry]:
     """The first report of every outlet other than the lead's, in order."""
+    if not others:  # most stories: no outlet to work out
+        return []
     keys = outlet_keys([lead, *others])
     seen = {keys[0]}
     out: list[Entry] = []

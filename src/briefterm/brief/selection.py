@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from briefterm.brief.editions import EditionWindow
-from briefterm.brief.rank import assemble
+from briefterm.brief.rank import FeatureSource, assemble
 from briefterm.config.types import Config
 from briefterm.models import Brief, Cluster, Entry
 from briefterm.store import Store
@@ -105,6 +105,7 @@ def selection_brief(
     extra: Sequence[Entry] = (),
     what: str = "",
     now: float | None = None,
+    features: FeatureSource | None = None,
 ) -> Brief:
     """The brief of a selection: the reader's stories for ``ids``, cut from ``sources``.
 
@@ -112,7 +113,8 @@ def selection_brief(
     passes the brief on screen); ``extra`` are loaded entries for selected
     ids no source holds. ``what`` names the kind of selection in the
     title ("starred": "12 starred stories"); by default the title is
-    "3 stories from the <brief title>".
+    "3 stories from the <brief title>". ``features`` are the stored cluster
+    features of ``extra`` (see :func:`~briefterm.brief.rank.assemble`).
     """
     now = time.time() if now is None else now
     clusters, days, left = cut_clusters(ids, sources)
@@ -130,6 +132,7 @@ def selection_brief(
         clusters=clusters,
         key_stories=0,
         excerpt=True,
+        features=features,
     )
     count = len(brief.clusters)
     n_key = selection_key_stories(count, config)

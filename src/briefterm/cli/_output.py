@@ -12,7 +12,7 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
-from briefterm.sanitize import clean_line
+from briefterm.sanitize import clean_line, escape_json_text
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -47,8 +47,12 @@ def fail(message: str, code: int = 1) -> int:
 
 
 def json_dump(value: object) -> None:
-    """``value`` as indented JSON on stdout, non-ASCII text kept as is."""
-    out(json.dumps(value, ensure_ascii=False, indent=2))
+    """``value`` as indented JSON on stdout: non-ASCII text kept as is, unsafe characters escaped.
+
+    See :func:`~briefterm.sanitize.escape_json_text`: every JSON the CLI
+    prints can go to a terminal.
+    """
+    out(escape_json_text(json.dumps(value, ensure_ascii=False, indent=2)))
 
 
 def console(stderr: bool = False) -> Console:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from briefterm import clipboard
@@ -18,13 +19,14 @@ from briefterm.brief import (
     window_for,
     with_content,
 )
+from briefterm.brief.features import stored_features
 from briefterm.cli._common import load, open_store
 from briefterm.cli._output import console, err
 from briefterm.config import Config
 from briefterm.errors import BrieftermError
-from briefterm.export import Format, render
+from briefterm.export import Format, iter_render, render
 from briefterm.fsutil import atomic_write_text
-from briefterm.models import Brief
+from briefterm.models import Brief, Entry
 from briefterm.sanitize import clean_line
 from briefterm.store import EntryFilter, Store
 from briefterm.timefmt import short_time_label
@@ -81,14 +83,22 @@ def _new_edition_note(store: Store, config: Config, window: EditionWindow) -> st
     )
 
 
-def _write_output(text: str, output: str | None) -> None:
-    """``text`` to the file ``output`` (atomically), else to stdout; ends with a newline."""
-    text = text if text.endswith("\n") else text + "\n"
+def _write_output(text: str | Iterable[str], output: str | None) -> None:
+    """``text`` (or its pieces) to the file ``output`` (atomically), else to stdout.
+
+    A string gets a newline at its end when it has none; pieces are written
+    as they come (an export of 100,000 entries is never held whole).
+    """
+    if isinstance(text, str) and not text.endswith("\n"):
+        text += "\n"
     if output and output != "-":
         atomic_write_text(Path(output).expanduser(), text)
         err(f"wrote {output}")
         return
-    sys.stdout.write(text)
+    if isinstance(text, str):
+        sys.stdout.write(text)
+    else:
+        sys.stdout.writelines(text)
 
 
 def _selection(args: argparse.Namespace, store: Store, config: Config) -> Brief:
@@ -113,7 +123,16 @@ def _selection(args: argparse.Namespace, store: Store, config: Config) -> Brief:
     entries = store.list_entries(
         EntryFilter(starred=True) if args.starred else EntryFilter(unread=True)
     )
-    return selection_brief(config, [e.id for e in entries], [live], extra=entries, what=kind)
+    return selection_brief(
+        config,
+        [e.id for e in entries],
+        [live],
+        extra=entries,
+        what=kind,
+        # Loaded chunk by chunk, as the entries are clustered: what the
+        # poller stored, so that 100,000 entries need not be tokenized again.
+        features=lambda chunk: stored_features(store, chunk),
+    )
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -122,12 +141,21 @@ def cmd_export(args: argparse.Namespace) -> int:
     fmt = Format(args.format) if args.format else config.export.format
     with open_store(config) as store:
         brief = _selection(args, store, config)
-        if fmt is Format.JSON:
-            brief = with_content(brief, store)
-    text = render(brief, fmt)
-    if args.clipboard:
-        outcome = clipboard.copy(text, config.export.clipboard)
-        err(clean_line(outcome.message) or "copied")
-        return 0 if outcome.ok else 1
-    _write_output(text, args.output)
-    return 0
+        if args.clipboard:
+            if fmt is Format.JSON:
+                brief = with_content(brief, store)
+            text = render(brief, fmt)
+        else:
+            # Written as it is made, JSON content a batch at a time: the
+            # store stays open until the last piece.
+            def content(ids: Sequence[int]) -> dict[int, Entry]:
+                return {e.id: e for e in store.entries_by_ids(ids, with_content=True)}
+
+            if fmt is Format.LINKS:  # short, and may be empty: one newline then
+                _write_output(render(brief, fmt), args.output)
+            else:
+                _write_output(iter_render(brief, fmt, content=content), args.output)
+            return 0
+    outcome = clipboard.copy(text, config.export.clipboard)
+    err(clean_line(outcome.message) or "copied")
+    return 0 if outcome.ok else 1

@@ -13,7 +13,7 @@ from briefterm.cli._output import fail, out
 from briefterm.errors import UsageError
 from briefterm.export.json import entry_to_dict
 from briefterm.models import Entry
-from briefterm.sanitize import clean_line
+from briefterm.sanitize import clean_line, escape_json_text
 from briefterm.store import EntryFilter, Store
 
 _STATES = {"read": "read", "unread": "unread", "star": "starred", "unstar": "unstarred"}
@@ -49,7 +49,10 @@ def _print_entries(entries: Iterable[Entry], as_json: bool) -> None:
     """One line per entry, or one JSON array written as the entries come.
 
     The JSON is the same text ``json.dumps(list, indent=2)`` gives, built one
-    element at a time so memory does not grow with the number of entries.
+    element at a time so memory does not grow with the number of entries;
+    characters that could control a terminal or reorder its text (C1
+    controls, bidi overrides) are ``\\uXXXX`` escapes, as in every JSON
+    output (the one-line form drops them).
     """
     write = sys.stdout.write
     if not as_json:
@@ -58,7 +61,7 @@ def _print_entries(entries: Iterable[Entry], as_json: bool) -> None:
         return
     first = True
     for entry in entries:
-        item = json.dumps(entry_to_dict(entry), ensure_ascii=False, indent=2)
+        item = escape_json_text(json.dumps(entry_to_dict(entry), ensure_ascii=False, indent=2))
         write(("[\n  " if first else ",\n  ") + item.replace("\n", "\n  "))
         first = False
     write("[]\n" if first else "\n]\n")

@@ -13,14 +13,16 @@ picks one by name.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import tzinfo
 from enum import StrEnum
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
+    from briefterm.export.json import ContentLoader
     from briefterm.models import Brief
 
-__all__ = ["FORMATS", "Format", "FormatInfo", "format_info", "render"]
+__all__ = ["FORMATS", "Format", "FormatInfo", "format_info", "iter_render", "render"]
 
 
 class Format(StrEnum):
@@ -69,6 +71,46 @@ def format_info(fmt: str) -> FormatInfo:
         return FormatInfo(fmt, fmt, "")
 
 
+def _format(fmt: str) -> Format:
+    """The :class:`Format` named ``fmt`` (aliases too); ValueError for another name."""
+    name = fmt.lower()
+    try:
+        return _ALIASES.get(name) or Format(name)
+    except ValueError:
+        raise ValueError(
+            f"unknown export format {name!r}; use one of: {', '.join(FORMATS)}"
+        ) from None
+
+
+def iter_render(
+    brief: Brief,
+    fmt: str,
+    *,
+    tz: tzinfo | None = None,
+    now: float | None = None,
+    content: ContentLoader | None = None,
+) -> Iterator[str]:
+    """:func:`render`, a piece at a time: the same text, written as it is made.
+
+    ``content`` loads entries with their content for JSON, a batch of
+    stories at a time (without it, the entries are written as they are).
+    An export of 100,000 entries then holds neither its text nor every
+    entry's content at once.
+    """
+    from briefterm.export.json import iter_json
+    from briefterm.export.markdown import iter_markdown
+    from briefterm.export.text import iter_text
+
+    chosen = _format(fmt)
+    if chosen is Format.MD:
+        return iter_markdown(brief, tz=tz, now=now)
+    if chosen is Format.TEXT:
+        return iter_text(brief, tz=tz, now=now)
+    if chosen is Format.JSON:
+        return iter_json(brief, content or (lambda ids: {}))
+    return iter([render(brief, chosen, tz=tz, now=now)])
+
+
 def render(brief: Brief, fmt: str, *, tz: tzinfo | None = None, now: float | None = None) -> str:
     """Render in ``fmt``: a :class:`Format` ("md", "text", "links", "json"), "markdown" or "txt".
 
@@ -83,13 +125,7 @@ def render(brief: Brief, fmt: str, *, tz: tzinfo | None = None, now: float | Non
     from briefterm.export.markdown import render_markdown
     from briefterm.export.text import render_text
 
-    name = fmt.lower()
-    try:
-        chosen = _ALIASES.get(name) or Format(name)
-    except ValueError:
-        raise ValueError(
-            f"unknown export format {name!r}; use one of: {', '.join(FORMATS)}"
-        ) from None
+    chosen = _format(fmt)
     if chosen is Format.MD:
         return render_markdown(brief, tz=tz, now=now)
     if chosen is Format.TEXT:

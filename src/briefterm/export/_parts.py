@@ -3,16 +3,48 @@
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Iterable, Iterator
 from datetime import tzinfo
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from briefterm.models import Brief, Cluster, Entry
+from briefterm.sanitize import strip_controls
 from briefterm.timefmt import entry_time_label
 from briefterm.urls import host_of, is_tracking_param, safe_url
+
+# "scheme://host" with a plain ASCII host name (see share_url).
+_PLAIN_AUTHORITY = re.compile(r"(?i:(https?))://([A-Za-z0-9.-]+)(?=[/?#]|\Z)")
 
 SUMMARY_CHARS = 320  # an item's summary: one or two sentences, at most this long
 
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])")
+
+
+def resolve_now(now: float | None) -> float:
+    """``now``, or the clock once for a whole export (not once per date shown)."""
+    return time.time() if now is None else now
+
+
+def finished_text(groups: Iterable[Iterable[str]]) -> Iterator[str]:
+    """Groups of lines as the text of a document, a group at a time.
+
+    The same text as ``strip_controls("\\n".join(lines).rstrip() + "\\n")``
+    over every line, without holding it: each group (one story's lines) is
+    written as it is made, trailing whitespace is held back until more text
+    follows (so the document ends in exactly one newline), and controls are
+    stripped from each piece.
+    """
+    pending = ""
+    for group in groups:
+        piece = "".join(f"{line}\n" for line in group)
+        body = piece.rstrip()
+        if not body:
+            pending += piece
+            continue
+        yield strip_controls(pending + body)
+        pending = piece[len(body) :]
+    yield "\n"
 
 
 def short_summary(text: str, limit: int = SUMMARY_CHARS) -> str:
@@ -62,6 +94,20 @@ def share_url(url: str) -> str:
     url = safe_url(url)
     if not url or "?" not in url:
         return url
+    plain = _PLAIN_AUTHORITY.match(url)
+    if plain:
+        # What urlsplit and urlunsplit do to such a URL, without their cost
+        # (every exported link): the fragment is what follows the first "#",
+        # the query what lies between the first "?" before it and it.
+        rest, _, fragment = url[plain.end() :].partition("#")
+        path, _, query = rest.partition("?")
+        params = parse_qsl(query, keep_blank_values=True)
+        kept = [(k, v) for k, v in params if not is_tracking_param(k)]
+        if len(kept) == len(params):
+            return url
+        out = f"{plain.group(1).lower()}://{plain.group(2)}{path}"
+        query = urlencode(kept)
+        return out + (f"?{query}" if query else "") + (f"#{fragment}" if fragment else "")
     try:
         parts = urlsplit(url)
     except ValueError:

@@ -7,6 +7,7 @@ Every timestamp is UTC in one style, ``2026-12-02T06:20:00Z``
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator, Sequence
 
 from briefterm.models import Brief, Cluster, Entry, Section
 from briefterm.sanitize import strip_controls
@@ -65,6 +66,48 @@ def entry_to_dict(entry: Entry) -> dict[str, object]:
     }
 
 
+ContentLoader = Callable[[Sequence[int]], dict[int, Entry]]
+"""Entries with their content by id (``Store.entries_by_ids(ids, with_content=True)``)."""
+
+BATCH = 500
+"""Stories whose entries a streamed JSON export loads at a time."""
+
+
+class _Streamed(list[object]):
+    """A list the JSON encoder walks element by element: made while it is written.
+
+    ``json`` writes an indented list by iterating it after asking whether it
+    is empty, so the text is that of the whole list while only a batch of
+    its elements exists at a time.
+    """
+
+    def __init__(self, count: int, items: Callable[[], Iterator[object]]) -> None:
+        super().__init__()
+        self._count = count
+        self._items = items
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[object]:
+        return self._items()
+
+
+def _streamed_clusters(clusters: list[Cluster], section: str, load: ContentLoader) -> object:
+    """The JSON of ``clusters``, their entries' content loaded :data:`BATCH` stories at a time."""
+
+    def items() -> Iterator[object]:
+        for start in range(0, len(clusters), BATCH):
+            batch = clusters[start : start + BATCH]
+            full = load([e.id for c in batch for e in c.members])
+            for cluster in batch:
+                members = [full.get(e.id, e) for e in cluster.members]
+                whole = Cluster(lead=members[0], others=members[1:])
+                yield _clean(_cluster_to_dict(whole, section))
+
+    return _Streamed(len(clusters), items)
+
+
 def _cluster_to_dict(cluster: Cluster, section: str) -> dict[str, object]:
     return {
         "lead": cluster.lead.id,
@@ -113,3 +156,50 @@ def render_json(brief: Brief) -> str:
     """A brief as JSON: every field of every entry, clusters, sections, schema version."""
     text = json.dumps(_clean(brief_to_dict(brief)), ensure_ascii=False, indent=2)
     return strip_controls(text) + "\n"
+
+
+def iter_json(brief: Brief, load: ContentLoader) -> Iterator[str]:
+    """:func:`render_json` of ``brief`` with every entry's content, written as it is made.
+
+    ``load`` gives the entries of a batch of stories with their content, so
+    that an export of 100,000 entries holds a batch of them, not all.
+    """
+    data = _clean(brief_to_dict(_shell(brief)))
+    assert isinstance(data, dict)
+    data["sections"] = _Streamed(  # the last key, as in brief_to_dict
+        len(brief.sections),
+        lambda: (
+            {
+                "name": strip_controls(s.name),
+                "hidden_count": s.hidden_count,
+                "clusters": _streamed_clusters(s.clusters, s.name, load),
+                "hidden": _streamed_clusters(s.hidden, s.name, load),
+            }
+            for s in brief.sections
+        ),
+    )
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
+    # The encoder yields every token on its own: written (and checked) in
+    # pieces of about 64 KB, not ten million calls for 100,000 entries.
+    pieces: list[str] = []
+    size = 0
+    for chunk in encoder.iterencode(data):
+        pieces.append(chunk)
+        size += len(chunk)
+        if size >= 65536:
+            yield strip_controls("".join(pieces))
+            pieces, size = [], 0
+    yield strip_controls("".join(pieces)) + "\n"
+
+
+def _shell(brief: Brief) -> Brief:
+    """``brief`` without its sections (what the head of the JSON is made of)."""
+    return Brief(
+        title=brief.title,
+        start=brief.start,
+        end=brief.end,
+        label=brief.label,
+        key_stories=brief.key_stories,
+        sections=[],
+        excerpt=brief.excerpt,
+    )

@@ -8,14 +8,17 @@ link targets are only ever http(s) URLs that passed ``safe_url``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import tzinfo
 
 from briefterm.export._parts import (
     attribution_parts,
+    finished_text,
     heading,
     headline,
     item_summary,
     related_label,
+    resolve_now,
     share_url,
     source_note,
     top_line,
@@ -41,8 +44,11 @@ def md_escape(text: str) -> str:
     # take a backslash with it and expose a bare "[".
     text = " ".join(strip_controls(text).split())
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    text = _MD_ENTITY.sub(r"\\&", text)
-    return _MD_LINE_START.sub(_escape_marker, text)
+    if "&" in text:
+        text = _MD_ENTITY.sub(r"\\&", text)
+    # Only the start can be a marker: one match, not a scan of the text.
+    marker = _MD_LINE_START.match(text)
+    return _escape_marker(marker) + text[marker.end() :] if marker else text
 
 
 def _escape_marker(match: re.Match[str]) -> str:
@@ -93,6 +99,18 @@ def render_markdown(brief: Brief, *, tz: tzinfo | None = None, now: float | None
 
     ``now`` decides which dates are in the current year (default: the clock).
     """
+    return "".join(iter_markdown(brief, tz=tz, now=now))
+
+
+def iter_markdown(
+    brief: Brief, *, tz: tzinfo | None = None, now: float | None = None
+) -> Iterator[str]:
+    """:func:`render_markdown` a story at a time, for writing as it is made."""
+    return finished_text(_md_groups(brief, tz, resolve_now(now)))
+
+
+def _md_groups(brief: Brief, tz: tzinfo | None, now: float) -> Iterator[list[str]]:
+    """The lines of the Markdown brief: the head, then one story at a time."""
     out = [f"# {md_escape(heading(brief))}", ""]
     top = top_line(brief)
     if top:
@@ -103,14 +121,13 @@ def render_markdown(brief: Brief, *, tz: tzinfo | None = None, now: float | None
             line = f"{n}. {_md_link(headline(cluster.lead), cluster.lead.link)}"
             out.append(line + source_note(cluster))
         out.append("")
+    yield out
     for section in brief.sections:
         if section.name:
-            out += [f"## {md_escape(section.name)}", ""]
+            yield [f"## {md_escape(section.name)}", ""]
         for cluster in section.clusters:
-            out += _md_item(cluster, tz, now)
-        if section.hidden_count:
-            out.append(f"- *…and {section.hidden_count} more*")
-        out.append("")
+            yield _md_item(cluster, tz, now)
+        tail = [f"- *…and {section.hidden_count} more*"] if section.hidden_count else []
+        yield [*tail, ""]
     if not brief.sections:
-        out += ["*No stories in this edition.*", ""]
-    return strip_controls("\n".join(out).rstrip() + "\n")
+        yield ["*No stories in this edition.*", ""]

@@ -13,10 +13,17 @@ from briefterm.parse._rss import walk_rss
 
 def parse_xml(data: bytes, *, recover: bool) -> etree._Element | None:
     """The root of ``data`` (lxml's *recover* mode if asked), or None when it is not XML."""
+    return parse_strict(data, recover=recover)[0]
+
+
+def parse_strict(data: bytes, *, recover: bool = False) -> tuple[etree._Element | None, bool]:
+    """(root or None, whether the parser stopped because elements nest too deeply)."""
     try:
-        return xmlsafe.fromstring(data, recover=recover)
-    except (etree.XMLSyntaxError, ValueError):
-        return None
+        return xmlsafe.fromstring(data, recover=recover), False
+    except etree.XMLSyntaxError as exc:
+        return None, "Excessive depth" in str(exc)
+    except ValueError:
+        return None, False
 
 
 def walk_tree(root: etree._Element, url: str) -> RawFeed | None:
