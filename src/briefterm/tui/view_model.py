@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from itertools import compress
 
 from briefterm.config import Config
 from briefterm.models import Brief, Cluster
@@ -306,6 +307,8 @@ class RowModel:
         # A brief shows key stories twice (on top and in their section), so
         # cluster views are always scanned whole; they are small.
         candidates = range(len(self.kinds)) if rows is None or self.clusters else rows
+        if rows is None and not self.clusters:  # a million-row view: find the rows in C
+            candidates = compress(candidates, map(changes.__contains__, self.values))
         touched: list[int] = []
         for row in candidates:
             kind = self.kinds[row]
@@ -350,15 +353,12 @@ def build_entry_model(
     covering index, into compact arrays; see ``Store.entry_listing``): rows
     fetch their text lazily when they scroll into sight. Day groups are
     counted in SQL, an index range per day, so a million-entry view costs
-    no Python work per row. ``first``: only the newest whole days holding
-    at least that many rows (Unread/Starred/All); ``prefix`` says when more
-    days follow.
+    no Python work per row. ``first``: only the newest whole days holding at
+    least that many rows (Unread/Starred/All); ``prefix`` says if more follow.
     """
     now = time.time() if now is None else now
-    flt = {
-        "unread": True if view == View.UNREAD else None,
-        "starred": True if view == View.STARRED else None,
-    }
+    flt = {"unread": True if view == View.UNREAD else None}
+    flt["starred"] = True if view == View.STARRED else None
     model = RowModel(view=view, title=VIEW_TITLES[view])
     if view == View.FEEDS:
         _feed_groups(store, model)
