@@ -18,7 +18,8 @@ per size with ``executemany`` and reused while it is younger than
   view and in the All view (``brief.<key>.median_ms``, ``all.<key>.p99_ms``);
   keys that toggle (m, s, space, enter/h) are pressed in pairs so the view
   stays as it was; view switches (1-5) are timed until the new view is painted;
-* the All view's load time and the peak RSS (``ru_maxrss``).
+* the All view's first rows (its newest days, painted first), its load time
+  (every row) and the peak RSS then, and at the end (``ru_maxrss``).
 
 With ``--terminal N`` it also starts ``python -m briefterm`` N times in a
 pseudo-terminal (``bench/_newsboat.TerminalSession``, the helper
@@ -258,12 +259,24 @@ async def measure(path: Path, config: Config, presses: int, per_key: int = 0) ->
             app.reader.entries.focus()
             await pilot.pause()
 
+        async def shown() -> int:  # how many repaints came before the All rows were set
+            while app.reader.model is None or app.reader.model.view != "all":
+                await asyncio.sleep(0.0005)
+            return len(stamps)
+
         t0 = time.perf_counter()
+        watcher = asyncio.create_task(shown())
         await pilot.press("4")
+        painted = await watcher
+        # The first rows: the newest days, painted while every row is read.
+        while len(stamps) == painted:
+            await asyncio.sleep(0.001)
+        results["all_view_first_rows_s"] = stamps[painted] - t0
         await app.workers.wait_for_complete()
         await pilot.pause()
         results["all_view_load_s"] = time.perf_counter() - t0
         results["all_view_rows"] = len(app.reader.model or ())
+        results["all_view_max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         await pilot.press("g")
 
         timings = [await _press(app, stamps, "j") for _ in range(presses)]

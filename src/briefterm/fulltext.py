@@ -27,7 +27,6 @@ import time
 from dataclasses import dataclass, replace
 
 from briefterm.config import MIB, PollConfig
-from briefterm.fetch import fetch, make_client
 from briefterm.sanitize import clean_line
 from briefterm.urls import is_http_url
 
@@ -179,6 +178,10 @@ async def fetch_page(url: str, limits: PollConfig) -> tuple[str, str]:
     """Download ``url`` as a web page: (final URL, text). :class:`ExtractError` on failure."""
     if not is_http_url(url):
         raise ExtractError(f"only http(s) pages can be fetched, not {clean_line(url)[:120]}")
+    # The HTTP client (httpx) is imported on the first page fetch, not when
+    # the reader starts: it is most of this module's import time.
+    from briefterm.fetch import fetch, make_client
+
     limits = page_limits(limits)
     async with make_client(limits) as client:
         client.headers["Accept"] = ACCEPT_HTML

@@ -8,3 +8,9 @@ def counted(count: int, noun: str, plural: str = "") -> str:
     if count == 1:
         return f"1 {noun}"
     return f"{count:,} {plural or noun + 's'}"
+
+
+def stories(count: int, kind: str = "") -> str:
+    """ "1 story", "3 stories", "3 starred stories"."""
+    kind = f"{kind} " if kind else ""
+    return f"{count} {kind}story" if count == 1 else f"{count:,} {kind}stories"

@@ -233,3 +233,15 @@ def test_cluster_rows_mark_every_report(store: Store) -> None:
     Marking(store, host, UIConfig()).toggle_row("read", 1)
     assert all(store.flags([e.id])[e.id][0] for e in entries[:3])
     assert host.changes[-1][1] == -3
+
+
+def test_the_oldest_generation_is_collected_less_often_while_reading() -> None:
+    from briefterm.tui._heap import OLD_THRESHOLD
+
+    before = gc.get_threshold()
+    try:
+        HeapSettler().settle()
+        assert gc.get_threshold() == (before[0], before[1], OLD_THRESHOLD)
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)

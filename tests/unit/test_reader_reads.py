@@ -131,3 +131,15 @@ def test_unreadable_saved_brief_is_ignored(filled: Store) -> None:
     assert filled.saved_brief("k") is None
     filled.save_brief("k", _brief(filled))
     assert filled.saved_brief("k") is not None
+
+
+def test_saved_brief_without_hidden_keeps_the_counts_not_the_stories(filled: Store) -> None:
+    brief = _brief(filled)
+    filled.save_brief("k", brief)
+    quick = filled.saved_brief("k", hidden=False)
+    assert quick is not None
+    assert [c.ids for c in quick.key_stories] == [c.ids for c in brief.key_stories]
+    assert [(s.name, [c.ids for c in s.clusters], s.hidden_count) for s in quick.sections] == [
+        (s.name, [c.ids for c in s.clusters], s.hidden_count) for s in brief.sections
+    ]
+    assert all(not s.hidden for s in quick.sections)

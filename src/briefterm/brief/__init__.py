@@ -37,12 +37,12 @@ from briefterm.brief.selection import (
     selection_brief,
     selection_key_stories,
     sources_for,
-    stories,
     with_content,
 )
 from briefterm.config.types import Config
 from briefterm.models import Brief, Entry, Section
 from briefterm.store import EntryFilter, Store
+from briefterm.wording import stories
 
 __all__ = [
     "DEFAULT_SINCE_HOURS",

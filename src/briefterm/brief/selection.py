@@ -30,17 +30,12 @@ from briefterm.config.types import Config
 from briefterm.models import Brief, Cluster, Entry
 from briefterm.store import Store
 from briefterm.timefmt import day_label, local_datetime
+from briefterm.wording import stories
 
 KEY_STORIES_FACTOR = 2
 """A selection lists key stories only with more than this × ``key_stories`` stories."""
 MAX_SOURCE_DAYS = 14
 """Day editions rebuilt at most to find the stories of a CLI selection."""
-
-
-def stories(count: int, kind: str = "") -> str:
-    """ "1 story", "3 stories", "3 starred stories"."""
-    kind = f"{kind} " if kind else ""
-    return f"{count} {kind}story" if count == 1 else f"{count:,} {kind}stories"
 
 
 def selection_key_stories(story_count: int, config: Config) -> int:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 from array import array
+from collections.abc import Iterator
+from datetime import datetime
 
 from briefterm.store._base import StoreBase
 
@@ -43,7 +45,11 @@ class ListingMixin(StoreBase):
         return [(eid, fid, bool(r), bool(st), t) for eid, fid, r, st, t in rows]
 
     def entry_listing(
-        self, *, unread: bool | None = None, starred: bool | None = None
+        self,
+        *,
+        unread: bool | None = None,
+        starred: bool | None = None,
+        since: float | None = None,
     ) -> tuple[array[int], bytearray]:
         """Ids and flags of entries, newest first: the rows of a list view.
 
@@ -52,14 +58,20 @@ class ListingMixin(StoreBase):
         strings decoded at C speed: a million rows cost no Python object per
         row (a row-by-row fetch of the same columns measured about 3× slower
         and held a million tuples). SQLite feeds an aggregate the rows of an
-        ordered subquery in that order.
+        ordered subquery in that order. ``since``: only entries with
+        ``sort_time >= since`` (the newest days, an index range).
         """
         where, index = self._listing_filter(unread, starred)
+        params: tuple[float, ...] = ()
+        if since is not None:
+            where = f"{where} AND sort_time >= ?" if where else " WHERE sort_time >= ?"
+            params = (since,)
         with self._lock:
             row = self._db.execute(
                 "SELECT group_concat(id), group_concat(f, '') FROM (SELECT id,"
                 " (read != 0) | ((starred != 0) << 1) AS f"
-                f" FROM entries{index}{where} ORDER BY sort_time DESC, id DESC)"
+                f" FROM entries{index}{where} ORDER BY sort_time DESC, id DESC)",
+                params,
             ).fetchone()
         return _decode_listing(row)
 
@@ -83,6 +95,27 @@ class ListingMixin(StoreBase):
         clause = f"{where} AND sort_time < ?" if where else " WHERE sort_time < ?"
         value = self._scalar(f"SELECT max(sort_time) FROM entries{clause}", (before,))
         return None if value is None else float(value)
+
+    def listing_days(
+        self, *, unread: bool | None = None, starred: bool | None = None
+    ) -> Iterator[tuple[float, float, int]]:
+        """``(newest, midnight, size)`` of each local day of a view's entries, newest day first.
+
+        ``newest`` is the day's newest ``sort_time``, ``midnight`` its start and
+        ``size`` how many entries it has: two index lookups a day, no scan.
+        """
+        upper = float("inf")
+        newest = self.listing_before(upper, unread=unread, starred=starred)
+        while newest is not None:
+            day = datetime.fromtimestamp(newest)
+            midnight = day.replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
+            yield (
+                newest,
+                midnight,
+                self.listing_count(midnight, upper, unread=unread, starred=starred),
+            )
+            upper = midnight
+            newest = self.listing_before(midnight, unread=unread, starred=starred)
 
     def listing_count(
         self, start: float, end: float, *, unread: bool | None = None, starred: bool | None = None

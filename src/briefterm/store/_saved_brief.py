@@ -50,11 +50,12 @@ def brief_body(brief: Brief) -> str:
     )
 
 
-def _all_ids(body: dict[str, Any]) -> list[int]:
+def _all_ids(body: dict[str, Any], hidden: bool = True) -> list[int]:
     ids: list[int] = [i for c in body["key"] for i in c]
     for section in body["sections"]:
         ids += [i for c in section["shown"] for i in c]
-        ids += [i for c in section["hidden"] for i in c]
+        if hidden:
+            ids += [i for c in section["hidden"] for i in c]
     return list(dict.fromkeys(ids))
 
 
@@ -85,11 +86,14 @@ class SavedBriefMixin(EntriesMixin):
             # Only the newest edition is worth a row: older keys are stale.
             db.execute("DELETE FROM saved_briefs WHERE edition != ?", (edition,))
 
-    def saved_brief(self, edition: str) -> Brief | None:
+    def saved_brief(self, edition: str, *, hidden: bool = True) -> Brief | None:
         """The saved brief of ``edition`` with its entries read now, or None.
 
         None when nothing is saved for that key, or the saved body is from
         another format or unreadable (the caller then builds the brief).
+        ``hidden=False`` leaves out the stories behind each section's "N
+        more" (``Section.hidden`` is empty, ``hidden_count`` kept): most of
+        the entries of a large brief, which its first paint does not show.
         """
         raw = self._scalar("SELECT body FROM saved_briefs WHERE edition = ?", (edition,))
         if raw is None:
@@ -98,16 +102,17 @@ class SavedBriefMixin(EntriesMixin):
             body = json.loads(raw)
             if not isinstance(body, dict) or body.get("format") != _FORMAT:
                 return None
-            ids = _all_ids(body)
+            ids = _all_ids(body, hidden)
         except (ValueError, TypeError, KeyError):
             return None
         by_id = {e.id: e for e in self.entries_by_ids(ids)}
         sections = []
         for saved in body["sections"]:
             shown = _clusters(saved["shown"], by_id)
-            hidden = _clusters(saved["hidden"], by_id)
-            section = Section(str(saved["name"]), shown, int(saved["hidden_count"]), hidden)
-            if shown or hidden:
+            more = _clusters(saved["hidden"], by_id) if hidden else []
+            count = int(saved["hidden_count"])
+            section = Section(str(saved["name"]), shown, count, more)
+            if shown or more or (count and not hidden):
                 sections.append(section)
         return Brief(
             title=str(body["title"]),

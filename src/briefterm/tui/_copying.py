@@ -15,11 +15,11 @@ from collections.abc import Callable, Sequence
 from typing import Literal, Protocol
 
 from briefterm import clipboard
-from briefterm.brief.selection import stories
 from briefterm.config import Config
 from briefterm.export import format_info
 from briefterm.models import Brief
 from briefterm.store import Store
+from briefterm.wording import stories
 
 Severity = Literal["information", "warning", "error"]
 NativeCopier = Callable[[str], str]

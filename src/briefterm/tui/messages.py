@@ -23,17 +23,25 @@ class ViewLoaded(Message):
     """A worker finished building the rows of a view (``token``: which request).
 
     ``keep_cursor``: the rows replace a quick first version of the same view
-    (a saved brief): keep the cursor on the story it is on now.
+    (a saved brief): keep the cursor on the story it is on now. ``quick``:
+    these rows are that quick first version (the worker waits for their paint).
     """
 
     def __init__(
-        self, model: RowModel, token: int, keep_entry: int | None, *, keep_cursor: bool = False
+        self,
+        model: RowModel,
+        token: int,
+        keep_entry: int | None,
+        *,
+        keep_cursor: bool = False,
+        quick: bool = False,
     ) -> None:
         super().__init__()
         self.model = model
         self.token = token
         self.keep_entry = keep_entry
         self.keep_cursor = keep_cursor
+        self.quick = quick
 
 
 class Counted(Message):

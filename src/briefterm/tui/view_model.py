@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from itertools import compress
 
 from briefterm.config import Config
 from briefterm.models import Brief, Cluster
@@ -98,6 +99,10 @@ class RowModel:
     """The edition's opening line, above its first group (Brief only)."""
     brief: Brief | None = None
     """The brief these rows show (Brief only): a copy keeps its stories."""
+    quick: bool = False
+    """Rows of the saved brief painted first: its ``brief`` lacks the "N more" stories."""
+    prefix: bool = False
+    """Only the newest days of a longer view, painted while the whole view is built."""
     _header_rows: list[int] = field(default_factory=list)
     _story_of: dict[int, int] | None = None  # entry id → cluster index, made when first needed
 
@@ -302,6 +307,8 @@ class RowModel:
         # A brief shows key stories twice (on top and in their section), so
         # cluster views are always scanned whole; they are small.
         candidates = range(len(self.kinds)) if rows is None or self.clusters else rows
+        if rows is None and not self.clusters:  # a million-row view: find the rows in C
+            candidates = compress(candidates, map(changes.__contains__, self.values))
         touched: list[int] = []
         for row in candidates:
             kind = self.kinds[row]
@@ -336,7 +343,9 @@ def _cluster_flags(cluster: Cluster) -> int:
 # -- builders -------------------------------------------------------------------
 
 
-def build_entry_model(store: Store, view: View, now: float | None = None) -> RowModel:
+def build_entry_model(
+    store: Store, view: View, now: float | None = None, *, first: int | None = None
+) -> RowModel:
     """Rows for the Unread, Starred, All and By-feed views.
 
     Unread/Starred/All are grouped by local day (newest first); By feed is
@@ -344,33 +353,35 @@ def build_entry_model(store: Store, view: View, now: float | None = None) -> Row
     covering index, into compact arrays; see ``Store.entry_listing``): rows
     fetch their text lazily when they scroll into sight. Day groups are
     counted in SQL, an index range per day, so a million-entry view costs
-    no Python work per row.
+    no Python work per row. ``first``: only the newest whole days holding at
+    least that many rows (Unread/Starred/All); ``prefix`` says if more follow.
     """
     now = time.time() if now is None else now
-    flt = {
-        "unread": True if view == View.UNREAD else None,
-        "starred": True if view == View.STARRED else None,
-    }
+    flt = {"unread": True if view == View.UNREAD else None}
+    flt["starred"] = True if view == View.STARRED else None
     model = RowModel(view=view, title=VIEW_TITLES[view])
     if view == View.FEEDS:
         _feed_groups(store, model)
         return model
-    ids, flags = store.entry_listing(**flt)
+    days = store.listing_days(**flt)
+    if first is None:
+        ids, flags = store.entry_listing(**flt)
+    else:
+        taken: list[tuple[float, float, int]] = []
+        while sum(day[2] for day in taken) < first and (day := next(days, None)) is not None:
+            taken.append(day)
+        model.prefix = next(days, None) is not None
+        days = iter(taken)
+        ids, flags = store.entry_listing(**flt, since=taken[-1][1] if model.prefix else None)
     today = datetime.fromtimestamp(now)
     start, count = 0, len(ids)
-    newest = store.listing_before(float("inf"), **flt) if count else None
-    upper = float("inf")
-    while start < count and newest is not None:
-        day = datetime.fromtimestamp(newest)
-        midnight = day.replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
-        size = store.listing_count(midnight, upper, **flt)
-        if size <= 0:  # entries changed under the listing: it is redone on the next load
+    for newest, _midnight, size in days:
+        if start >= count or size <= 0:  # entries changed under the listing: redone next load
             break
         end = min(count, start + size)
-        model.begin_group(relative_day_label(day, today))
+        model.begin_group(relative_day_label(datetime.fromtimestamp(newest), today))
         model.add_entries(ids[start:end], flags[start:end])
-        start, upper = end, midnight
-        newest = store.listing_before(midnight, **flt)
+        start = end
     if start < count:  # rows the day counts missed (a poll landed meanwhile) stay listed
         if not model.groups:
             model.begin_group(relative_day_label(today, today))
@@ -455,9 +466,7 @@ def build_brief_model(brief: Brief) -> RowModel:
 
 # -- editions -------------------------------------------------------------------
 
-
 BriefLoader = Callable[[Store, Config, int, float], Brief]
-
 
 _LAST_BRIEF_META = "last_brief_finished"
 """``briefterm.brief.editions.LAST_BRIEF_META`` (a test keeps the two equal)."""

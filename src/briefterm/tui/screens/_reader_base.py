@@ -12,8 +12,7 @@ workers. What keys and messages do is :class:`~briefterm.tui.screens.reader.Read
 
 from __future__ import annotations
 
-import contextlib
-import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -34,6 +33,7 @@ from briefterm.tui._full_text import FullTexts
 from briefterm.tui._heap import HeapSettler
 from briefterm.tui._marking import Marking
 from briefterm.tui._polling import ConfigLoader, PollFn, Polling
+from briefterm.tui._view_loading import ViewBuilder
 from briefterm.tui.messages import Counted, SendToTerminalClipboard, ViewLoaded
 from briefterm.tui.selection import Selection
 from briefterm.tui.story_text import others_count
@@ -43,10 +43,7 @@ from briefterm.tui.view_model import (
     FlagChanges,
     RowModel,
     View,
-    build_brief_model,
-    build_entry_model,
     build_search_model,
-    saved_edition_key,
 )
 from briefterm.tui.widgets import (
     DetailPane,
@@ -134,6 +131,7 @@ class ReaderBase(Screen[None]):
         self._heap = HeapSettler()
         self._load_token = 0
         self._view_worker: Worker[None] | None = None
+        self._quick_painted = threading.Event()  # the saved brief is on screen
         self._search_reads: Store | None = None  # opened by the first search
         self._count_generation = 0  # local count changes so far (marks, new entries)
         self._could_undo = False  # what the bindings were last refreshed for
@@ -160,6 +158,7 @@ class ReaderBase(Screen[None]):
             self.set_interval(self.polling.every, partial(self.run_action, "poll"))
 
     def on_unmount(self) -> None:
+        self._quick_painted.set()  # a brief worker waiting for a paint stops waiting
         # The poll thread would otherwise keep the process alive until every
         # feed answered or timed out.
         self.polling.stop()
@@ -173,6 +172,7 @@ class ReaderBase(Screen[None]):
     def load_view(self, keep_entry: int | None = None) -> None:
         """Rebuild the current view in a worker; keep ``keep_entry`` under the cursor."""
         self._load_token += 1
+        self.entries.deferred.clear()  # moves kept for the view being replaced
         query = self.search_text
         if self._search_reads is not None and self._search_reads is not self.store:
             # A search still running is for text the user has changed since.
@@ -186,14 +186,23 @@ class ReaderBase(Screen[None]):
     def _build_view(
         self, view: View, offset: int, query: str, token: int, keep_entry: int | None
     ) -> None:
-        if view == View.BRIEF:
-            self._build_brief(offset, token, keep_entry)
-            return
         if view == View.SEARCH:
             model = build_search_model(self._searcher(), query)
-        else:
-            model = build_entry_model(self.reads, view, self.clock())
-        self.post_message(ViewLoaded(model, token, keep_entry))
+            self.post_message(ViewLoaded(model, token, keep_entry))
+            return
+
+        def post(model: RowModel, quick: bool, keep_cursor: bool) -> None:
+            self.post_message(
+                ViewLoaded(model, token, keep_entry, keep_cursor=keep_cursor, quick=quick)
+            )
+
+        builder = ViewBuilder(
+            self.reads, self.store, self.config, self.brief_loader, post, self._quick_painted
+        )
+        if view == View.BRIEF:
+            builder.brief(offset, self.clock())
+        else:  # a reload that keeps an entry shows it at once, where it is
+            builder.entries(view, self.clock(), quick=keep_entry is None)
 
     def _searcher(self) -> Store:
         """The connection searches run on: their own, so a long one never holds the
@@ -202,47 +211,25 @@ class ReaderBase(Screen[None]):
             self._search_reads = _read_connection(self.store)
         return self._search_reads
 
-    def _build_brief(self, offset: int, token: int, keep_entry: int | None) -> None:
-        """The brief: the saved one at once when there is one, then the one built now.
-
-        Assembling takes a few hundred milliseconds on a large cache; the
-        saved edition (its structure, with entries and flags read now) is
-        painted first, and the fresh one replaces it with the cursor kept on
-        its story. The fresh one is saved for the next start.
-        """
-        edition = saved_edition_key(self.reads, self.config, offset)
-        quick = False
-        if edition is not None:
-            try:
-                saved = self.reads.saved_brief(edition)
-            except (StoreError, sqlite3.Error):
-                saved = None  # an optimisation only: build as if none was saved
-            if saved is not None:
-                self.post_message(ViewLoaded(build_brief_model(saved), token, keep_entry))
-                quick = True
-        brief = self.brief_loader(self.reads, self.config, offset, self.clock())
-        self.post_message(
-            ViewLoaded(build_brief_model(brief), token, keep_entry, keep_cursor=quick)
-        )
-        if edition is not None:
-            # A read-only or full cache: the next start builds it again.
-            with contextlib.suppress(StoreError, sqlite3.Error):
-                self.store.save_brief(edition, brief)
-
     @on(ViewLoaded)
     def _on_view_loaded(self, message: ViewLoaded) -> None:
+        if message.quick:  # the worker may build the fresh brief once this is painted
+            self.call_after_refresh(self._quick_painted.set)
         if message.token != self._load_token:  # a later request supersedes this one
             return
         keep = message.keep_entry
         old, row = self.model, self.entries.cursor
         if message.keep_cursor and old is not None and row >= 0:
-            # The fresh brief replaces the quick one: the cursor stays on the
-            # same story in the same group (a key story is listed twice).
+            # The whole view replaces its quick version: the cursor stays on
+            # the same story in the same group (a key story is listed twice).
             keep = old.lead_id(row)
             group = old.groups[old.group_index(row)].name
-            self._apply_model(message.model, keep)
+            self._apply_model(message.model, keep, same_rows=old.prefix)
             if keep is not None:
                 self._move_into_group(group, keep)
+            deferred, self.entries.deferred = self.entries.deferred, []
+            for action in deferred:  # moves past the quick version's end, in order
+                action()
             return
         self._apply_model(message.model, keep)
 
@@ -260,10 +247,12 @@ class ReaderBase(Screen[None]):
                     self.entries.move_to(row)
                 return
 
-    def _apply_model(self, model: RowModel, keep_entry: int | None) -> None:
+    def _apply_model(
+        self, model: RowModel, keep_entry: int | None, *, same_rows: bool = False
+    ) -> None:
         entries = self.entries
         offset = entries.cursor - int(entries.scroll_y) if entries.cursor >= 0 else 0
-        if self.selection.range_active:
+        if self.selection.range_active and not same_rows:  # same_rows: the old ones, and more
             # A range is anchored on a row of the old view: keep what it covered.
             self.selection.end_range()
             self._selection_changed()

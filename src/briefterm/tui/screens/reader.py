@@ -9,6 +9,7 @@ the bindings table in ``tui/bindings.py``.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, ClassVar
 
 from textual import on
@@ -17,7 +18,6 @@ from textual.binding import BindingType
 from textual.widgets import Markdown
 from textual.worker import Worker, WorkerState
 
-from briefterm.brief.selection import stories
 from briefterm.config import Config
 from briefterm.errors import BrowserError
 from briefterm.models import Brief
@@ -29,6 +29,7 @@ from briefterm.tui.screens.export import ExportChooser
 from briefterm.tui.screens.help import HelpScreen, help_table
 from briefterm.tui.view_model import VIEWS, RowModel, View
 from briefterm.tui.widgets import EntryList, LinkList, SearchBar, SectionList
+from briefterm.wording import stories
 
 
 class ReaderScreen(ReaderBase):
@@ -53,8 +54,10 @@ class ReaderScreen(ReaderBase):
 
         self.brief_loader = load_expanded
 
-    def _apply_model(self, model: RowModel, keep_entry: int | None) -> None:
-        super()._apply_model(model, keep_entry)
+    def _apply_model(
+        self, model: RowModel, keep_entry: int | None, *, same_rows: bool = False
+    ) -> None:
+        super()._apply_model(model, keep_entry, same_rows=same_rows)
         keep, self._keep_in_group = self._keep_in_group, None
         if keep is None:
             return
@@ -186,7 +189,10 @@ class ReaderScreen(ReaderBase):
     def action_next_section(self) -> None:
         """Jump to the first story of the next section."""
         if self.model is not None and self.entries.cursor >= 0:
-            self._goto_group(self.model.next_group(self.entries.cursor))
+            index = self.model.next_group(self.entries.cursor)
+            if index is None and self.entries.defer(self.action_next_section):
+                return
+            self._goto_group(index)
 
     def action_prev_section(self) -> None:
         """Jump to the first story of this section, or of the previous one."""
@@ -198,6 +204,8 @@ class ReaderScreen(ReaderBase):
         if model is None:
             return
         row = model.next_unread(self.entries.cursor, step)
+        if row is None and step > 0 and self.entries.defer(partial(self._jump_unread, step)):
+            return
         if row is None:
             self.notify("No more unread stories in this view.", timeout=2)
             return
@@ -368,8 +376,13 @@ class ReaderScreen(ReaderBase):
         self.app.push_screen(ExportChooser(what), chosen)
 
     def _shown_brief(self) -> Brief | None:
-        """The brief on screen, whose stories a copy keeps (None outside the Brief view)."""
-        return self.model.brief if self.model is not None else None
+        """The brief on screen, whose stories a copy keeps (None outside the Brief view).
+
+        None too for the saved brief painted first: it lacks the "N more"
+        stories, so the copy builds the live edition's, as the fresh one is.
+        """
+        model = self.model
+        return model.brief if model is not None and not model.quick else None
 
     def action_open_link(self) -> None:
         """Open the story's link in the browser (http/https only)."""

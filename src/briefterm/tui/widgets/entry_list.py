@@ -145,6 +145,8 @@ class EntryList(CursorList):
         # Rendered lines: scrolling by one line re-renders one new line, not all.
         self._strips: LRUCache[tuple[int, ...], Strip] = LRUCache(1024)
         self._now = clock()
+        self.deferred: list[Callable[[], None]] = []
+        """Moves past the end of a view's first version, for when the whole view is shown."""
 
     # -- data -----------------------------------------------------------------
 
@@ -340,6 +342,34 @@ class EntryList(CursorList):
         return painter.header_line(width, clean_line(group.name, max_length=200), counts)
 
     # -- actions ----------------------------------------------------------------
+
+    def defer(self, action: Callable[[], None], needed: bool = True) -> bool:
+        """Keep ``action`` for the whole view when it ``needed`` rows past the first version.
+
+        True when it was kept: only the newest days of the view are shown yet
+        (``RowModel.prefix``), and the reader replays it once all rows are.
+        """
+        if needed and self.model is not None and self.model.prefix:
+            self.deferred.append(action)
+            return True
+        return False
+
+    def action_cursor_down(self) -> None:
+        """Move the cursor one row down."""
+        if not self.defer(self.action_cursor_down, self._step(self.cursor, 1) is None):
+            super().action_cursor_down()
+
+    def action_cursor_bottom(self) -> None:
+        """Move the cursor to the last row."""
+        if not self.defer(self.action_cursor_bottom):
+            super().action_cursor_bottom()
+
+    def action_page_down(self) -> None:
+        """Move the cursor one page down."""
+        lines, height = self.line_index, max(1, self.scrollable_content_region.height - 1)
+        beyond = lines.start(max(self.cursor, 0)) + height >= lines.lines - 1
+        if not self.defer(self.action_page_down, beyond):
+            super().action_page_down()
 
     def on_cursor_moved(self, row: int) -> None:
         self.post_message(self.Highlighted(self, row))
