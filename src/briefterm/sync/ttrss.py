@@ -62,6 +62,10 @@ _FLAG_CALL = {
 }
 
 
+class _SessionCallFailed(SyncError):
+    """A call on a session answered HTTP 5xx (see :meth:`TtrssClient.call`)."""
+
+
 class TtrssClient(ClientBase):
     """One tt-rss account; use as ``async with TtrssClient(url, user, password) as c``."""
 
@@ -87,6 +91,11 @@ class TtrssClient(ClientBase):
 
     async def _post(self, body: dict[str, Any]) -> tuple[int, Any]:
         reply = await self._http.request("POST", self._api, json_body=body)
+        if reply.status >= 500 and "sid" in body:
+            raise _SessionCallFailed(
+                f"{self._where} answered HTTP {reply.status}; is {self._api} a tt-rss API?",
+                "reply",
+            )
         if reply.status != 200:
             raise SyncError(
                 f"{self._where} answered HTTP {reply.status}; is {self._api} a tt-rss API?",
@@ -150,11 +159,12 @@ class TtrssClient(ClientBase):
         for attempt in range(2):
             try:
                 status, content = await self._post({**body, "sid": sid})
-            except SyncError:
-                # A resumed session tt-rss forgot can also fail as HTTP 500 when
-                # several calls race to start it (seen on the real server): log
-                # in again, once, as for NOT_LOGGED_IN.
-                if attempt == 0 and sid == self._unproven:
+            except _SessionCallFailed:
+                # A session tt-rss forgot (expired, dropped, or resumed from an
+                # earlier process) can fail as HTTP 500 instead of NOT_LOGGED_IN
+                # when calls race to restart it (seen on the real server): log
+                # in again, once; a server that fails again is reported.
+                if attempt == 0:
                     sid = await self._login(stale=sid)
                     continue
                 raise

@@ -261,9 +261,9 @@ async def test_greader_slow_server_times_out(server: GReaderServer) -> None:
     assert "did not answer within 0.2 s" in one_sentence(err.value)
 
 
-async def test_ttrss_resumed_session_answered_with_500_logs_in_again() -> None:
-    # The real tt-rss answered HTTP 500 to parallel calls on a session it had
-    # forgotten: for a session resumed from an earlier process, that means log in.
+async def test_ttrss_session_answered_with_500_logs_in_again_once() -> None:
+    # The real tt-rss answered HTTP 500 to calls on a session it had forgotten
+    # (resumed from an earlier process, or dropped): that means log in, once.
     with FakeTtrss() as fake:
         fake.script["getCategories"] = Script(
             [], status=lambda body: 500 if body.get("sid") == "forgotten" else 200
@@ -271,8 +271,12 @@ async def test_ttrss_resumed_session_answered_with_500_logs_in_again() -> None:
         async with TtrssClient(fake.url, "u", "p") as client:
             client.resume(("forgotten", 15))
             assert await client.categories() == []
-            # A session this process logged in with is not second-guessed: a 500 is an error.
+            # A server that fails again after the new login is reported.
             fake.script["getCategories"] = Script([], status=500)
-            with pytest.raises(SyncError):
+            with pytest.raises(SyncError) as err:
                 await client.categories()
-    assert fake.ops() == ["getCategories", "login", "getCategories", "getCategories"]
+            assert "answered HTTP 500" in str(err.value)
+    assert fake.ops() == [
+        *("getCategories", "login", "getCategories"),
+        *("getCategories", "login", "getCategories"),
+    ]
