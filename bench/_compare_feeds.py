@@ -96,7 +96,11 @@ _AUTHORS = (
     "Maya Cohen",
 )
 _CATEGORIES = ("Business", "Technology", "Policy", "Science", "Markets", "Energy")
-_BASE_TIME = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
+# Items are dated back from the hour before the run: the reader's first brief
+# is the last 24 hours, and a fixed date made it an empty edition once that
+# date was a day old (the cold start then timed an empty screen). Fixed for
+# the whole run, so every round serves the same bytes and validators.
+_BASE_TIME = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
 
 
 def _last_modified(items: int) -> str:
