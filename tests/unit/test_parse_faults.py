@@ -192,6 +192,17 @@ def test_flatten_keeps_the_shallow_tags_and_all_text() -> None:
     assert flatten("<a><b>x</b></a>", 2) == ("<a><b>x</b></a>", 0)
 
 
+def test_flatten_is_linear_on_tags_that_never_close() -> None:
+    # An unterminated quote opens a tag that runs to the end of the text:
+    # every later "<" once scanned to the end again (8,000 took 3.8 s).
+    def broken(n: int) -> str:
+        return "<a>" * 4 + '<b "' * n
+
+    text, dropped = flatten(broken(100_000), 2)
+    assert dropped == 2 and text == "<a><a>" + '<b "' * 100_000
+    assert growth(lambda t: flatten(t, 2), broken(5_000), broken(20_000)) < LINEAR_FOR_4X
+
+
 def test_huge_attribute_counts() -> None:
     def tag(n: int) -> str:
         attrs = " ".join(f'data-a{i}="x"' for i in range(n))
