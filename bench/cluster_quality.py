@@ -356,7 +356,7 @@ def _report(data: Labelled, threshold: float, window: float, verbose: bool) -> t
     for b in baselines:
         _print_row("", b)
     own = row.scores.recall if row.scores.precision >= TARGET_PRECISION else 0.0
-    ratio = f"{own / best:.1f}×" if best else "n/a"
+    ratio = f"{own / best:.2f}×" if best else "n/a"
     print(
         f"{'':<14} recall at P ≥ {TARGET_PRECISION}: briefterm {own:.3f}, "
         f"best baseline {best:.3f} ({best_name}) → {ratio}"
@@ -394,9 +394,9 @@ def _robustness(path: Path, threshold: float, window: float, folds: int, orderin
             own = s.recall if s.precision >= TARGET_PRECISION else 0.0
             ratio = own / best if best else math.inf
             worst = min(worst, ratio)
-            cells.append(f"{s.precision:.3f}/{s.recall:.3f} {ratio:.1f}×")
+            cells.append(f"{s.precision:.3f}/{s.recall:.3f} {ratio:.2f}×")
         print(f"{name:<10} {len(sets[0].entries):>7} {best:>9.3f}  " + "  ".join(cells))
-    print(f"{'':<10} worst ratio over folds and orderings: {worst:.1f}×")
+    print(f"{'':<10} worst ratio over folds and orderings: {worst:.2f}×")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
