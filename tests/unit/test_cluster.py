@@ -314,3 +314,24 @@ def test_undated_posts_join_only_as_the_same_article() -> None:
     # ...unless it is the same article (same canonical link).
     same = dataclasses.replace(undated, link=dated.link)
     assert [len(c.members) for c in cluster_entries([dated, same])] == [2]
+
+
+def test_a_long_selection_is_cut_where_the_news_paused() -> None:
+    # 6,000 entries a minute apart, with one pause of two hours after the
+    # 4,500th: a story told just before and just after the nominal cut at
+    # 5,000 stays whole, because the cut is made at the pause instead.
+    from briefterm.brief import rank
+
+    def at(i: int) -> float:
+        return i / 60 + (2.0 if i >= 4500 else 0.0)
+
+    entries = [
+        make(i, i % 50, f"Filler report number {i} about topic {i}", hours=at(i))
+        for i in range(6000)
+    ]
+    chunks = rank._time_chunks(entries)
+    assert [len(c) for c in chunks] == [4500, 1500]
+    assert sum(len(c) for c in chunks) == 6000
+    # Without a pause the cut is at the full size.
+    even = [make(i, i % 50, f"Filler {i}", hours=i / 60) for i in range(6000)]
+    assert [len(c) for c in rank._time_chunks(even)] == [5000, 1000]

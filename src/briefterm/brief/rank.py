@@ -103,6 +103,8 @@ def _cap(
 
 CLUSTER_CHUNK = 5000
 """Most entries clustered together; the edition's own cap, so a brief is one chunk."""
+CUT_SEARCH = CLUSTER_CHUNK // 4
+"""A chunk ends at the longest pause in news among its last this many entries."""
 
 
 def _time_chunks(entries: Sequence[Entry]) -> list[Sequence[Entry]]:
@@ -113,14 +115,26 @@ def _time_chunks(entries: Sequence[Entry]) -> list[Sequence[Entry]]:
     one story are close in time (clusters only join entries within
     ``cluster_window_hours``), so clustering each run of neighbours in time
     keeps nearly every story whole at a cost linear in the runs; only a story
-    straddling a cut is split.
+    straddling a cut is split. So a cut falls where the news paused longest
+    among the last :data:`CUT_SEARCH` entries of a run (the night, a quiet
+    weekend), not at a fixed count in the middle of a busy hour.
     """
     if len(entries) <= CLUSTER_CHUNK:
         return [entries] if entries else []
     # The clusterer's own order, so that a cut falls in the same place
     # whatever the entries' ids.
     ordered = [entries[i] for i in canonical_order(entries)]
-    return [ordered[i : i + CLUSTER_CHUNK] for i in range(0, len(ordered), CLUSTER_CHUNK)]
+    times = [e.time for e in ordered]
+    chunks: list[Sequence[Entry]] = []
+    start = 0
+    while len(ordered) - start > CLUSTER_CHUNK:
+        # Cut before entry ``c``: the longest gap, the later cut among equal ones.
+        end = start + CLUSTER_CHUNK
+        cut = max(range(end - CUT_SEARCH + 1, end + 1), key=lambda c: (times[c] - times[c - 1], c))
+        chunks.append(ordered[start:cut])
+        start = cut
+    chunks.append(ordered[start:])
+    return chunks
 
 
 def assemble(
