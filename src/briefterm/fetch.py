@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import socket
 import ssl
 import time
 import zlib
@@ -194,9 +195,8 @@ def _network_error(exc: Exception, url: str, limits: PollConfig) -> str:
             return f"the TLS certificate of {host} could not be verified"
         if any(isinstance(c, ssl.SSLError) for c in causes) or "ssl" in low or "tls" in low:
             return f"the TLS handshake with {host} failed"
-        if "name or service" in low or "nodename" in low or "name resolution" in low:
-            return f"could not resolve host {host}"
-        if "gaierror" in low or any(type(c).__name__ == "gaierror" for c in causes):
+        resolving = ("name or service", "nodename", "name resolution", "gaierror")
+        if any(w in low for w in resolving) or any(isinstance(c, socket.gaierror) for c in causes):
             return f"could not resolve host {host}"
         detail = clean_line(str(causes[-1]), max_length=120) or "unknown error"
         return f"could not connect to {host}: {detail}"

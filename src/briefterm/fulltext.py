@@ -178,8 +178,8 @@ async def fetch_page(url: str, limits: PollConfig) -> tuple[str, str]:
     """Download ``url`` as a web page: (final URL, text). :class:`ExtractError` on failure."""
     if not is_http_url(url):
         raise ExtractError(f"only http(s) pages can be fetched, not {clean_line(url)[:120]}")
-    # The HTTP client (httpx) is imported on the first page fetch, not when
-    # the reader starts: it is most of this module's import time.
+    # The fetch code and its HTTP client are imported on the first page
+    # fetch, not when the reader starts.
     from briefterm.fetch import fetch, make_client
 
     limits = page_limits(limits)

@@ -15,9 +15,13 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from briefterm.sanitize import clean_line
 
 _URL_SCHEMES_OPENABLE = ("http://", "https://")
-# http(s) with a plain ASCII host name right after "//": urlsplit cannot
-# fail on it and finds that host (what safe_url asks of it, for every link).
-_PLAIN_HTTP = re.compile(r"(?i:https?)://[A-Za-z0-9.-]+(?=[/?#]|\Z)")
+PLAIN_HTTP_URL = re.compile(r"(?i:(https?))://([A-Za-z0-9.-]+)(?=[/?#]|\Z)")
+"""An http(s) URL whose authority is a plain ASCII host name (no user, port or brackets).
+
+Groups: the scheme and the host. urlsplit cannot fail on such a URL and
+finds that host, so the code that looks at every link (``safe_url``,
+outlets, share links) decides it without urlsplit's cost.
+"""
 
 
 def is_http_url(url: str) -> bool:
@@ -49,7 +53,7 @@ def safe_url(url: str | None, *, allow_mailto: bool = False) -> str:
     if lower.startswith(_URL_SCHEMES_OPENABLE):
         # A URL Python cannot take apart ("http://[oops/") would break every
         # consumer that does; no host means nothing to open.
-        if _PLAIN_HTTP.match(url):
+        if PLAIN_HTTP_URL.match(url):
             return url
         try:
             host = urlsplit(url).hostname

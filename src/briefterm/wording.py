@@ -13,4 +13,4 @@ def counted(count: int, noun: str, plural: str = "") -> str:
 def stories(count: int, kind: str = "") -> str:
     """ "1 story", "3 stories", "3 starred stories"."""
     kind = f"{kind} " if kind else ""
-    return f"{count} {kind}story" if count == 1 else f"{count:,} {kind}stories"
+    return counted(count, f"{kind}story", f"{kind}stories")

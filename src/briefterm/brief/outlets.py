@@ -22,12 +22,12 @@ platforms the host alone is not an outlet: ``medium.com/@writer``,
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from functools import lru_cache
 from urllib.parse import parse_qs, urlsplit
 
 from briefterm.models import Entry
+from briefterm.urls import PLAIN_HTTP_URL
 
 _HOST_PREFIXES = ("www.", "m.", "amp.", "mobile.")
 _FEED_HOST_PREFIXES = ("feeds.", "feed.", "rss.")
@@ -96,10 +96,6 @@ def _platform_key(host: str, path: str, query: str) -> str | None:
     return f"{host}/{parts[0].lower()}"
 
 
-# An http(s) URL whose authority is a plain ASCII host name (no user, port
-# or brackets): urlsplit would give that host, lowercased, and nothing else
-# of it matters unless the host is a platform or an AMP cache.
-_PLAIN_HOST = re.compile(r"(?i:https?)://([A-Za-z0-9.-]+)(?=[/?#]|\Z)")
 _NEEDS_PATH = "\0path"  # never a host: the outlet of that host is in the path
 
 
@@ -127,9 +123,11 @@ def site_key(url: str, *, feed_url: bool = False) -> str | None:
     """
     # Every report's link is a new URL: decided by its host where the host
     # alone decides (an export of 100,000 entries asks this 500,000 times).
-    plain = _PLAIN_HOST.match(url)
+    # For a plain host (PLAIN_HTTP_URL) nothing but the host matters, unless
+    # it is a platform or an AMP cache.
+    plain = PLAIN_HTTP_URL.match(url)
     if plain:
-        rule = _host_rule(plain.group(1), feed_url)
+        rule = _host_rule(plain.group(2), feed_url)
         if rule is not _NEEDS_PATH:
             return rule
     return _site_key(url, feed_url)

@@ -97,7 +97,10 @@ def iter_render(
     An export of 100,000 entries then holds neither its text nor every
     entry's content at once.
     """
-    from briefterm.export.json import iter_json
+    # Imported on first use: the config and the CLI's parser read Format from
+    # here, and `briefterm --help` should not pay for the renderers.
+    from briefterm.export.json import iter_json, render_json
+    from briefterm.export.links import render_links
     from briefterm.export.markdown import iter_markdown
     from briefterm.export.text import iter_text
 
@@ -106,9 +109,11 @@ def iter_render(
         return iter_markdown(brief, tz=tz, now=now)
     if chosen is Format.TEXT:
         return iter_text(brief, tz=tz, now=now)
-    if chosen is Format.JSON:
-        return iter_json(brief, content or (lambda ids: {}))
-    return iter([render(brief, chosen, tz=tz, now=now)])
+    if chosen is Format.LINKS:
+        return iter([render_links(brief)])
+    if content is None:  # the entries as they are, in one piece
+        return iter([render_json(brief)])
+    return iter_json(brief, content)
 
 
 def render(brief: Brief, fmt: str, *, tz: tzinfo | None = None, now: float | None = None) -> str:
@@ -118,18 +123,4 @@ def render(brief: Brief, fmt: str, *, tz: tzinfo | None = None, now: float | Non
     which dates are in the current year and so show no year (default: the
     clock). Raises ``ValueError`` for any other name.
     """
-    # Imported on first use: the config and the CLI's parser read Format from
-    # here, and `briefterm --help` should not pay for the renderers.
-    from briefterm.export.json import render_json
-    from briefterm.export.links import render_links
-    from briefterm.export.markdown import render_markdown
-    from briefterm.export.text import render_text
-
-    chosen = _format(fmt)
-    if chosen is Format.MD:
-        return render_markdown(brief, tz=tz, now=now)
-    if chosen is Format.TEXT:
-        return render_text(brief, tz=tz, now=now)
-    if chosen is Format.LINKS:
-        return render_links(brief)
-    return render_json(brief)
+    return "".join(iter_render(brief, fmt, tz=tz, now=now))

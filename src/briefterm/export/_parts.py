@@ -11,10 +11,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from briefterm.models import Brief, Cluster, Entry
 from briefterm.sanitize import strip_controls
 from briefterm.timefmt import entry_time_label
-from briefterm.urls import host_of, is_tracking_param, safe_url
-
-# "scheme://host" with a plain ASCII host name (see share_url).
-_PLAIN_AUTHORITY = re.compile(r"(?i:(https?))://([A-Za-z0-9.-]+)(?=[/?#]|\Z)")
+from briefterm.urls import PLAIN_HTTP_URL, host_of, is_tracking_param, safe_url
 
 SUMMARY_CHARS = 320  # an item's summary: one or two sentences, at most this long
 
@@ -94,7 +91,7 @@ def share_url(url: str) -> str:
     url = safe_url(url)
     if not url or "?" not in url:
         return url
-    plain = _PLAIN_AUTHORITY.match(url)
+    plain = PLAIN_HTTP_URL.match(url)
     if plain:
         # What urlsplit and urlunsplit do to such a URL, without their cost
         # (every exported link): the fragment is what follows the first "#",

@@ -357,8 +357,10 @@ def build_entry_model(
     least that many rows (Unread/Starred/All); ``prefix`` says if more follow.
     """
     now = time.time() if now is None else now
-    flt = {"unread": True if view == View.UNREAD else None}
-    flt["starred"] = True if view == View.STARRED else None
+    flt = {
+        "unread": True if view == View.UNREAD else None,
+        "starred": True if view == View.STARRED else None,
+    }
     model = RowModel(view=view, title=VIEW_TITLES[view])
     if view == View.FEEDS:
         _feed_groups(store, model)
